@@ -48,7 +48,10 @@ impl Level {
     /// Normalises a level word as formats write it (`WARNING`, `err`, `E`, `fatal`, `5`...).
     /// Numeric values are syslog severities (0 = emerg ... 7 = debug).
     pub fn parse(word: &str) -> Option<Level> {
-        let w = word.trim().trim_matches(|c| c == '[' || c == ']' || c == ':');
+        let w = word
+            .trim()
+            .trim_matches(|c| c == '[' || c == ']' || c == ':')
+            .trim();
         let lower = w.to_ascii_lowercase();
         Some(match lower.as_str() {
             "trace" | "trc" | "finest" | "finer" | "v" | "verbose" => Level::Trace,

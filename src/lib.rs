@@ -1,10 +1,16 @@
 //! timberline: a terminal log explorer. This library holds everything but argument parsing.
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod config;
 pub mod corpus;
+pub mod engine;
 pub mod event;
 pub mod format;
+pub mod index;
+pub mod output;
 pub mod query;
+pub mod source;
 pub mod time;
 pub mod timeline;
 pub mod window;

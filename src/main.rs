@@ -1,3 +1,4 @@
-fn main() {
-    println!("timberline");
+//! The `timberline` binary: everything lives in the library.
+fn main() -> std::process::ExitCode {
+    timberline::cli::main()
 }

@@ -45,7 +45,10 @@ impl Zone {
     /// The zone's offset at a UTC instant (for display and year inference).
     pub fn offset_at(&self, utc: DateTime<Utc>) -> FixedOffset {
         match self {
-            Zone::Local => chrono::Local.from_utc_datetime(&utc.naive_utc()).offset().fix(),
+            Zone::Local => chrono::Local
+                .from_utc_datetime(&utc.naive_utc())
+                .offset()
+                .fix(),
             Zone::Named(tz) => tz.from_utc_datetime(&utc.naive_utc()).offset().fix(),
             Zone::Fixed(off) => *off,
         }
@@ -72,7 +75,9 @@ fn pick<T: TimeZone>(
             // In a spring-forward gap: use the offset in force an hour earlier.
             let before = naive - chrono::Duration::hours(3);
             let off = offset_at_utc(before);
-            Utc.from_utc_datetime(&(naive - chrono::Duration::seconds(i64::from(off.local_minus_utc()))))
+            Utc.from_utc_datetime(
+                &(naive - chrono::Duration::seconds(i64::from(off.local_minus_utc()))),
+            )
         }
     }
 }
@@ -93,7 +98,10 @@ pub fn parse_offset(s: &str) -> Option<FixedOffset> {
     }
     let (h, m) = match digits.len() {
         2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     if h > 14 || m > 59 {
@@ -128,18 +136,33 @@ mod tests {
 
     #[test]
     fn zones_parse() {
-        assert_eq!(Zone::parse("+0900"), Some(Zone::Fixed(FixedOffset::east_opt(9 * 3600).unwrap())));
-        assert_eq!(Zone::parse("-05:00"), Some(Zone::Fixed(FixedOffset::west_opt(5 * 3600).unwrap())));
-        assert_eq!(Zone::parse("Asia/Tokyo"), Some(Zone::Named(Tz::Asia__Tokyo)));
+        assert_eq!(
+            Zone::parse("+0900"),
+            Some(Zone::Fixed(FixedOffset::east_opt(9 * 3600).unwrap()))
+        );
+        assert_eq!(
+            Zone::parse("-05:00"),
+            Some(Zone::Fixed(FixedOffset::west_opt(5 * 3600).unwrap()))
+        );
+        assert_eq!(
+            Zone::parse("Asia/Tokyo"),
+            Some(Zone::Named(Tz::Asia__Tokyo))
+        );
         assert_eq!(Zone::parse("Mars/Olympus"), None);
     }
 
     #[test]
     fn dst_fold_takes_the_earlier_instant_and_gap_shifts() {
         let ny = Zone::Named(Tz::America__New_York);
-        let fold = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap().and_hms_opt(1, 30, 0).unwrap();
+        let fold = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_opt(1, 30, 0)
+            .unwrap();
         assert_eq!(ny.to_utc(fold).to_rfc3339(), "2026-11-01T05:30:00+00:00");
-        let gap = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        let gap = NaiveDate::from_ymd_opt(2026, 3, 8)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
         assert_eq!(ny.to_utc(gap).to_rfc3339(), "2026-03-08T07:30:00+00:00");
     }
 

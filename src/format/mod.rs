@@ -9,9 +9,29 @@
 //! - [`LineContext`] carries per-source state across lines: the zone for zone-less times and the
 //!   year inference for year-less times. It is serialisable so indexing can resume mid-file.
 
+mod access;
+mod bracketed;
+mod detect;
+mod epoch;
+mod errorlog;
+mod iso;
+mod json;
+mod kvextract;
+mod logfmt;
+mod loghub;
+mod ltsv;
+mod rfc5424;
+mod stamp;
+mod syslog;
+#[cfg(test)]
+mod tests;
+mod user;
+mod year;
+
 use crate::event::Parsed;
 use crate::time::Zone;
 use serde::{Deserialize, Serialize};
+use stamp::Miss;
 
 /// A user-defined format from the config file (`[[format]]`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -49,10 +69,64 @@ pub struct LineContext {
     pub last_month: Option<u32>,
 }
 
+/// The built-in parsers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rfc5424,
+    Rfc3339Syslog,
+    Rfc3164,
+    Access,
+    NginxError,
+    ApacheError,
+    Json,
+    Ltsv,
+    Kv,
+    Logfmt,
+    Bracketed,
+    Android,
+    Hdfs,
+    Spark,
+    Iso,
+    Epoch,
+    User,
+    Text,
+}
+
+/// Built-in formats, most specific first: detection ties go to the earlier one.
+const BUILTIN: [(Kind, &str); 16] = [
+    (Kind::Rfc5424, "rfc5424"),
+    (Kind::Rfc3339Syslog, "rfc3339-syslog"),
+    (Kind::Rfc3164, "rfc3164"),
+    (Kind::Access, "access"),
+    (Kind::NginxError, "nginx-error"),
+    (Kind::ApacheError, "apache-error"),
+    (Kind::Json, "json"),
+    (Kind::Ltsv, "ltsv"),
+    (Kind::Kv, "kv"),
+    (Kind::Logfmt, "logfmt"),
+    (Kind::Bracketed, "bracketed"),
+    (Kind::Android, "android"),
+    (Kind::Hdfs, "hdfs"),
+    (Kind::Spark, "spark"),
+    (Kind::Iso, "iso"),
+    (Kind::Epoch, "epoch"),
+];
+
+/// Names of the built-in formats (for `format = "..."` validation and help texts).
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN
+        .iter()
+        .map(|(_, n)| *n)
+        .chain(std::iter::once("text"))
+}
+
 /// A detected (or configured) format.
 #[derive(Debug, Clone)]
 pub struct Format {
     name: String,
+    kind: Kind,
+    /// The compiled regex of a user format.
+    user: Option<user::Compiled>,
 }
 
 impl Format {
@@ -65,37 +139,122 @@ impl Format {
 
     /// Looks up a built-in format, or a user format, by name.
     pub fn by_name(name: &str, user: &[UserFormat]) -> Option<Format> {
-        let _ = user;
-        Some(Format { name: name.to_string() })
+        if let Some(u) = user.iter().find(|u| u.name == name) {
+            return Format::user(u);
+        }
+        if name == "text" {
+            return Some(Format::plain_text());
+        }
+        BUILTIN
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|&(kind, n)| Format::builtin(kind, n))
+    }
+
+    fn builtin(kind: Kind, name: &str) -> Format {
+        Format {
+            name: name.to_string(),
+            kind,
+            user: None,
+        }
+    }
+
+    /// A user format; `None` when its regex does not compile or lacks a `ts` group.
+    fn user(u: &UserFormat) -> Option<Format> {
+        let compiled = user::Compiled::new(u)?;
+        Some(Format {
+            name: u.name.clone(),
+            kind: Kind::User,
+            user: Some(compiled),
+        })
     }
 
     /// The fallback for sources with no recognised timestamps: every line is an event start
     /// with no time (`ts` is set by the caller).
     pub fn plain_text() -> Format {
-        Format { name: "text".to_string() }
+        Format::builtin(Kind::Text, "text")
     }
 
     /// True when the format has no timestamps at all (see [`Format::plain_text`]).
     pub fn is_plain_text(&self) -> bool {
-        self.name == "text"
+        self.kind == Kind::Text
     }
 
     /// Classifies one line (without its line terminator).
     pub fn parse_line(&self, line: &str, ctx: &mut LineContext) -> LineKind {
-        let _ = (line, ctx);
-        LineKind::Continuation
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        if self.kind == Kind::Text {
+            return LineKind::Start(Parsed {
+                message: line.to_string(),
+                ..Parsed::default()
+            });
+        }
+        if is_continuation(line) {
+            return LineKind::Continuation;
+        }
+        match self.parse_raw(line, ctx) {
+            Ok(p) => LineKind::Start(p),
+            Err(Miss::Shape) => LineKind::Continuation,
+            Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
+        }
+    }
+
+    /// Every parser checks its shape by hand on bytes before allocating anything (a regex
+    /// per line would cost more than the whole parse); only user formats use a regex.
+    fn parse_raw(&self, line: &str, ctx: &mut LineContext) -> stamp::R<Parsed> {
+        match self.kind {
+            Kind::Rfc5424 => rfc5424::parse(line, ctx),
+            Kind::Rfc3339Syslog => syslog::parse_3339(line, ctx),
+            Kind::Rfc3164 => syslog::parse_3164(line, ctx),
+            Kind::Access => access::parse(line, ctx),
+            Kind::NginxError => errorlog::parse_nginx(line, ctx),
+            Kind::ApacheError => errorlog::parse_apache(line, ctx),
+            Kind::Json => json::parse(line, ctx),
+            Kind::Ltsv => ltsv::parse(line, ctx),
+            Kind::Kv => logfmt::parse_kv(line, ctx),
+            Kind::Logfmt => logfmt::parse(line, ctx),
+            Kind::Bracketed => bracketed::parse(line, ctx),
+            Kind::Android => loghub::parse_android(line, ctx),
+            Kind::Hdfs => loghub::parse_hdfs(line, ctx),
+            Kind::Spark => loghub::parse_spark(line, ctx),
+            Kind::Iso => iso::parse(line, ctx),
+            Kind::Epoch => epoch::parse(line, ctx),
+            Kind::User => match &self.user {
+                Some(u) => u.parse(line, ctx),
+                None => Err(Miss::Shape),
+            },
+            Kind::Text => Err(Miss::Shape),
+        }
+    }
+}
+
+/// Lines that continue a multi-line record whatever the format: indented lines (Python
+/// `  File ...`, Java `\tat ...`) and the exception chain headers.
+pub fn is_continuation(line: &str) -> bool {
+    match line.as_bytes().first() {
+        Some(b' ' | b'\t') => true,
+        Some(b'T') => line.starts_with("Traceback (most recent call last)"),
+        Some(b'C') => line.starts_with("Caused by: "),
+        Some(b'D') => line.starts_with("During handling of the above exception"),
+        Some(b'.') => line.starts_with("... ") && line.ends_with(" more"),
+        _ => false,
     }
 }
 
 /// Picks the format of a source from its first lines (up to ~200). User formats are tried
 /// first. `None` when no format fits (the caller uses [`Format::plain_text`]).
 pub fn detect(lines: &[&str], user: &[UserFormat]) -> Option<Format> {
-    let _ = (lines, user);
-    None
+    detect::detect(lines, user)
 }
 
 impl LineContext {
     pub fn new(zone: &Zone, mtime_us: i64) -> LineContext {
-        LineContext { zone: zone.name(), mtime_us, year: None, last_month: None }
+        LineContext {
+            zone: zone.name(),
+            mtime_us,
+            year: None,
+            last_month: None,
+        }
     }
 }

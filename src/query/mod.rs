@@ -3,24 +3,37 @@
 
 mod parse;
 
-pub use parse::parse;
+pub use parse::{parse, to_query_string};
 
 use std::fmt;
 
 /// A parsed query. `field` is lowercased; values are kept as typed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Expr {
     /// Matches every event (the empty query).
+    #[default]
     All,
     /// A bare word (`field == None`) or `field:value`. A trailing `*` in `value` is kept and
     /// means a prefix match.
-    Term { field: Option<String>, value: String },
+    Term {
+        field: Option<String>,
+        value: String,
+    },
     /// `"a phrase"` or `field:"a phrase"`.
-    Phrase { field: Option<String>, text: String },
+    Phrase {
+        field: Option<String>,
+        text: String,
+    },
     /// `field:[lo TO hi]`, `field:{lo TO hi}`, `field:>=lo`, `field:<hi` ... `None` = unbounded.
-    Range { field: String, lo: Option<Bound>, hi: Option<Bound> },
+    Range {
+        field: String,
+        lo: Option<Bound>,
+        hi: Option<Bound>,
+    },
     /// `/regex/` on the whole event text (already validated with the `regex` crate).
-    Regex { pattern: String },
+    Regex {
+        pattern: String,
+    },
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
@@ -45,7 +58,12 @@ pub struct QueryError {
 impl fmt::Display for QueryError {
     /// Renders as three lines: the message, the query, and a caret under the problem.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "invalid query: {} (at column {})", self.message, self.position + 1)?;
+        writeln!(
+            f,
+            "invalid query: {} (at column {})",
+            self.message,
+            self.position + 1
+        )?;
         writeln!(f, "  {}", self.query)?;
         write!(f, "  {}^", " ".repeat(self.position))
     }

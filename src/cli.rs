@@ -1,0 +1,323 @@
+//! Command-line arguments and the headless commands (`index`, `search`, `histogram`).
+//! Errors reach here as typed errors and leave as a message on stderr and an exit code:
+//! 0 (also with no hits), 2 usage or query error, 1 any other failure.
+
+use crate::config::Config;
+use crate::engine::{Engine, EngineError, OpenOptions, Request};
+use crate::index::update::{Progress, Quiet, Summary};
+use crate::output::events::{EventFormat, EventWriter};
+use crate::output::histogram;
+use crate::time::Zone;
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "timberline",
+    version,
+    about = "Explore, search and tail a log server's logs",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Logs to open in the explorer (default: /var/log).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Config file (default: config.toml in the config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the index lives (default: the data directory, keyed by the paths).
+    #[arg(long, global = true, value_name = "DIR", env = "TIMBERLINE_INDEX_DIR")]
+    pub index_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index of PATHs and print a summary.
+    Index {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Print matching events in time order.
+    Search(SearchArgs),
+    /// Count matching events per time bucket, and find gaps.
+    Histogram(HistogramArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Filter {
+    /// Files, folders or globs; `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Query: terms, "phrases", AND/OR/NOT, field:value, field:[a TO b], /regex/.
+    #[arg(short, long, default_value = "")]
+    pub query: String,
+    /// Start of the window: RFC 3339, `YYYY-MM-DD[ HH:MM]` (local time), or an age (90m, 2h, 3d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// End of the window (exclusive), same forms as --since.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    /// Print at most N events.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Newest first.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print only the number of matching events.
+    #[arg(long)]
+    pub count: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistogramFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistogramArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    /// Bucket width: 1m, 10m, 1h, 1d ... or auto.
+    #[arg(long, default_value = "auto")]
+    pub bucket: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: HistogramFormat,
+}
+
+/// Parses arguments and runs; the binary's whole `main`.
+pub fn main() -> ExitCode {
+    restrict_umask();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = err
+                .downcast_ref::<EngineError>()
+                .map_or(1, EngineError::exit_code);
+            let _ = writeln!(std::io::stderr(), "timberline: {err:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Files timberline creates (the index) are private to the user: they hold what the logs hold.
+fn restrict_umask() {
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.global.config.as_deref())?;
+    let global = cli.global;
+    match cli.command {
+        Some(Command::Index { paths }) => cmd_index(paths, global, config),
+        Some(Command::Search(args)) => cmd_search(args, global, config),
+        Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
+        None => {
+            let paths = if cli.paths.is_empty() {
+                vec![PathBuf::from("/var/log")]
+            } else {
+                cli.paths
+            };
+            Err(EngineError::Usage(format!(
+                "the interactive explorer is not built yet; use `timberline search {}` (see --help)",
+                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
+            ))
+            .into())
+        }
+    }
+}
+
+fn open(
+    paths: Vec<PathBuf>,
+    global: &Global,
+    config: Config,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Engine, Summary)> {
+    let opts = OpenOptions {
+        paths,
+        index_dir: global.index_dir.clone(),
+        config,
+    };
+    Ok(Engine::open(opts, progress)?)
+}
+
+fn print_notes(notes: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for n in notes {
+        let _ = writeln!(
+            err,
+            "timberline: {}",
+            crate::output::escape_controls(n, false)
+        );
+    }
+}
+
+fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Result<()> {
+    let bar = Bar::new();
+    let (engine, s) = open(paths, &global, config, &bar)?;
+    print_notes(&s.notes);
+    let total_events = engine.searcher().num_docs();
+    let mb = s.bytes as f64 / 1e6;
+    let rate = if s.seconds > 0.0 { mb / s.seconds } else { 0.0 };
+    let busy = if s.skipped_busy {
+        " (not updated: another timberline holds the index)"
+    } else {
+        ""
+    };
+    println!(
+        "{} files ({} read), {} new events ({} in the index), {:.1} MB, {:.2} s, {:.1} MB/s{busy}\nindex: {}",
+        s.files,
+        s.files_read,
+        s.events,
+        total_events,
+        mb,
+        s.seconds,
+        rate,
+        engine.index_dir().display()
+    );
+    Ok(())
+}
+
+/// Parses the query and time window of a command.
+fn request(filter: &Filter) -> anyhow::Result<Request> {
+    let query = crate::query::parse(&filter.query).map_err(EngineError::from)?;
+    let now = chrono::Utc::now().timestamp_micros();
+    let zone = Zone::Local;
+    let time = |s: &Option<String>, what: &str| -> anyhow::Result<Option<i64>> {
+        s.as_deref()
+            .map(|t| {
+                crate::window::parse_time(t, now, &zone)
+                    .map_err(|e| EngineError::Usage(format!("--{what}: {e}")))
+            })
+            .transpose()
+            .map_err(Into::into)
+    };
+    Ok(Request {
+        query,
+        since: time(&filter.since, "since")?,
+        until: time(&filter.until, "until")?,
+        limit: None,
+        reverse: false,
+    })
+}
+
+fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    let mut req = request(&args.filter)?;
+    req.limit = args.limit;
+    req.reverse = args.reverse;
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let stdout = std::io::stdout().lock();
+    if args.count {
+        let mut out = std::io::BufWriter::new(stdout);
+        writeln!(out, "{}", engine.count(&req)?)?;
+        return finish(out.flush());
+    }
+    let hits = engine.search(&req)?;
+    let mut out = EventWriter::new(std::io::BufWriter::new(stdout), args.format);
+    for chunk in hits.chunks(1024) {
+        for rec in engine.records(chunk) {
+            if let Err(e) = out.write(&rec) {
+                return finish(Err(e));
+            }
+        }
+    }
+    finish(out.flush())
+}
+
+/// A closed pipe (`| head`) ends output quietly.
+fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
+    match res {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing output"),
+    }
+}
+
+fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    let req = request(&args.filter)?;
+    let bucket = match args.bucket.as_str() {
+        "auto" => None,
+        b => Some(crate::timeline::parse_bucket(b).ok_or_else(|| {
+            EngineError::Usage(format!(
+                "--bucket {b:?}: expected a width like 1m, 10m, 1h, 1d, or auto"
+            ))
+        })?),
+    };
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let h = engine.histogram(&req, bucket, 100)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let res = match args.format {
+        HistogramFormat::Json => histogram::write_json(&mut out, &h),
+        HistogramFormat::Text => histogram::write_text(&mut out, &h, 50),
+    };
+    finish(res.and_then(|_| out.flush()))
+}
+
+/// A progress bar on stderr when it is a terminal.
+struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b
+        });
+        Bar { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64, _files: usize) {
+        if let Some(b) = &self.bar {
+            b.set_length(total);
+        }
+    }
+    fn file(&self, path: &Path) {
+        if let Some(b) = &self.bar {
+            b.set_message(
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    fn advance(&self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(bytes);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

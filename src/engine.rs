@@ -1,0 +1,364 @@
+//! The one search path of the core: open (or build) the right index for the user's paths,
+//! bring it up to date, and answer searches, counts and histograms. The CLI and the TUI are
+//! sinks over this.
+
+use crate::config::Config;
+use crate::format::{Format, LineContext, LineKind};
+use crate::index::IndexError;
+use crate::index::compile::{CompileContext, CompileError, compile, files_query};
+use crate::index::histogram::{BucketCollector, Histogram, SpanCollector};
+use crate::index::search::{Hit, HitCollector, path_ranks, within_window};
+use crate::index::store::{self, Store};
+use crate::index::text::{FileTable, SegmentTexts};
+use crate::index::update::{Progress, Summary, canonical_roots, update};
+use crate::output::events::EventRecord;
+use crate::query::{Expr, QueryError};
+use crate::time::Zone;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl EngineError {
+    /// Usage and query errors exit with 2, the rest with 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            EngineError::Query(_) | EngineError::Compile(_) | EngineError::Usage(_) => 2,
+            EngineError::Index(e) if e.is_usage() => 2,
+            EngineError::Index(_) => 1,
+        }
+    }
+}
+
+/// Where the index comes from.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    pub paths: Vec<PathBuf>,
+    /// `--index-dir` / `TIMBERLINE_INDEX_DIR`.
+    pub index_dir: Option<PathBuf>,
+    pub config: Config,
+}
+
+/// A search request: query, time window (µs UTC, `until` exclusive), limit, order.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: Expr,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub limit: Option<usize>,
+    pub reverse: bool,
+}
+
+/// An open, up-to-date index and the part of it the user asked about.
+pub struct Engine {
+    store: Store,
+    reader: IndexReader,
+    files: FileTable,
+    /// Files under the user's paths, when they are a part of the index's roots.
+    only: Option<Vec<u64>>,
+    config: Config,
+    /// The root that `short_source` paths are shown relative to.
+    display_root: Option<PathBuf>,
+    /// Shown instead of a path for stdin.
+    stdin_name: Option<String>,
+    _stdin_file: Option<tempfile::TempDir>,
+}
+
+impl Engine {
+    /// Opens the index for `opts.paths` and brings it up to date.
+    pub fn open(
+        opts: OpenOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Engine, Summary), EngineError> {
+        if opts.paths.iter().any(|p| p.as_os_str() == "-") {
+            if opts.paths.len() > 1 {
+                return Err(EngineError::Usage(
+                    "`-` (stdin) cannot be mixed with other paths".into(),
+                ));
+            }
+            return Engine::open_stdin(opts.config);
+        }
+        let wanted = canonical_roots(&opts.paths);
+        for (p, c) in opts.paths.iter().zip(&wanted) {
+            let _ = p;
+            if !c.exists() && !c.to_string_lossy().contains(['*', '?', '[']) {
+                return Err(EngineError::Usage(format!(
+                    "{}: no such file or folder",
+                    c.display()
+                )));
+            }
+        }
+        let mut notes = Vec::new();
+        let (dir, roots) = match &opts.index_dir {
+            Some(dir) => {
+                let roots = marker_roots(dir)
+                    .filter(|r| covers(r, &wanted))
+                    .unwrap_or_else(|| wanted.clone());
+                (dir.clone(), roots)
+            }
+            None => match store::find_covering(&wanted) {
+                Some(found) => found,
+                None => (
+                    store::default_dir(&wanted).ok_or(IndexError::NoDataDir)?,
+                    wanted.clone(),
+                ),
+            },
+        };
+        let mut store = store::open(&dir, &roots, &mut notes)?;
+        let mut summary = update(&mut store, &opts.config, progress)?;
+        notes.append(&mut summary.notes);
+        summary.notes = notes;
+        let only = (roots != wanted).then(|| {
+            store
+                .checkpoint
+                .files
+                .iter()
+                .filter(|f| wanted.iter().any(|w| f.path.starts_with(w)))
+                .map(|f| f.id)
+                .collect()
+        });
+        let display_root = (roots.len() == 1)
+            .then(|| roots[0].clone())
+            .filter(|r| r.is_dir());
+        let engine = Engine::from_store(store, only, opts.config, display_root)?;
+        Ok((engine, summary))
+    }
+
+    fn open_stdin(config: Config) -> Result<(Engine, Summary), EngineError> {
+        let dir = tempfile::tempdir().map_err(|e| IndexError::io(Path::new("stdin"), e))?;
+        let path = dir.path().join("stdin");
+        let mut file = std::fs::File::create(&path).map_err(|e| IndexError::io(&path, e))?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)
+            .map_err(|e| IndexError::io(Path::new("stdin"), e))?;
+        drop(file);
+        let mut store = store::in_ram();
+        store.checkpoint.roots = vec![path];
+        let summary = update(&mut store, &config, &crate::index::update::Quiet)?;
+        let mut engine = Engine::from_store(store, None, config, None)?;
+        engine.stdin_name = Some("-".into());
+        engine._stdin_file = Some(dir);
+        Ok((engine, summary))
+    }
+
+    fn from_store(
+        store: Store,
+        only: Option<Vec<u64>>,
+        config: Config,
+        display_root: Option<PathBuf>,
+    ) -> Result<Engine, EngineError> {
+        let reader = store
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| IndexError::tantivy(&store.dir, e))?;
+        let files = FileTable::new(&store.checkpoint.files);
+        Ok(Engine {
+            store,
+            reader,
+            files,
+            only,
+            config,
+            display_root,
+            stdin_name: None,
+            _stdin_file: None,
+        })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn files(&self) -> &FileTable {
+        &self.files
+    }
+
+    pub fn index_dir(&self) -> &Path {
+        &self.store.dir
+    }
+
+    /// The full query: the expression, the user's paths, the time window.
+    fn build(&self, req: &Request, searcher: &Searcher) -> Result<Box<dyn Query>, EngineError> {
+        let cx = CompileContext {
+            fields: self.store.fields,
+            searcher,
+            files: &self.files,
+        };
+        let mut q = compile(&req.query, &cx)?;
+        if let Some(ids) = &self.only {
+            q = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, q),
+                (Occur::Must, files_query(ids, self.store.fields)),
+            ]));
+        }
+        Ok(within_window(q, self.store.fields, req.since, req.until))
+    }
+
+    fn tantivy_err(&self, e: tantivy::TantivyError) -> EngineError {
+        EngineError::Index(IndexError::tantivy(&self.store.dir, e))
+    }
+
+    /// Matching events in time order (newest first with `reverse`), up to `limit`.
+    pub fn search(&self, req: &Request) -> Result<Vec<Hit>, EngineError> {
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        let collector = HitCollector {
+            limit: req.limit,
+            reverse: req.reverse,
+            ranks: path_ranks(&self.files),
+        };
+        searcher
+            .search(&q, &collector)
+            .map_err(|e| self.tantivy_err(e))
+    }
+
+    pub fn count(&self, req: &Request) -> Result<usize, EngineError> {
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        searcher.search(&q, &Count).map_err(|e| self.tantivy_err(e))
+    }
+
+    /// Counts per bucket over the request's window (or the span of the matches), with gaps.
+    /// `bucket_s` of `None` picks a width giving at most `max_buckets` buckets.
+    pub fn histogram(
+        &self,
+        req: &Request,
+        bucket_s: Option<i64>,
+        max_buckets: usize,
+    ) -> Result<Histogram, EngineError> {
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        let (lo, hi) = match (req.since, req.until) {
+            (Some(s), Some(u)) => (s, u - 1),
+            _ => match searcher
+                .search(&q, &SpanCollector)
+                .map_err(|e| self.tantivy_err(e))?
+            {
+                Some((a, b)) => (req.since.unwrap_or(a), req.until.map_or(b, |u| u - 1)),
+                None => match (req.since, req.until) {
+                    (Some(s), None) => (s, s),
+                    _ => {
+                        return Ok(Histogram::new(
+                            0,
+                            bucket_s.unwrap_or(60) * 1_000_000,
+                            Vec::new(),
+                        ));
+                    }
+                },
+            },
+        };
+        let hi = hi.max(lo);
+        let bucket_s = bucket_s.unwrap_or_else(|| {
+            crate::timeline::auto_bucket((hi - lo) / 1_000_000 + 1, max_buckets)
+        });
+        let bucket_us = bucket_s.max(1) * 1_000_000;
+        let start = lo.div_euclid(bucket_us) * bucket_us;
+        let n = ((hi - start) / bucket_us + 1) as usize;
+        if n > 5_000_000 {
+            return Err(EngineError::Usage(format!(
+                "{n} buckets of {bucket_s}s: choose a wider --bucket or a shorter --since/--until window"
+            )));
+        }
+        let counts = searcher
+            .search(
+                &q,
+                &BucketCollector {
+                    start_us: start,
+                    bucket_us,
+                    n,
+                },
+            )
+            .map_err(|e| self.tantivy_err(e))?;
+        Ok(Histogram::new(start, bucket_us, counts))
+    }
+
+    /// Reads the hits' texts back and re-parses them into printable records.
+    pub fn records(&self, hits: &[Hit]) -> Vec<EventRecord> {
+        let searcher = self.searcher();
+        let mut texts: HashMap<u32, SegmentTexts> = HashMap::new();
+        let mut formats: HashMap<u64, Format> = HashMap::new();
+        hits.iter()
+            .map(|h| {
+                let seg = texts.entry(h.segment).or_insert_with(|| {
+                    let store = searcher.segment_reader(h.segment).get_store_reader(16).ok();
+                    SegmentTexts::new(self.files.clone(), self.store.fields, store)
+                });
+                let text = seg.text(h.doc, h.file, h.offset, h.len).unwrap_or_else(|| {
+                    "[event unavailable: its file was truncated or removed since it was indexed]".to_string()
+                });
+                self.record(h, text, &mut formats)
+            })
+            .collect()
+    }
+
+    fn record(&self, h: &Hit, text: String, formats: &mut HashMap<u64, Format>) -> EventRecord {
+        let state = self.files.get(h.file);
+        let (source, short) = match (&self.stdin_name, state) {
+            (Some(name), _) => (name.clone(), name.clone()),
+            (None, Some(s)) => {
+                let full = s.path.to_string_lossy().into_owned();
+                let short = self
+                    .display_root
+                    .as_ref()
+                    .and_then(|r| s.path.strip_prefix(r).ok())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| full.clone());
+                (full, short)
+            }
+            (None, None) => (format!("file#{}", h.file), format!("file#{}", h.file)),
+        };
+        let mut rec = EventRecord::new(h.ts, source, short, h.line, text);
+        rec.level = h.level.map(|l| l.as_str());
+        if let Some(s) = state {
+            let format = formats.entry(h.file).or_insert_with(|| {
+                Format::by_name(&s.format, &self.config.formats).unwrap_or_else(Format::plain_text)
+            });
+            let first = rec.text.lines().next().unwrap_or("");
+            let mut ctx = LineContext::new(
+                &Zone::parse(&s.ctx.zone).unwrap_or(Zone::Local),
+                s.ctx.mtime_us,
+            );
+            match format.parse_line(first, &mut ctx) {
+                LineKind::Start(p) if !format.is_plain_text() => {
+                    rec.host = p.host;
+                    rec.program = p.program;
+                    rec.message = p.message;
+                    for (k, v) in p.fields {
+                        rec.fields.insert(k, serde_json::Value::String(v));
+                    }
+                }
+                _ => rec.message = first.to_string(),
+            }
+        }
+        rec
+    }
+}
+
+fn marker_roots(dir: &Path) -> Option<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(dir.join(store::MARKER)).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(
+        v.get("roots")?
+            .as_array()?
+            .iter()
+            .filter_map(|r| r.as_str().map(PathBuf::from))
+            .collect(),
+    )
+}
+
+fn covers(roots: &[PathBuf], paths: &[PathBuf]) -> bool {
+    paths.iter().all(|p| roots.iter().any(|r| p.starts_with(r)))
+}

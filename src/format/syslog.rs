@@ -1,0 +1,95 @@
+//! RFC 3164 (`Nov 15 03:34:01 host prog[pid]: msg`, year-less, zone-less) and RFC 3339 syslog
+//! (`2026-11-22T07:37:26.278125+05:30 host prog[pid]: msg`). Neither has a level field.
+
+use super::stamp::{self, Miss, R};
+use super::{LineContext, kvextract};
+use crate::event::Parsed;
+
+/// A syslog tag split: (program, pid).
+pub fn split_tag(tag: &str) -> (&str, Option<&str>) {
+    if let Some(open) = tag.rfind('[')
+        && tag.ends_with(']')
+        && open > 0
+    {
+        return (&tag[..open], Some(&tag[open + 1..tag.len() - 1]));
+    }
+    (tag, None)
+}
+
+/// `host prog[pid]: msg` after the timestamp. The program is optional (`host message...`).
+pub fn host_tag_msg(rest: &str, p: &mut Parsed) {
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let (host, after) = match rest.find(' ') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    if host.len() > 1 && host.ends_with(':') {
+        // No host: `Nov 22 07:39:58 kernel: msg` (host names never end with `:`).
+        return tag_msg(rest, p);
+    }
+    if !host.is_empty() {
+        p.host = Some(host.to_string());
+    }
+    tag_msg(after, p);
+}
+
+/// `prog[pid]: msg` (the tag is optional).
+fn tag_msg(after: &str, p: &mut Parsed) {
+    let (tok, msg) = match after.find(' ') {
+        Some(i) => (&after[..i], &after[i + 1..]),
+        None => (after, ""),
+    };
+    let tag = if let Some(t) = tok.strip_suffix(':') {
+        Some(t)
+    } else if tok.ends_with(']') {
+        // `prog[pid]` without the colon (rsyslog renders RFC 5424 tags this way).
+        let (prog, pid) = split_tag(tok);
+        (!prog.is_empty()
+            && pid.is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())))
+        .then_some(tok)
+    } else {
+        None
+    };
+    match tag {
+        Some(t) if !t.is_empty() => {
+            let (prog, pid) = split_tag(t);
+            p.program = Some(prog.to_string());
+            if let Some(pid) = pid {
+                p.fields.push(("pid".to_string(), pid.to_string()));
+            }
+            p.message = msg.to_string();
+        }
+        _ => p.message = after.to_string(),
+    }
+    kvextract::extract(&p.message, &mut p.fields);
+}
+
+pub fn parse_3164(line: &str, ctx: &mut LineContext) -> R<Parsed> {
+    let (w, used) = stamp::bsd(line.as_bytes())?;
+    if line.as_bytes().get(used) != Some(&b' ') {
+        return Err(Miss::Shape);
+    }
+    let mut p = Parsed {
+        ts: stamp::yearless_to_us(&w, ctx)?,
+        ..Parsed::default()
+    };
+    host_tag_msg(&line[used..], &mut p);
+    Ok(p)
+}
+
+pub fn parse_3339(line: &str, ctx: &mut LineContext) -> R<Parsed> {
+    let b = line.as_bytes();
+    if b.get(10) != Some(&b'T') && b.get(10) != Some(&b't') {
+        return Err(Miss::Shape);
+    }
+    let (w, used) = stamp::iso(b, false)?;
+    if b.get(used) != Some(&b' ') {
+        return Err(Miss::Shape);
+    }
+    let mut p = Parsed {
+        ts: stamp::to_us(&w, ctx)?,
+        ..Parsed::default()
+    };
+    host_tag_msg(&line[used..], &mut p);
+    Ok(p)
+}

@@ -1,0 +1,915 @@
+//! Table tests over real lines (excerpts of the corpora typed in), detection, zones, years,
+//! continuations, and property tests.
+
+use super::*;
+use crate::event::Level;
+use crate::time::format_utc;
+
+/// 2026-11-22T02:12:00Z, just after the `real/` corpora were written.
+const MTIME: i64 = 1_795_313_520_000_000;
+
+fn ctx(zone: &str, mtime: i64) -> LineContext {
+    LineContext::new(&Zone::parse(zone).unwrap(), mtime)
+}
+
+fn start(fmt: &str, line: &str, zone: &str) -> Parsed {
+    let f = Format::by_name(fmt, &[]).unwrap();
+    match f.parse_line(line, &mut ctx(zone, MTIME)) {
+        LineKind::Start(p) => p,
+        other => panic!("{fmt}: {line:?} -> {other:?}"),
+    }
+}
+
+struct Case {
+    fmt: &'static str,
+    line: &'static str,
+    ts: &'static str,
+    level: Option<Level>,
+    host: Option<&'static str>,
+    program: Option<&'static str>,
+    message: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn c(
+    fmt: &'static str,
+    line: &'static str,
+    ts: &'static str,
+    level: Option<Level>,
+    host: Option<&'static str>,
+    program: Option<&'static str>,
+    message: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+) -> Case {
+    Case {
+        fmt,
+        line,
+        ts,
+        level,
+        host,
+        program,
+        message,
+        fields,
+    }
+}
+
+use Level::*;
+
+/// Real lines; zone-less ones are read in UTC.
+const CASES: &[Case] = &[
+    c(
+        "android",
+        "03-17 16:13:38.819  1702  8671 D PowerManagerService: acquire lock=233570404, flags=0x1, tag=\"View Lock\", name=com.android.systemui, ws=null, uid=10037, pid=2227\r",
+        "2026-03-17T16:13:38.819Z",
+        Some(Debug),
+        None,
+        Some("PowerManagerService"),
+        "acquire lock=233570404, flags=0x1, tag=\"View Lock\", name=com.android.systemui, ws=null, uid=10037, pid=2227",
+        &[
+            ("pid", "1702"),
+            ("tid", "8671"),
+            ("lock", "233570404"),
+            ("tag", "View Lock"),
+            ("uid", "10037"),
+        ],
+    ),
+    c(
+        "apache-error",
+        "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6\r",
+        "2005-12-04T04:47:44.000Z",
+        Some(Error),
+        None,
+        None,
+        "mod_jk child workerEnv in error state 6",
+        &[],
+    ),
+    c(
+        "apache-error",
+        "[Wed Oct 11 14:32:52.123456 2017] [core:error] [pid 123:tid 456] [client 1.2.3.4:5678] AH00037: Symbolic link not allowed",
+        "2017-10-11T14:32:52.123456Z",
+        Some(Error),
+        None,
+        None,
+        "AH00037: Symbolic link not allowed",
+        &[
+            ("module", "core"),
+            ("pid", "123"),
+            ("tid", "456"),
+            ("client", "1.2.3.4:5678"),
+        ],
+    ),
+    c(
+        "hdfs",
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r",
+        "2008-11-09T20:36:15.000Z",
+        Some(Info),
+        None,
+        Some("dfs.DataNode$PacketResponder"),
+        "PacketResponder 1 for block blk_38865049064139660 terminating",
+        &[("pid", "148")],
+    ),
+    c(
+        "iso",
+        "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001\r",
+        "2015-10-18T18:01:47.978Z",
+        Some(Info),
+        None,
+        Some("org.apache.hadoop.mapreduce.v2.app.MRAppMaster"),
+        "Created MRAppMaster for application appattempt_1445144423722_0020_000001",
+        &[("thread", "main")],
+    ),
+    c(
+        "rfc3164",
+        "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 \r",
+        "2026-06-14T15:16:01.000Z",
+        None,
+        Some("combo"),
+        Some("sshd(pam_unix)"),
+        "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 ",
+        &[("pid", "19939"), ("uid", "0"), ("rhost", "218.188.2.4")],
+    ),
+    // December is after the November mtime: last year.
+    c(
+        "rfc3164",
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\r",
+        "2025-12-10T06:55:46.000Z",
+        None,
+        Some("LabSZ"),
+        Some("sshd"),
+        "Invalid user webmaster from 173.234.31.186",
+        &[("pid", "24200")],
+    ),
+    c(
+        "rfc3164",
+        "Nov 22 07:39:58 vm kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:16 SRC=10.0.0.5 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=51000 DPT=22",
+        "2026-11-22T07:39:58.000Z",
+        None,
+        Some("vm"),
+        Some("kernel"),
+        "[UFW BLOCK] IN=eth0 OUT= MAC=00:16 SRC=10.0.0.5 DST=10.0.0.1 LEN=60 PROTO=TCP SPT=51000 DPT=22",
+        &[
+            ("IN", "eth0"),
+            ("OUT", ""),
+            ("SRC", "10.0.0.5"),
+            ("DST", "10.0.0.1"),
+            ("DPT", "22"),
+        ],
+    ),
+    c(
+        "rfc3164",
+        "Nov  2 07:39:58 vm a message without a program tag",
+        "2026-11-02T07:39:58.000Z",
+        None,
+        Some("vm"),
+        None,
+        "a message without a program tag",
+        &[],
+    ),
+    c(
+        "rfc3164",
+        "Nov 22 07:39:58 kernel: [    0.000000] Linux version 6.1.0-18-amd64",
+        "2026-11-22T07:39:58.000Z",
+        None,
+        None,
+        Some("kernel"),
+        "[    0.000000] Linux version 6.1.0-18-amd64",
+        &[],
+    ),
+    c(
+        "spark",
+        "17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers for [TERM, HUP, INT]\r",
+        "2017-06-09T20:10:40.000Z",
+        Some(Info),
+        None,
+        Some("executor.CoarseGrainedExecutorBackend"),
+        "Registered signal handlers for [TERM, HUP, INT]",
+        &[],
+    ),
+    c(
+        "iso",
+        "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200\r",
+        "2015-07-29T17:41:44.747Z",
+        Some(Info),
+        None,
+        None,
+        "[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200",
+        &[],
+    ),
+    c(
+        "iso",
+        "2026-11-22 03:10:41,621 ERROR [payments.worker] 1125: job 99 failed with a traceback",
+        "2026-11-22T03:10:41.621Z",
+        Some(Error),
+        None,
+        Some("payments.worker"),
+        "job 99 failed with a traceback",
+        &[("pid", "1125")],
+    ),
+    c(
+        "iso",
+        "2026-11-22 03:10:41,621 CRITICAL [payments.worker] 1125: chained exception",
+        "2026-11-22T03:10:41.621Z",
+        Some(Crit),
+        None,
+        Some("payments.worker"),
+        "chained exception",
+        &[],
+    ),
+    c(
+        "iso",
+        "2026-11-22 03:10:41,620 - payments.worker - WARNING - job 2 processed amount=7.0",
+        "2026-11-22T03:10:41.620Z",
+        Some(Warn),
+        None,
+        Some("payments.worker"),
+        "job 2 processed amount=7.0",
+        &[("amount", "7.0")],
+    ),
+    c(
+        "access",
+        "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1\" 200 203023 \"http://semicomplete.com/presentations/logstash-monitorama-2013/\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36\"",
+        "2015-05-17T10:05:03.000Z",
+        None,
+        None,
+        None,
+        "GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1 200",
+        &[
+            ("client", "83.149.9.216"),
+            ("method", "GET"),
+            ("protocol", "HTTP/1.1"),
+            ("status", "200"),
+            ("bytes", "203023"),
+            (
+                "referer",
+                "http://semicomplete.com/presentations/logstash-monitorama-2013/",
+            ),
+        ],
+    ),
+    c(
+        "access",
+        "127.0.0.1 - - [21/Nov/2026:21:09:59 -0500] \"GET / HTTP/1.1\" 200 32 \"-\" \"curl/7.88.1\"",
+        "2026-11-22T02:09:59.000Z",
+        None,
+        None,
+        None,
+        "GET / HTTP/1.1 200",
+        &[
+            ("client", "127.0.0.1"),
+            ("method", "GET"),
+            ("path", "/"),
+            ("status", "200"),
+            ("bytes", "32"),
+            ("agent", "curl/7.88.1"),
+        ],
+    ),
+    c(
+        "access",
+        "127.0.0.1 - - [21/Nov/2026:21:10:03 -0500] \"GARBAGE\" 400 157 \"-\" \"-\"",
+        "2026-11-22T02:10:03.000Z",
+        None,
+        None,
+        None,
+        "GARBAGE 400",
+        &[("status", "400"), ("bytes", "157")],
+    ),
+    c(
+        "access",
+        "127.0.0.1 - - [21/Nov/2026:21:10:03 -0500] \"GET /a b c HTTP/1.1\" 400 157 \"-\" \"-\"",
+        "2026-11-22T02:10:03.000Z",
+        None,
+        None,
+        None,
+        "GET /a b c HTTP/1.1 400",
+        &[("path", "/a b c"), ("protocol", "HTTP/1.1")],
+    ),
+    c(
+        "access",
+        "10.0.0.9 - frank [21/Nov/2026:21:10:03 -0500] \"\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03\" 400 157 \"-\" \"-\"",
+        "2026-11-22T02:10:03.000Z",
+        None,
+        None,
+        None,
+        "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03 400",
+        &[("user", "frank"), ("status", "400")],
+    ),
+    c(
+        "access",
+        "10.0.0.9 - - [21/Nov/2026:21:10:03 -0500] \"-\" 408 0",
+        "2026-11-22T02:10:03.000Z",
+        None,
+        None,
+        None,
+        "- 408",
+        &[("status", "408"), ("bytes", "0")],
+    ),
+    c(
+        "json",
+        "{\"time_iso8601\":\"2026-11-21T21:09:59-05:00\",\"time_local\":\"21/Nov/2026:21:09:59 -0500\",\"msec\":1795313399.076,\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\",\"request\":\"GET / HTTP/1.1\",\"status\":200,\"body_bytes_sent\":32,\"http_referer\":\"\",\"http_user_agent\":\"curl/7.88.1\",\"request_time\":0.000}",
+        "2026-11-22T02:09:59.076Z",
+        None,
+        None,
+        None,
+        "{\"time_iso8601\":\"2026-11-21T21:09:59-05:00\",\"time_local\":\"21/Nov/2026:21:09:59 -0500\",\"msec\":1795313399.076,\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\",\"request\":\"GET / HTTP/1.1\",\"status\":200,\"body_bytes_sent\":32,\"http_referer\":\"\",\"http_user_agent\":\"curl/7.88.1\",\"request_time\":0.000}",
+        &[
+            ("status", "200"),
+            ("request", "GET / HTTP/1.1"),
+            ("remote_addr", "127.0.0.1"),
+        ],
+    ),
+    c(
+        "json",
+        "{\"timereported\":\"2026-11-22T07:39:58.484023+05:30\", \"timegenerated\":\"2026-11-22T07:39:58.484023+05:30\", \"host\":\"vm\", \"facility\":\"syslog\", \"severity\":\"info\", \"program\":\"rsyslogd\", \"tag\":\"rsyslogd:\", \"procid\":\"-\", \"msgid\":\"-\", \"sd\":\"-\", \"msg\":\" [origin software=\\\"rsyslogd\\\" swVersion=\\\"8.2302.0\\\" x-pid=\\\"31751\\\" x-info=\\\"https:\\/\\/www.rsyslog.com\\\"] start\"}",
+        "2026-11-22T02:09:58.484023Z",
+        Some(Info),
+        Some("vm"),
+        Some("rsyslogd"),
+        " [origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"31751\" x-info=\"https://www.rsyslog.com\"] start",
+        &[("facility", "syslog")],
+    ),
+    c(
+        "json",
+        "{\"@timestamp\":\"2026-11-22T02:10:00.5Z\",\"log\":{\"level\":\"WARN\"},\"message\":\"disk low\",\"service\":{\"name\":\"api\"},\"tags\":[\"a\",\"b\"]}",
+        "2026-11-22T02:10:00.500Z",
+        Some(Warn),
+        None,
+        Some("api"),
+        "disk low",
+        &[("log.level", "WARN"), ("tags.1", "b")],
+    ),
+    c(
+        "json",
+        "{\"level\":30,\"time\":1795313400123,\"pid\":7,\"hostname\":\"box\",\"msg\":\"pino says hi\"}",
+        "2026-11-22T02:10:00.123Z",
+        Some(Info),
+        Some("box"),
+        None,
+        "pino says hi",
+        &[("pid", "7")],
+    ),
+    c(
+        "json",
+        "{\"date\":\"Sun, 22 Nov 2026 03:10:00 +0100\",\"lvl\":\"E\",\"message\":\"x\"}",
+        "2026-11-22T02:10:00.000Z",
+        Some(Error),
+        None,
+        None,
+        "x",
+        &[],
+    ),
+    c(
+        "ltsv",
+        "time:2026-11-21T21:09:59-05:00\thost:127.0.0.1\treq:GET / HTTP/1.1\tstatus:200\tsize:32\tua:curl/7.88.1",
+        "2026-11-22T02:09:59.000Z",
+        None,
+        None,
+        None,
+        "GET / HTTP/1.1 200",
+        &[
+            ("host", "127.0.0.1"),
+            ("status", "200"),
+            ("ua", "curl/7.88.1"),
+        ],
+    ),
+    c(
+        "nginx-error",
+        "2026/11/21 21:09:58 [notice] 31987#31987: using the \"epoll\" event method\r",
+        "2026-11-21T21:09:58.000Z",
+        Some(Notice),
+        None,
+        None,
+        "using the \"epoll\" event method",
+        &[("pid", "31987"), ("tid", "31987")],
+    ),
+    c(
+        "nginx-error",
+        "2026/11/21 21:09:59 [error] 31991#31991: *20 open() \"/tmp/www/missing/deep/file.php\" failed (2: No such file or directory), client: 127.0.0.1, server: localhost, request: \"HEAD /missing/deep/file.php HTTP/1.1\", host: \"127.0.0.1:18080\", referrer: \"http://localhost/ref?k=18\"",
+        "2026-11-21T21:09:59.000Z",
+        Some(Error),
+        None,
+        None,
+        "open() \"/tmp/www/missing/deep/file.php\" failed (2: No such file or directory), client: 127.0.0.1, server: localhost, request: \"HEAD /missing/deep/file.php HTTP/1.1\", host: \"127.0.0.1:18080\", referrer: \"http://localhost/ref?k=18\"",
+        &[
+            ("connection", "20"),
+            ("client", "127.0.0.1"),
+            ("request", "HEAD /missing/deep/file.php HTTP/1.1"),
+            ("referrer", "http://localhost/ref?k=18"),
+        ],
+    ),
+    c(
+        "bracketed",
+        "[2026-11-22 03:10:41.620] payments.worker[1125]: WARNING: job 2 processed amount=7.0",
+        "2026-11-22T03:10:41.620Z",
+        Some(Warn),
+        None,
+        Some("payments.worker"),
+        "job 2 processed amount=7.0",
+        &[("pid", "1125"), ("amount", "7.0")],
+    ),
+    c(
+        "bracketed",
+        "[2020-11-17 03:35:02.681] nsd[8910]: info: zone example.org. serial 2020111701 is updated",
+        "2020-11-17T03:35:02.681Z",
+        Some(Info),
+        None,
+        Some("nsd"),
+        "zone example.org. serial 2020111701 is updated",
+        &[("pid", "8910")],
+    ),
+    c(
+        "bracketed",
+        "[2020-08-02T18:09:30,389][INFO ][logstash.agent] Successfully started Logstash API endpoint {:port=>9600}",
+        "2020-08-02T18:09:30.389Z",
+        Some(Info),
+        None,
+        Some("logstash.agent"),
+        "Successfully started Logstash API endpoint {:port=>9600}",
+        &[],
+    ),
+    c(
+        "rfc5424",
+        "<46>1 2026-11-22T07:39:58.484023+05:30 vm rsyslogd - - -  [origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"31751\" x-info=\"https://www.rsyslog.com\"] start",
+        "2026-11-22T02:09:58.484023Z",
+        Some(Info),
+        Some("vm"),
+        Some("rsyslogd"),
+        "[origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"31751\" x-info=\"https://www.rsyslog.com\"] start",
+        &[
+            ("facility", "syslog"),
+            ("software", "rsyslogd"),
+            ("swVersion", "8.2302.0"),
+        ],
+    ),
+    c(
+        "rfc5424",
+        "<168>1 2026-11-22T02:09:58.874973+00:00 vm netapp5424 31724 ID0 [timeQuality tzKnown=\"1\" isSynced=\"0\"][exampleSDID@32473 iut=\"0\" eventSource=\"Application\"] EV0054 over udp rfc5424 k=0",
+        "2026-11-22T02:09:58.874973Z",
+        Some(Emerg),
+        Some("vm"),
+        Some("netapp5424"),
+        "EV0054 over udp rfc5424 k=0",
+        &[
+            ("facility", "local5"),
+            ("pid", "31724"),
+            ("msgid", "ID0"),
+            ("tzKnown", "1"),
+            ("isSynced", "0"),
+            ("iut", "0"),
+            ("eventSource", "Application"),
+            ("k", "0"),
+        ],
+    ),
+    c(
+        "rfc5424",
+        "<155>1 2026-11-22T07:39:58.622578+05:30 vm demo-app 31724 - -  EV0004 k=3 value=9 user=\"alice\" path=/var/tmp/x3",
+        "2026-11-22T02:09:58.622578Z",
+        Some(Error),
+        Some("vm"),
+        Some("demo-app"),
+        "EV0004 k=3 value=9 user=\"alice\" path=/var/tmp/x3",
+        &[
+            ("facility", "local3"),
+            ("user", "alice"),
+            ("path", "/var/tmp/x3"),
+        ],
+    ),
+    c(
+        "rfc3339-syslog",
+        "2026-11-22T07:39:58.589980+05:30 vm demo-app[31724]: EV0001 k=0 value=0 user=\"alice\" path=/var/tmp/x0",
+        "2026-11-22T02:09:58.589980Z",
+        None,
+        Some("vm"),
+        Some("demo-app"),
+        "EV0001 k=0 value=0 user=\"alice\" path=/var/tmp/x0",
+        &[
+            ("pid", "31724"),
+            ("k", "0"),
+            ("user", "alice"),
+            ("path", "/var/tmp/x0"),
+        ],
+    ),
+    // The level-looking word inside an RFC 3339 syslog message is not a level field.
+    c(
+        "rfc3339-syslog",
+        "2026-11-22T07:40:03.356143+05:30 vm sshd[32561]: error: kex_exchange_identification: Connection closed by remote host",
+        "2026-11-22T02:10:03.356143Z",
+        None,
+        Some("vm"),
+        Some("sshd"),
+        "error: kex_exchange_identification: Connection closed by remote host",
+        &[],
+    ),
+    c(
+        "logfmt",
+        "ts=2026-11-22T02:10:00.25Z level=warn msg=\"disk \\\"almost\\\" full\" component=storage free_mb=12",
+        "2026-11-22T02:10:00.250Z",
+        Some(Warn),
+        None,
+        None,
+        "disk \"almost\" full",
+        &[("component", "storage"), ("free_mb", "12")],
+    ),
+    c(
+        "kv",
+        "date=2026-11-22 time=07:39:58 devname=\"FG100\" type=\"traffic\" srcip=10.1.1.5 dstip=8.8.8.8 action=\"deny\"",
+        "2026-11-22T07:39:58.000Z",
+        None,
+        None,
+        None,
+        "date=2026-11-22 time=07:39:58 devname=\"FG100\" type=\"traffic\" srcip=10.1.1.5 dstip=8.8.8.8 action=\"deny\"",
+        &[
+            ("devname", "FG100"),
+            ("srcip", "10.1.1.5"),
+            ("action", "deny"),
+        ],
+    ),
+    c(
+        "epoch",
+        "1795313399.076 ERROR upstream timed out",
+        "2026-11-22T02:09:59.076Z",
+        Some(Error),
+        None,
+        None,
+        "upstream timed out",
+        &[],
+    ),
+    c(
+        "epoch",
+        "1795313399076 cache warmed in 1795 ms",
+        "2026-11-22T02:09:59.076Z",
+        None,
+        None,
+        None,
+        "cache warmed in 1795 ms",
+        &[],
+    ),
+];
+
+#[test]
+fn real_lines_parse() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let p = start(case.fmt, case.line, "UTC");
+        let got = (
+            format_utc(p.ts),
+            p.level,
+            p.host.as_deref(),
+            p.program.as_deref(),
+            p.message.as_str(),
+        );
+        let want = (
+            case.ts.to_string(),
+            case.level,
+            case.host,
+            case.program,
+            case.message,
+        );
+        if got != want {
+            failures.push(format!(
+                "{}: {:?}\n  got  {got:?}\n  want {want:?}",
+                case.fmt, case.line
+            ));
+        }
+        for (k, v) in case.fields {
+            if !p.fields.iter().any(|(fk, fv)| fk == k && fv == v) {
+                failures.push(format!(
+                    "{}: {:?} lacks field {k}={v:?}; has {:?}",
+                    case.fmt, case.line, p.fields
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn continuations_and_bad_timestamps() {
+    let iso = Format::by_name("iso", &[]).unwrap();
+    let mut cx = ctx("UTC", MTIME);
+    for line in [
+        "Traceback (most recent call last):",
+        "  File \"<stdin>\", line 19, in <module>",
+        "KeyError: 'missing'",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "ZeroDivisionError: division by zero",
+        "\tat org.apache.hadoop.ipc.Client.call(Client.java:1475)",
+        "Caused by: java.net.ConnectException: Connection refused",
+        "\t... 12 more",
+        "  continuation line 1\r",
+    ] {
+        assert_eq!(
+            iso.parse_line(line, &mut cx),
+            LineKind::Continuation,
+            "{line:?}"
+        );
+    }
+    for (fmt, line, reason) in [
+        ("iso", "2026-13-45 25:61:00 ERROR x", "month 13"),
+        ("iso", "2026-02-30 10:00:00 ERROR x", "day 30"),
+        ("iso", "2026-02-10 25:00:00 ERROR x", "hour 25"),
+        ("rfc3164", "Nov 31 10:00:00 vm prog: x", "day 31"),
+        (
+            "access",
+            "1.2.3.4 - - [32/Nov/2026:21:09:59 -0500] \"GET / HTTP/1.1\" 200 1",
+            "day 32",
+        ),
+        (
+            "rfc3339-syslog",
+            "2026-11-22T24:39:58+05:30 vm p: x",
+            "hour 24",
+        ),
+        (
+            "json",
+            "{\"ts\":\"2026-02-30T10:00:00Z\",\"msg\":\"x\"}",
+            "day 30",
+        ),
+    ] {
+        let f = Format::by_name(fmt, &[]).unwrap();
+        match f.parse_line(line, &mut cx) {
+            LineKind::BadTimestamp { reason: r } => assert!(r.contains(reason), "{line}: {r}"),
+            other => panic!("{fmt}: {line} -> {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn zone_less_times_use_the_source_zone() {
+    let line = "2026-11-22 03:10:41,620 ERROR [payments.worker] 1125: job 3 processed amount=10.5";
+    assert_eq!(
+        format_utc(start("iso", line, "Asia/Kolkata").ts),
+        "2026-11-21T21:40:41.620Z"
+    );
+    assert_eq!(
+        format_utc(start("iso", line, "America/New_York").ts),
+        "2026-11-22T08:10:41.620Z"
+    );
+    // An explicit offset wins over the source zone.
+    let line = "2026-11-22T07:39:58.589980+05:30 vm demo-app[31724]: EV0001";
+    assert_eq!(
+        format_utc(start("rfc3339-syslog", line, "America/New_York").ts),
+        "2026-11-22T02:09:58.589980Z"
+    );
+    // Unparseable zone names fall back to local time instead of failing.
+    let f = Format::by_name("iso", &[]).unwrap();
+    let mut cx = LineContext {
+        zone: "Mars/Olympus".to_string(),
+        mtime_us: MTIME,
+        year: None,
+        last_month: None,
+    };
+    assert!(matches!(
+        f.parse_line("2026-11-22 03:10:41 INFO x", &mut cx),
+        LineKind::Start(_)
+    ));
+}
+
+fn yearless_times(lines: &[&str], mtime_rfc3339: &str) -> Vec<String> {
+    let mtime = chrono::DateTime::parse_from_rfc3339(mtime_rfc3339)
+        .unwrap()
+        .timestamp_micros();
+    let f = Format::by_name("rfc3164", &[]).unwrap();
+    let mut cx = ctx("UTC", mtime);
+    lines
+        .iter()
+        .map(|l| match f.parse_line(l, &mut cx) {
+            LineKind::Start(p) => format_utc(p.ts),
+            other => panic!("{l}: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn year_inference() {
+    // mtime in January, December lines: previous year; then the Dec -> Jan rollover.
+    let got = yearless_times(
+        &[
+            "Dec 30 23:59:58 vm cron[1]: a",
+            "Dec 31 23:59:59 vm cron[1]: b",
+            "Jan  1 00:00:01 vm cron[1]: c",
+        ],
+        "2027-01-02T12:00:00Z",
+    );
+    assert_eq!(
+        got,
+        [
+            "2026-12-30T23:59:58.000Z",
+            "2026-12-31T23:59:59.000Z",
+            "2027-01-01T00:00:01.000Z"
+        ]
+    );
+    // A line 1 day after the mtime stays in the mtime's year.
+    assert_eq!(
+        yearless_times(&["Nov 23 07:39:58 vm p: x"], "2026-11-22T02:12:00Z"),
+        ["2026-11-23T07:39:58.000Z"]
+    );
+    // The traditional file jumps back a few hours (UTC-stamped messages next to +05:30 ones):
+    // no new year.
+    let got = yearless_times(
+        &[
+            "Nov 22 07:39:58 vm demo-app[31724]: EV0040",
+            "Nov 22 02:09:58 vm netapp3164[31724]: EV0044",
+            "Nov 21 21:09:59 vm nginx: x",
+        ],
+        "2026-11-22T02:12:00Z",
+    );
+    assert_eq!(
+        got,
+        [
+            "2026-11-22T07:39:58.000Z",
+            "2026-11-22T02:09:58.000Z",
+            "2026-11-21T21:09:59.000Z"
+        ]
+    );
+}
+
+#[test]
+fn year_state_resumes_from_a_serialised_context() {
+    let f = Format::by_name("rfc3164", &[]).unwrap();
+    let mut cx = ctx(
+        "UTC",
+        chrono::DateTime::parse_from_rfc3339("2027-01-02T00:00:00Z")
+            .unwrap()
+            .timestamp_micros(),
+    );
+    assert!(matches!(
+        f.parse_line("Dec 31 10:00:00 vm p: x", &mut cx),
+        LineKind::Start(_)
+    ));
+    let saved = serde_json::to_string(&cx).unwrap();
+    let mut resumed: LineContext = serde_json::from_str(&saved).unwrap();
+    match f.parse_line("Jan  1 10:00:00 vm p: y", &mut resumed) {
+        LineKind::Start(p) => assert_eq!(format_utc(p.ts), "2027-01-01T10:00:00.000Z"),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn detect_lines(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    detect(&lines, &[]).map(|f| f.name().to_string())
+}
+
+#[test]
+fn detection_on_excerpts() {
+    let cases = [
+        (
+            "rfc3164",
+            "Nov 22 07:40:03 vm sshd[32557]: Server listening on 127.0.0.1 port 12222.\nNov 22 07:40:03 vm sshd[32561]: error: kex_exchange_identification: Connection closed by remote host\n",
+        ),
+        (
+            "rfc3339-syslog",
+            "2026-11-22T07:40:03.322180+05:30 vm sshd[32557]: Server listening on 127.0.0.1 port 12222.\n2026-11-22T07:40:03.356186+05:30 vm sshd[32561]: Connection closed by 127.0.0.1 port 44070\n",
+        ),
+        (
+            "iso",
+            "2026-11-22T07:40:03Z INFO starting\n2026-11-22T07:40:04Z WARN slow\n",
+        ),
+        (
+            "iso",
+            "2026-11-22 03:10:41,621 ERROR [payments.worker] 1125: job 99 failed with a traceback\nTraceback (most recent call last):\n  File \"<stdin>\", line 19, in <module>\n  File \"<stdin>\", line 17, in inner\nKeyError: 'missing'\n",
+        ),
+        (
+            "json",
+            "{\"ts\":1795313400,\"msg\":\"a\"}\n{\"ts\":1795313401,\"msg\":\"b\"}\n",
+        ),
+        (
+            "logfmt",
+            "ts=2026-11-22T02:10:00Z level=info msg=a\nts=2026-11-22T02:10:01Z level=info msg=b\n",
+        ),
+        (
+            "hdfs",
+            "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 terminating\n",
+        ),
+        ("epoch", "1795313399 started\n1795313400 stopped\n"),
+    ];
+    for (want, text) in cases {
+        assert_eq!(detect_lines(text).as_deref(), Some(want), "{text}");
+    }
+    // A number inside a message is never a timestamp; plain text is not detected.
+    assert_eq!(
+        detect_lines("hello 2026-11-22 03:10:41 world\nuser 1795313399 logged in\n"),
+        None
+    );
+    assert_eq!(
+        detect_lines(
+            "Traceback (most recent call last):\n  File \"<stdin>\", line 31, in <module>\nRuntimeError: uncaught at exit\n"
+        ),
+        None
+    );
+    assert_eq!(detect_lines(""), None);
+    // JSON lines without any time key are plain text, not one huge bad-timestamp event.
+    assert_eq!(detect_lines("{\"a\":1}\n{\"a\":2}\n"), None);
+}
+
+#[test]
+fn user_formats() {
+    let user = [
+        UserFormat {
+            name: "myapp".to_string(),
+            regex: r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \[(?P<level>\w+)\] (?P<program>[\w.]+) req=(?P<req>\d+): (?P<message>.*)$".to_string(),
+            time_format: Some("%Y-%m-%d %H:%M:%S".to_string()),
+        },
+        UserFormat {
+            name: "yearless".to_string(),
+            regex: r"^(?P<ts>\w{3} \d\d \d\d:\d\d:\d\d) (?P<message>.*)$".to_string(),
+            time_format: None,
+        },
+        UserFormat { name: "broken".to_string(), regex: "(".to_string(), time_format: None },
+    ];
+    let lines = [
+        "2026-11-22 03:10:41 [WARN] billing.api req=42: slow answer user=bob",
+        "2026-11-22 03:10:42 [INFO] billing.api req=43: ok",
+    ];
+    let f = detect(&lines, &user).unwrap();
+    assert_eq!(f.name(), "myapp");
+    match f.parse_line(lines[0], &mut ctx("Asia/Kolkata", MTIME)) {
+        LineKind::Start(p) => {
+            assert_eq!(format_utc(p.ts), "2026-11-21T21:40:41.000Z");
+            assert_eq!(
+                (p.level, p.program.as_deref(), p.message.as_str()),
+                (Some(Warn), Some("billing.api"), "slow answer user=bob")
+            );
+            assert_eq!(
+                p.fields,
+                [
+                    ("req".to_string(), "42".to_string()),
+                    ("user".to_string(), "bob".to_string())
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let y = Format::by_name("yearless", &user).unwrap();
+    match y.parse_line("Dec 24 18:00:00 presents", &mut ctx("UTC", MTIME)) {
+        LineKind::Start(p) => assert_eq!(format_utc(p.ts), "2025-12-24T18:00:00.000Z"),
+        other => panic!("{other:?}"),
+    }
+    assert!(Format::by_name("broken", &user).is_none());
+    assert!(Format::by_name("nope", &user).is_none());
+    assert!(Format::by_name("text", &user).unwrap().is_plain_text());
+}
+
+#[test]
+fn plain_text_and_huge_lines() {
+    let t = Format::plain_text();
+    assert_eq!(t.name(), "text");
+    match t.parse_line("anything at all\r", &mut ctx("UTC", MTIME)) {
+        LineKind::Start(p) => assert_eq!(p.message, "anything at all"),
+        other => panic!("{other:?}"),
+    }
+    // 10 MB lines with many `=` and an unclosed quote stay linear.
+    let mut huge = String::from("2026-11-22 03:10:41 INFO ");
+    while huge.len() < 10_000_000 {
+        huge.push_str("a=b c=\"d ");
+    }
+    huge.push('\0');
+    let start = std::time::Instant::now();
+    for name in builtin_names() {
+        let f = Format::by_name(name, &[]).unwrap();
+        let _ = f.parse_line(&huge, &mut ctx("UTC", MTIME));
+    }
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics(lines in proptest::collection::vec(".{0,120}", 0..8), prefix in prop::sample::select(vec![
+            "", "<13>1 ", "Nov 22 ", "2026-11-22T", "2026-11-22 10:00:00", "[", "{\"ts\":", "ts=", "1795313399", "127.0.0.1 - - [", "03-17 ", "17/06/09 ", "081109 ", "2026/11/21 ", "time:",
+        ])) {
+            let lines: Vec<String> = lines.into_iter().map(|l| format!("{prefix}{l}")).collect();
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let _ = detect(&refs, &[]);
+            let user = [UserFormat {
+                name: "u".to_string(),
+                regex: r"(?P<ts>\S+ \S+) (?P<level>\S+)? ?(?P<rest>.*)".to_string(),
+                time_format: None,
+            }];
+            let _ = detect(&refs, &user);
+            for name in builtin_names().chain(["u"]) {
+                let f = Format::by_name(name, &user).unwrap();
+                let mut cx = ctx("Europe/Berlin", MTIME);
+                for l in &refs {
+                    let _ = f.parse_line(l, &mut cx);
+                }
+            }
+        }
+
+        #[test]
+        fn rfc3339_round_trips(secs in 0i64..253_402_300_799, us in 0u32..1_000_000, off_min in -14 * 60i32..=14 * 60) {
+            let off = chrono::FixedOffset::east_opt(off_min * 60).unwrap();
+            let utc = chrono::DateTime::from_timestamp(secs, us * 1000).unwrap();
+            let text = utc.with_timezone(&off).to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+            let want = utc.timestamp_micros();
+            for (fmt, line) in [("rfc3339-syslog", format!("{text} host prog[1]: m")), ("iso", format!("{text} INFO m"))] {
+                match Format::by_name(fmt, &[]).unwrap().parse_line(&line, &mut ctx("Asia/Tokyo", MTIME)) {
+                    LineKind::Start(p) => prop_assert_eq!(p.ts, want, "{}", line),
+                    other => prop_assert!(false, "{line}: {other:?}"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Per-file progress, stored in tantivy's commit payload so that it is committed atomically
+//! with the documents it describes: after a crash the index and its checkpoints agree.
+
+use crate::format::LineContext;
+use crate::source::Compression;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Bumped when the layout of the index or the checkpoint changes; an index with another
+/// version is rebuilt.
+pub const VERSION: u32 = 1;
+
+/// Everything known about one file identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileState {
+    /// Stable identity, stored in every document of the file.
+    pub id: u64,
+    /// Where the file is now (it moves on rotation).
+    pub path: PathBuf,
+    pub dev: u64,
+    pub ino: u64,
+    pub compression: Option<Compression>,
+    /// Size on disk and mtime when last read: unchanged means nothing to do.
+    pub size: u64,
+    pub mtime_ns: i64,
+    /// Resume point in the decompressed content: the start of the last event indexed (which is
+    /// re-indexed when the file grows, since continuation lines may follow), or the start of the
+    /// first event not yet indexed.
+    pub offset: u64,
+    /// Lines before `offset`.
+    pub line: u64,
+    /// Length and hash of the leading content bytes that identify the file after a rename.
+    pub head_len: u32,
+    pub head_hash: u64,
+    /// Detected or configured format name.
+    pub format: String,
+    /// Parser state at `offset` (zone, year inference).
+    pub ctx: LineContext,
+    /// Time of the last event before `offset`, used to date lines without a timestamp.
+    pub last_ts: Option<i64>,
+    /// True when the event starting at `offset` is in the index (the last one of the file).
+    pub tail_indexed: bool,
+    /// Events indexed, first and last event time (for the sources list).
+    pub events: u64,
+    pub first_ts: Option<i64>,
+    pub max_ts: Option<i64>,
+}
+
+/// The whole payload.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub version: u32,
+    /// The canonical paths this index covers.
+    pub roots: Vec<PathBuf>,
+    pub next_id: u64,
+    pub files: Vec<FileState>,
+}
+
+impl Checkpoint {
+    pub fn new(roots: Vec<PathBuf>) -> Checkpoint {
+        Checkpoint {
+            version: VERSION,
+            roots,
+            next_id: 1,
+            files: Vec::new(),
+        }
+    }
+
+    pub fn file(&self, id: u64) -> Option<&FileState> {
+        self.files.iter().find(|f| f.id == id)
+    }
+}

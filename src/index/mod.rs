@@ -1,0 +1,16 @@
+//! The persistent tantivy index: schema, location, checkpoints, incremental updates, and the
+//! queries answered from it (search, histogram).
+
+pub mod checkpoint;
+pub mod compile;
+pub mod error;
+pub mod histogram;
+pub mod reconcile;
+pub mod schema;
+pub mod search;
+pub mod store;
+pub mod text;
+pub mod update;
+
+pub use error::IndexError;
+pub use store::Store;

@@ -1,0 +1,402 @@
+//! Matching the files on disk against the checkpoints of the last commit: which are unchanged,
+//! which grew, which were renamed or compressed by rotation, which are new, which are gone.
+//!
+//! A file is first matched by inode (a rename keeps it). A file with an unknown inode is matched
+//! by the hash of its first content bytes (a gzipped or copied file keeps those). A file whose
+//! head matches a checkpoint that another file already holds is a copy being made (logrotate's
+//! `copytruncate`, or `gzip` before it removes the original): it is deferred to the next run,
+//! when the rotation is over, so no line is indexed twice.
+
+use super::checkpoint::FileState;
+use crate::source::identity::{HEAD_LEN, hash_bytes};
+use crate::source::{Compression, Discovered, FileStat};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// What to do with one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Nothing new; the file may have moved to `path`.
+    Unchanged { id: u64, path: PathBuf },
+    /// The file grew (or was renamed and grew): read on from the checkpoint.
+    Resume {
+        id: u64,
+        path: PathBuf,
+        stat: FileStat,
+        compression: Option<Compression>,
+    },
+    /// Known content now compressed: its documents need their text stored, so re-read it.
+    Reindex {
+        id: u64,
+        path: PathBuf,
+        stat: FileStat,
+        compression: Option<Compression>,
+    },
+    /// Never seen: read from the start.
+    New {
+        path: PathBuf,
+        stat: FileStat,
+        compression: Option<Compression>,
+    },
+    /// A copy of a file that is being indexed (a rotation in progress): wait.
+    Defer { path: PathBuf, of: PathBuf },
+}
+
+/// The plan for one run, and the checkpoints whose file is gone.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub actions: Vec<Action>,
+    pub gone: Vec<u64>,
+    /// Files that could not be read while being matched.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// Reads the first `len` content bytes of a file (decompressed).
+pub trait HeadReader {
+    fn head(
+        &self,
+        path: &std::path::Path,
+        compression: Option<Compression>,
+        len: usize,
+    ) -> std::io::Result<Vec<u8>>;
+}
+
+/// Reads heads from the file system.
+pub struct FsHeads;
+
+impl HeadReader for FsHeads {
+    fn head(
+        &self,
+        path: &std::path::Path,
+        compression: Option<Compression>,
+        len: usize,
+    ) -> std::io::Result<Vec<u8>> {
+        crate::source::compress::content_prefix(path, compression, len)
+    }
+}
+
+/// Builds the plan. `files` are the discovered files with their stats.
+pub fn plan(known: &[FileState], files: &[(Discovered, FileStat)], heads: &dyn HeadReader) -> Plan {
+    let mut plan = Plan::default();
+    let by_inode: HashMap<(u64, u64), usize> = known
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.dev, f.ino), i))
+        .collect();
+    let mut claimed: HashSet<usize> = HashSet::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+
+    for (n, (d, stat)) in files.iter().enumerate() {
+        let Some(&i) = by_inode.get(&(stat.dev, stat.ino)) else {
+            unmatched.push(n);
+            continue;
+        };
+        let k = &known[i];
+        if k.compression != d.compression {
+            unmatched.push(n);
+            continue;
+        }
+        if k.size == stat.size && k.mtime_ns == stat.mtime_ns {
+            claimed.insert(i);
+            plan.actions.push(Action::Unchanged {
+                id: k.id,
+                path: d.path.clone(),
+            });
+            continue;
+        }
+        let same_head = stat.size >= k.size && head_matches(k, d, heads).unwrap_or(false);
+        if same_head {
+            claimed.insert(i);
+            plan.actions.push(Action::Resume {
+                id: k.id,
+                path: d.path.clone(),
+                stat: *stat,
+                compression: d.compression,
+            });
+        } else {
+            // Truncated or rewritten in place: new content under an old inode.
+            plan.actions.push(Action::New {
+                path: d.path.clone(),
+                stat: *stat,
+                compression: d.compression,
+            });
+        }
+    }
+
+    // Content matching for files with an unknown inode.
+    let mut by_head: HashMap<(u32, u64), Vec<usize>> = HashMap::new();
+    for (i, k) in known.iter().enumerate() {
+        if k.head_len > 0 {
+            by_head
+                .entry((k.head_len, k.head_hash))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut lens: Vec<u32> = by_head.keys().map(|(l, _)| *l).collect();
+    lens.sort_unstable_by(|a, b| b.cmp(a));
+    lens.dedup();
+    for n in unmatched {
+        let (d, stat) = &files[n];
+        let prefix = match heads.head(&d.path, d.compression, HEAD_LEN) {
+            Ok(p) => p,
+            Err(e) => {
+                plan.unreadable
+                    .push((d.path.clone(), crate::source::discover::describe_io(&e)));
+                continue;
+            }
+        };
+        let mut matched = None;
+        for &len in &lens {
+            if prefix.len() < len as usize {
+                continue;
+            }
+            if let Some(cands) = by_head.get(&(len, hash_bytes(&prefix[..len as usize]))) {
+                matched = cands
+                    .iter()
+                    .copied()
+                    .find(|i| !claimed.contains(i))
+                    .map(Ok)
+                    .or(Some(Err(cands[0])));
+                break;
+            }
+        }
+        match matched {
+            Some(Ok(i)) => {
+                claimed.insert(i);
+                let k = &known[i];
+                let path = d.path.clone();
+                let action = if k.compression != d.compression {
+                    Action::Reindex {
+                        id: k.id,
+                        path,
+                        stat: *stat,
+                        compression: d.compression,
+                    }
+                } else if k.size == stat.size && k.mtime_ns == stat.mtime_ns {
+                    Action::Unchanged { id: k.id, path }
+                } else {
+                    Action::Resume {
+                        id: k.id,
+                        path,
+                        stat: *stat,
+                        compression: d.compression,
+                    }
+                };
+                plan.actions.push(action);
+            }
+            Some(Err(i)) => plan.actions.push(Action::Defer {
+                path: d.path.clone(),
+                of: known[i].path.clone(),
+            }),
+            None => plan.actions.push(Action::New {
+                path: d.path.clone(),
+                stat: *stat,
+                compression: d.compression,
+            }),
+        }
+    }
+
+    plan.gone = known
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !claimed.contains(i))
+        .map(|(_, k)| k.id)
+        .collect();
+    plan
+}
+
+fn head_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> std::io::Result<bool> {
+    if k.head_len == 0 {
+        return Ok(true);
+    }
+    let prefix = heads.head(&d.path, d.compression, k.head_len as usize)?;
+    Ok(prefix.len() == k.head_len as usize && hash_bytes(&prefix) == k.head_hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::LineContext;
+    use std::path::Path;
+
+    /// Heads served from memory: path → content.
+    struct MemHeads(HashMap<PathBuf, Vec<u8>>);
+
+    impl HeadReader for MemHeads {
+        fn head(
+            &self,
+            path: &Path,
+            _: Option<Compression>,
+            len: usize,
+        ) -> std::io::Result<Vec<u8>> {
+            let c = self.0.get(path).cloned().unwrap_or_default();
+            Ok(c[..c.len().min(len)].to_vec())
+        }
+    }
+
+    fn state(
+        id: u64,
+        path: &str,
+        ino: u64,
+        content: &[u8],
+        compression: Option<Compression>,
+    ) -> FileState {
+        let head_len = content.len().min(HEAD_LEN);
+        FileState {
+            id,
+            path: path.into(),
+            dev: 1,
+            ino,
+            compression,
+            size: content.len() as u64,
+            mtime_ns: 100,
+            offset: 0,
+            line: 0,
+            head_len: head_len as u32,
+            head_hash: hash_bytes(&content[..head_len]),
+            format: "rfc3164".into(),
+            ctx: LineContext {
+                zone: "UTC".into(),
+                mtime_us: 0,
+                year: None,
+                last_month: None,
+            },
+            last_ts: None,
+            tail_indexed: false,
+            events: 0,
+            first_ts: None,
+            max_ts: None,
+        }
+    }
+
+    fn file(
+        path: &str,
+        ino: u64,
+        size: u64,
+        mtime: i64,
+        c: Option<Compression>,
+    ) -> (Discovered, FileStat) {
+        (
+            Discovered {
+                path: path.into(),
+                compression: c,
+            },
+            FileStat {
+                dev: 1,
+                ino,
+                size,
+                mtime_ns: mtime,
+            },
+        )
+    }
+
+    const OLD: &[u8] = b"Nov 22 07:39:58 vm a: one\nNov 22 07:39:59 vm a: two\n";
+
+    #[test]
+    fn rename_and_create_keeps_identity_and_reads_the_new_file() {
+        let known = [state(1, "/l/x", 10, OLD, None)];
+        let heads = MemHeads(HashMap::from([
+            (PathBuf::from("/l/x.1"), OLD.to_vec()),
+            (
+                PathBuf::from("/l/x"),
+                b"Nov 22 08:00:00 vm a: new\n".to_vec(),
+            ),
+        ]));
+        let files = [
+            file("/l/x", 11, 26, 200, None),
+            file("/l/x.1", 10, OLD.len() as u64, 100, None),
+        ];
+        let p = plan(&known, &files, &heads);
+        assert!(
+            p.actions.contains(&Action::Unchanged {
+                id: 1,
+                path: "/l/x.1".into()
+            }),
+            "{p:?}"
+        );
+        assert!(
+            matches!(&p.actions[..], [_, _])
+                && p.actions
+                    .iter()
+                    .any(|a| matches!(a, Action::New { path, .. } if path == Path::new("/l/x")))
+        );
+        assert!(p.gone.is_empty());
+    }
+
+    #[test]
+    fn gzipped_rotation_is_reindexed_once_with_its_identity() {
+        let known = [state(1, "/l/x.1", 10, OLD, None)];
+        let heads = MemHeads(HashMap::from([(PathBuf::from("/l/x.2.gz"), OLD.to_vec())]));
+        let files = [file("/l/x.2.gz", 12, 40, 300, Some(Compression::Gzip))];
+        let p = plan(&known, &files, &heads);
+        assert!(
+            matches!(&p.actions[..], [Action::Reindex { id: 1, .. }]),
+            "{p:?}"
+        );
+        assert!(p.gone.is_empty());
+    }
+
+    #[test]
+    fn copy_in_progress_is_deferred_and_truncation_reads_from_start() {
+        let known = [state(1, "/l/x", 10, OLD, None)];
+        // copytruncate, caught between the copy and the truncation.
+        let heads = MemHeads(HashMap::from([
+            (PathBuf::from("/l/x"), OLD.to_vec()),
+            (PathBuf::from("/l/x.1"), OLD.to_vec()),
+        ]));
+        let files = [
+            file("/l/x", 10, OLD.len() as u64, 100, None),
+            file("/l/x.1", 13, OLD.len() as u64, 150, None),
+        ];
+        let p = plan(&known, &files, &heads);
+        assert!(
+            p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
+            "{p:?}"
+        );
+        // After the truncation: x has new content under the old inode; x.1 holds the old content.
+        let heads = MemHeads(HashMap::from([
+            (
+                PathBuf::from("/l/x"),
+                b"Nov 22 09:00:00 vm a: after\n".to_vec(),
+            ),
+            (PathBuf::from("/l/x.1"), OLD.to_vec()),
+        ]));
+        let files = [
+            file("/l/x", 10, 28, 400, None),
+            file("/l/x.1", 13, OLD.len() as u64, 150, None),
+        ];
+        let p = plan(&known, &files, &heads);
+        assert!(
+            p.actions
+                .iter()
+                .any(|a| matches!(a, Action::New { path, .. } if path == Path::new("/l/x"))),
+            "{p:?}"
+        );
+        assert!(
+            p.actions.iter().any(
+                |a| matches!(a, Action::Resume { id: 1, path, .. } if path == Path::new("/l/x.1"))
+            ),
+            "{p:?}"
+        );
+        assert!(p.gone.is_empty());
+    }
+
+    #[test]
+    fn deleted_file_is_gone_and_growth_resumes() {
+        let known = [
+            state(1, "/l/a", 10, OLD, None),
+            state(2, "/l/b", 11, OLD, None),
+        ];
+        let mut grown = OLD.to_vec();
+        grown.extend_from_slice(b"Nov 22 07:40:00 vm a: three\n");
+        let heads = MemHeads(HashMap::from([(PathBuf::from("/l/a"), grown.clone())]));
+        let files = [file("/l/a", 10, grown.len() as u64, 500, None)];
+        let p = plan(&known, &files, &heads);
+        assert!(
+            matches!(&p.actions[..], [Action::Resume { id: 1, .. }]),
+            "{p:?}"
+        );
+        assert_eq!(p.gone, vec![2]);
+    }
+}

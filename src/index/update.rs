@@ -1,0 +1,827 @@
+//! Bringing an index up to date with the files: discover, reconcile, read what is new, commit.
+//!
+//! Commits carry the checkpoint of every file in their payload, so the index and the
+//! checkpoints always agree: a run killed at any moment resumes from its last commit.
+
+use super::checkpoint::FileState;
+use super::error::{IndexError, is_disk_full};
+use super::reconcile::{Action, FsHeads, plan};
+use super::schema::kv_term;
+use super::store::{Store, restrict_permissions};
+use crate::config::Config;
+use crate::event::Parsed;
+use crate::format::{Format, LineContext, LineKind, detect};
+use crate::source::identity::{HEAD_LEN, hash_bytes};
+use crate::source::lines::skip_bytes;
+use crate::source::{FileStat, LineReader, compress, discover};
+use crate::time::Zone;
+use std::io::{BufRead, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use tantivy::query::{BooleanQuery, Occur, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+/// Most text indexed per event; the rest stays readable from the file.
+pub const MAX_EVENT_TEXT: usize = 1 << 20;
+/// An event with more continuation lines than this is split (a wrongly detected format would
+/// otherwise glue a whole file into one event).
+const MAX_EVENT_LINES: u64 = 5000;
+/// Commit at least this often while indexing (bytes of content, or time).
+/// `TIMBERLINE_COMMIT_BYTES` overrides the size (the crash tests commit often).
+const COMMIT_BYTES: u64 = 256 << 20;
+
+fn commit_bytes() -> u64 {
+    std::env::var("TIMBERLINE_COMMIT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(COMMIT_BYTES)
+}
+const COMMIT_INTERVAL: Duration = Duration::from_secs(15);
+/// Lines read to detect a file's format.
+const DETECT_LINES: usize = 200;
+
+/// Receives indexing progress (a bar on a terminal, nothing in tests).
+pub trait Progress {
+    fn start(&self, _total_bytes: u64, _files: usize) {}
+    fn file(&self, _path: &Path) {}
+    fn advance(&self, _bytes: u64) {}
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// What a run did.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub files: usize,
+    pub files_read: usize,
+    pub events: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// The index was being written by another process: this run did not update it.
+    pub skipped_busy: bool,
+    pub notes: Vec<String>,
+}
+
+/// Brings `store` up to date with the files under its roots.
+pub fn update(
+    store: &mut Store,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<Summary, IndexError> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let roots = store.checkpoint.roots.clone();
+    let (found, skipped) = discover(&roots);
+    summary.notes.extend(skipped.iter().map(|s| s.to_string()));
+    let mut files = Vec::with_capacity(found.len());
+    for d in found {
+        match FileStat::of(&d.path) {
+            Ok(st) => files.push((d, st)),
+            Err(e) => summary.notes.push(format!(
+                "{}: {}; skipped",
+                d.path.display(),
+                crate::source::discover::describe_io(&e)
+            )),
+        }
+    }
+    summary.files = files.len();
+    let plan = plan(&store.checkpoint.files, &files, &FsHeads);
+    for (path, why) in &plan.unreadable {
+        summary
+            .notes
+            .push(format!("{}: {why}; skipped", path.display()));
+    }
+
+    let mut work = Vec::new();
+    for action in plan.actions {
+        match action {
+            Action::Unchanged { id, path } => {
+                if let Some(f) = store.checkpoint.files.iter_mut().find(|f| f.id == id) {
+                    f.path = path;
+                }
+            }
+            Action::Defer { path, of } => summary.notes.push(format!(
+                "{}: same content as {} (a rotation in progress); it will be read on the next run",
+                path.display(),
+                of.display()
+            )),
+            other => work.push(other),
+        }
+    }
+    if work.is_empty() && plan.gone.is_empty() {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+
+    let mut writer: IndexWriter<TantivyDocument> = match store
+        .index
+        .writer_with_num_threads(writer_threads(), 256 << 20)
+    {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            summary.skipped_busy = true;
+            summary.notes.push(format!(
+                "another timberline is updating the index at {}; answering from its last commit",
+                store.dir.display()
+            ));
+            return Ok(summary);
+        }
+        Err(e) => return Err(IndexError::tantivy(&store.dir, e)),
+    };
+
+    let mut run = Run {
+        writer: &mut writer,
+        store,
+        config,
+        progress,
+        summary: &mut summary,
+        since_commit: 0,
+        last_commit: Instant::now(),
+        commit_every: commit_bytes(),
+    };
+    run.apply(work, plan.gone)?;
+    let dir = run.store.dir.clone();
+    drop(run);
+    tracing_phase("ingest+commit", started);
+    writer
+        .wait_merging_threads()
+        .map_err(|e| IndexError::tantivy(&dir, e))?;
+    tracing_phase("merge", started);
+    restrict_permissions(&dir);
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn writer_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().clamp(1, 4))
+        .unwrap_or(2)
+}
+
+struct Run<'a> {
+    writer: &'a mut IndexWriter<TantivyDocument>,
+    store: &'a mut Store,
+    config: &'a Config,
+    progress: &'a dyn Progress,
+    summary: &'a mut Summary,
+    since_commit: u64,
+    last_commit: Instant,
+    commit_every: u64,
+}
+
+impl Run<'_> {
+    fn apply(&mut self, work: Vec<Action>, gone: Vec<u64>) -> Result<(), IndexError> {
+        let fields = self.store.fields;
+        for id in gone {
+            self.writer
+                .delete_term(Term::from_field_u64(fields.file, id));
+            if let Some(f) = self.store.checkpoint.file(id) {
+                self.summary.notes.push(format!(
+                    "{}: gone since the last update; its {} events were removed from the index",
+                    f.path.display(),
+                    f.events
+                ));
+            }
+            self.store.checkpoint.files.retain(|f| f.id != id);
+        }
+        let total: u64 = work.iter().map(action_bytes).sum();
+        self.progress.start(total, work.len());
+        for action in work {
+            match action {
+                Action::Resume {
+                    id,
+                    path,
+                    stat,
+                    compression,
+                } => {
+                    let Some(i) = self.store.checkpoint.files.iter().position(|f| f.id == id)
+                    else {
+                        continue;
+                    };
+                    let f = &mut self.store.checkpoint.files[i];
+                    f.path = path;
+                    f.compression = compression;
+                    if f.tail_indexed {
+                        let offset = f.offset;
+                        self.delete_from(id, offset);
+                        let f = &mut self.store.checkpoint.files[i];
+                        f.events = f.events.saturating_sub(1);
+                        f.tail_indexed = false;
+                    }
+                    self.ingest(i, stat)?;
+                }
+                Action::Reindex {
+                    id,
+                    path,
+                    stat,
+                    compression,
+                } => {
+                    self.writer
+                        .delete_term(Term::from_field_u64(fields.file, id));
+                    let Some(i) = self.store.checkpoint.files.iter().position(|f| f.id == id)
+                    else {
+                        continue;
+                    };
+                    let zone = self.zone_for(&path);
+                    let f = &mut self.store.checkpoint.files[i];
+                    f.path = path;
+                    f.compression = compression;
+                    reset(f, &zone);
+                    self.ingest(i, stat)?;
+                }
+                Action::New {
+                    path,
+                    stat,
+                    compression,
+                } => {
+                    let Some(state) = self.new_state(&path, stat, compression) else {
+                        continue;
+                    };
+                    self.store.checkpoint.files.push(state);
+                    let i = self.store.checkpoint.files.len() - 1;
+                    self.ingest(i, stat)?;
+                }
+                Action::Unchanged { .. } | Action::Defer { .. } => {}
+            }
+        }
+        self.commit()?;
+        self.progress.finish();
+        Ok(())
+    }
+
+    /// Deletes the documents of file `id` from byte `offset` on (the tail event to redo).
+    fn delete_from(&mut self, id: u64, offset: u64) {
+        let f = self.store.fields;
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.file, id),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_u64(f.offset, offset)),
+                    std::ops::Bound::Unbounded,
+                )),
+            ),
+        ]);
+        // A delete query can only fail on a closed writer, which ours is not.
+        let _ = self.writer.delete_query(Box::new(q));
+    }
+
+    fn zone_for(&self, path: &Path) -> Zone {
+        self.config
+            .override_for(path)
+            .and_then(|o| o.timezone.as_deref())
+            .and_then(Zone::parse)
+            .unwrap_or(Zone::Local)
+    }
+
+    /// A fresh checkpoint for a new file, with its format detected (or configured).
+    fn new_state(
+        &mut self,
+        path: &Path,
+        stat: FileStat,
+        compression: Option<compress::Compression>,
+    ) -> Option<FileState> {
+        let over = self.config.override_for(path);
+        let user = &self.config.formats;
+        let format = match over
+            .and_then(|o| o.format.as_deref())
+            .and_then(|n| Format::by_name(n, user))
+        {
+            Some(f) => f,
+            None => match sample_lines(path, compression) {
+                Ok(lines) => {
+                    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+                    detect(&refs, user).unwrap_or_else(Format::plain_text)
+                }
+                Err(e) => {
+                    self.summary.notes.push(format!(
+                        "{}: {} before it could be read; skipped",
+                        path.display(),
+                        crate::source::discover::describe_io(&e)
+                    ));
+                    return None;
+                }
+            },
+        };
+        let zone = self.zone_for(path);
+        let id = self.store.checkpoint.next_id;
+        self.store.checkpoint.next_id += 1;
+        let mut state = FileState {
+            id,
+            path: path.to_path_buf(),
+            dev: stat.dev,
+            ino: stat.ino,
+            compression,
+            size: 0,
+            mtime_ns: 0,
+            offset: 0,
+            line: 0,
+            head_len: 0,
+            head_hash: 0,
+            format: format.name().to_string(),
+            ctx: LineContext::new(&zone, stat.mtime_ns / 1000),
+            last_ts: None,
+            tail_indexed: false,
+            events: 0,
+            first_ts: None,
+            max_ts: None,
+        };
+        reset(&mut state, &zone);
+        Some(state)
+    }
+
+    fn commit(&mut self) -> Result<(), IndexError> {
+        let payload = serde_json::to_string(&self.store.checkpoint).unwrap_or_default();
+        let dir = self.store.dir.clone();
+        let result = (|| {
+            let mut prepared = self.writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()
+        })();
+        if let Err(e) = result {
+            let _ = self.writer.rollback();
+            if is_disk_full(&e) {
+                let done = format!(
+                    "{} files complete",
+                    self.store
+                        .checkpoint
+                        .files
+                        .iter()
+                        .filter(|f| f.tail_indexed)
+                        .count()
+                );
+                return Err(IndexError::DiskFull { path: dir, done });
+            }
+            return Err(IndexError::tantivy(&dir, e));
+        }
+        self.since_commit = 0;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// Reads file `i` from its checkpoint to the end, adding its events.
+    fn ingest(&mut self, i: usize, stat: FileStat) -> Result<(), IndexError> {
+        let (path, compression, start, format_name) = {
+            let f = &self.store.checkpoint.files[i];
+            (f.path.clone(), f.compression, f.offset, f.format.clone())
+        };
+        self.progress.file(&path);
+        let format =
+            Format::by_name(&format_name, &self.config.formats).unwrap_or_else(Format::plain_text);
+        let reader = match open_at(&path, compression, start) {
+            Ok(r) => r,
+            Err(e) => {
+                self.summary.notes.push(format!(
+                    "{}: {} while opening; its index entries are kept as they were",
+                    path.display(),
+                    crate::source::discover::describe_io(&e)
+                ));
+                return Ok(());
+            }
+        };
+        self.summary.files_read += 1;
+        let mut lines = LineReader::new(reader, start);
+        let mut ctx = self.store.checkpoint.files[i].ctx.clone();
+        let stored = compression.is_some();
+        let mut line_no = self.store.checkpoint.files[i].line;
+        let mut last_ts = self.store.checkpoint.files[i].last_ts;
+        let fallback_ts = stat.mtime_ns / 1000;
+        let mut notes = FileNotes::default();
+        let mut pending: Option<Pending> = None;
+        // Resume point: where the pending event starts, with the parser state before it.
+        let mut resume = Resume {
+            offset: start,
+            line: line_no,
+            year: ctx.year,
+            last_month: ctx.last_month,
+            last_ts,
+        };
+        let mut read_error = None;
+        let mut bytes = 0u64;
+        loop {
+            let line = match lines.next_line() {
+                Ok(Some(l)) => l,
+                Ok(None) => break,
+                Err(e) => {
+                    read_error = Some(e);
+                    break;
+                }
+            };
+            line_no += 1;
+            bytes += line.len_with_eol;
+            let text = match std::str::from_utf8(line.bytes) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => {
+                    notes.invalid_utf8.see(line_no);
+                    String::from_utf8_lossy(line.bytes)
+                }
+            };
+            if memchr::memchr(0, line.bytes).is_some() {
+                notes.nul.see(line_no);
+            }
+            if line.bytes.len() > MAX_EVENT_TEXT {
+                notes.huge.see_size(line_no, line.bytes.len());
+            }
+            let before = (ctx.year, ctx.last_month);
+            let kind = if format.is_plain_text() {
+                LineKind::Start(Parsed {
+                    ts: last_ts.unwrap_or(fallback_ts),
+                    message: text.to_string(),
+                    ..Parsed::default()
+                })
+            } else {
+                format.parse_line(&text, &mut ctx)
+            };
+            let kind = match kind {
+                LineKind::BadTimestamp { reason } => {
+                    notes.bad_ts.see_reason(line_no, reason);
+                    LineKind::Continuation
+                }
+                k => k,
+            };
+            let split = pending
+                .as_ref()
+                .is_some_and(|p| p.lines >= MAX_EVENT_LINES || p.text.len() >= MAX_EVENT_TEXT);
+            match kind {
+                LineKind::Start(parsed) => {
+                    if let Some(p) = pending.take() {
+                        last_ts = Some(self.add_event(i, p, Some(parsed.ts), stored)?);
+                    }
+                    resume = Resume {
+                        offset: line.offset,
+                        line: line_no - 1,
+                        year: before.0,
+                        last_month: before.1,
+                        last_ts,
+                    };
+                    pending = Some(Pending::start(
+                        line.offset,
+                        line_no,
+                        line.len_with_eol,
+                        Some(parsed),
+                        &text,
+                    ));
+                }
+                _ if pending.is_none() || split => {
+                    if let Some(p) = pending.take() {
+                        last_ts = Some(self.add_event(i, p, None, stored)?);
+                    }
+                    resume = Resume {
+                        offset: line.offset,
+                        line: line_no - 1,
+                        year: before.0,
+                        last_month: before.1,
+                        last_ts,
+                    };
+                    pending = Some(Pending::start(
+                        line.offset,
+                        line_no,
+                        line.len_with_eol,
+                        None,
+                        &text,
+                    ));
+                }
+                _ => {
+                    if let Some(p) = pending.as_mut() {
+                        p.push(line.len_with_eol, &text);
+                    }
+                }
+            }
+            self.since_commit += line.len_with_eol;
+            if self.since_commit >= self.commit_every
+                || (self.since_commit > (1 << 20) && self.last_commit.elapsed() >= COMMIT_INTERVAL)
+            {
+                self.progress.advance(bytes);
+                bytes = 0;
+                resume.store(&mut self.store.checkpoint.files[i], &ctx, false);
+                self.commit()?;
+            }
+        }
+        self.progress.advance(bytes);
+        if let Some(p) = pending.take() {
+            let ts = self.add_event(i, p, None, stored)?;
+            let _ = ts;
+            resume.store(&mut self.store.checkpoint.files[i], &ctx, true);
+        } else {
+            resume.offset = lines.offset();
+            resume.line = line_no;
+            resume.store(&mut self.store.checkpoint.files[i], &ctx, false);
+        }
+        let f = &mut self.store.checkpoint.files[i];
+        f.size = stat.size;
+        f.mtime_ns = stat.mtime_ns;
+        f.dev = stat.dev;
+        f.ino = stat.ino;
+        if (f.head_len as usize) < HEAD_LEN
+            && let Ok(prefix) = compress::content_prefix(&path, compression, HEAD_LEN)
+        {
+            f.head_len = prefix.len() as u32;
+            f.head_hash = hash_bytes(&prefix);
+        }
+        notes.report(&path, &mut self.summary.notes);
+        if let Some(e) = read_error {
+            let what = if compression.is_some() {
+                "compressed data is damaged or truncated"
+            } else {
+                "read error"
+            };
+            self.summary.notes.push(format!(
+                "{}: {what} after line {line_no} ({e}); indexed the lines before it",
+                path.display()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds one event; returns its time. `next_ts` dates an event with no timestamp of its own
+    /// that opens a file (else it takes the previous event's time).
+    fn add_event(
+        &mut self,
+        i: usize,
+        p: Pending,
+        next_ts: Option<i64>,
+        stored: bool,
+    ) -> Result<i64, IndexError> {
+        let fields = self.store.fields;
+        let state = &mut self.store.checkpoint.files[i];
+        let ts = match &p.parsed {
+            Some(parsed) => parsed.ts,
+            None => state.last_ts.or(next_ts).unwrap_or(state.ctx.mtime_us),
+        };
+        let mut doc = TantivyDocument::new();
+        doc.add_date(fields.ts, DateTime::from_timestamp_micros(ts));
+        doc.add_u64(fields.file, state.id);
+        doc.add_u64(fields.line, p.line);
+        doc.add_u64(fields.offset, p.offset);
+        doc.add_u64(fields.len, p.len);
+        if let Some(parsed) = &p.parsed {
+            if let Some(level) = parsed.level {
+                doc.add_u64(fields.level, level.ordinal());
+            }
+            if let Some(h) = &parsed.host {
+                doc.add_text(fields.kv, kv_term("host", h));
+            }
+            if let Some(prog) = &parsed.program {
+                doc.add_text(fields.kv, kv_term("program", prog));
+            }
+            for (k, v) in &parsed.fields {
+                doc.add_text(fields.kv, kv_term(k, truncate(v, 256)));
+            }
+        }
+        let text = truncate(&p.text, MAX_EVENT_TEXT);
+        doc.add_text(fields.text, text);
+        if stored {
+            doc.add_text(fields.stored, text);
+        }
+        self.writer
+            .add_document(doc)
+            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+        state.events += 1;
+        state.last_ts = Some(ts);
+        state.first_ts = Some(state.first_ts.map_or(ts, |f| f.min(ts)));
+        state.max_ts = Some(state.max_ts.map_or(ts, |m| m.max(ts)));
+        self.summary.events += 1;
+        self.summary.bytes += p.len;
+        Ok(ts)
+    }
+}
+
+/// Where to resume a file, captured at the start of the pending event.
+struct Resume {
+    offset: u64,
+    line: u64,
+    year: Option<i32>,
+    last_month: Option<u32>,
+    last_ts: Option<i64>,
+}
+
+impl Resume {
+    fn store(&self, f: &mut FileState, ctx: &LineContext, tail_indexed: bool) {
+        f.offset = self.offset;
+        f.line = self.line;
+        f.ctx = LineContext {
+            year: self.year,
+            last_month: self.last_month,
+            ..ctx.clone()
+        };
+        f.last_ts = self.last_ts;
+        f.tail_indexed = tail_indexed;
+    }
+}
+
+/// An event being assembled from its lines.
+struct Pending {
+    offset: u64,
+    line: u64,
+    len: u64,
+    lines: u64,
+    parsed: Option<Parsed>,
+    text: String,
+}
+
+impl Pending {
+    fn start(offset: u64, line: u64, len: u64, parsed: Option<Parsed>, text: &str) -> Pending {
+        Pending {
+            offset,
+            line,
+            len,
+            lines: 1,
+            parsed,
+            text: truncate(text, MAX_EVENT_TEXT).to_string(),
+        }
+    }
+
+    fn push(&mut self, len: u64, text: &str) {
+        self.len += len;
+        self.lines += 1;
+        if self.text.len() < MAX_EVENT_TEXT {
+            self.text.push('\n');
+            self.text
+                .push_str(truncate(text, MAX_EVENT_TEXT - self.text.len()));
+        }
+    }
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn reset(f: &mut FileState, zone: &Zone) {
+    f.offset = 0;
+    f.line = 0;
+    f.ctx = LineContext::new(zone, f.ctx.mtime_us);
+    f.last_ts = None;
+    f.tail_indexed = false;
+    f.events = 0;
+    f.first_ts = None;
+    f.max_ts = None;
+}
+
+fn action_bytes(a: &Action) -> u64 {
+    match a {
+        Action::Resume { stat, .. } | Action::Reindex { stat, .. } | Action::New { stat, .. } => {
+            stat.size
+        }
+        _ => 0,
+    }
+}
+
+/// Opens a file's content positioned at `offset` (seeking plain files, skipping compressed ones).
+fn open_at(
+    path: &Path,
+    compression: Option<compress::Compression>,
+    offset: u64,
+) -> std::io::Result<Box<dyn BufRead>> {
+    match compression {
+        None => {
+            let mut file = std::fs::File::open(path)?;
+            file.seek(SeekFrom::Start(offset))?;
+            Ok(Box::new(std::io::BufReader::with_capacity(
+                256 * 1024,
+                file,
+            )))
+        }
+        Some(_) => {
+            let mut r = compress::open_content(path, compression)?;
+            skip_bytes(&mut r, offset)?;
+            Ok(r)
+        }
+    }
+}
+
+/// The first lines of a file, for format detection.
+fn sample_lines(
+    path: &Path,
+    compression: Option<compress::Compression>,
+) -> std::io::Result<Vec<String>> {
+    let reader = compress::open_content(path, compression)?;
+    let mut lines = LineReader::new(reader, 0);
+    let mut out = Vec::new();
+    while out.len() < DETECT_LINES {
+        match lines.next_line() {
+            Ok(Some(l)) => out.push(
+                String::from_utf8_lossy(&l.bytes[..l.bytes.len().min(64 * 1024)]).into_owned(),
+            ),
+            Ok(None) => break,
+            Err(_) if !out.is_empty() => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// Problems seen in one file, reported once each with the first line and a count.
+#[derive(Default)]
+struct FileNotes {
+    invalid_utf8: Seen,
+    nul: Seen,
+    huge: Seen,
+    bad_ts: Seen,
+}
+
+#[derive(Default)]
+struct Seen {
+    first: u64,
+    count: u64,
+    detail: String,
+}
+
+impl Seen {
+    fn see(&mut self, line: u64) {
+        if self.count == 0 {
+            self.first = line;
+        }
+        self.count += 1;
+    }
+    fn see_size(&mut self, line: u64, size: usize) {
+        if self.count == 0 {
+            self.detail = format!("{:.1} MB", size as f64 / 1e6);
+        }
+        self.see(line);
+    }
+    fn see_reason(&mut self, line: u64, reason: String) {
+        if self.count == 0 {
+            self.detail = reason;
+        }
+        self.see(line);
+    }
+    fn more(&self) -> String {
+        if self.count > 1 {
+            format!(" (and {} more lines)", self.count - 1)
+        } else {
+            String::new()
+        }
+    }
+}
+
+impl FileNotes {
+    fn report(&self, path: &Path, out: &mut Vec<String>) {
+        let p = path.display();
+        if self.invalid_utf8.count > 0 {
+            out.push(format!(
+                "{p}:{}: invalid UTF-8{}; indexed and shown with U+FFFD in place of the bad bytes",
+                self.invalid_utf8.first,
+                self.invalid_utf8.more()
+            ));
+        }
+        if self.nul.count > 0 {
+            out.push(format!(
+                "{p}:{}: NUL bytes{}; indexed, shown escaped",
+                self.nul.first,
+                self.nul.more()
+            ));
+        }
+        if self.huge.count > 0 {
+            out.push(format!(
+                "{p}:{}: a {} line{}; its first {} MiB is indexed, the whole line stays readable",
+                self.huge.first,
+                self.huge.detail,
+                self.huge.more(),
+                MAX_EVENT_TEXT >> 20
+            ));
+        }
+        if self.bad_ts.count > 0 {
+            out.push(format!(
+                "{p}:{}: unreadable timestamp ({}){}; kept as part of the previous event",
+                self.bad_ts.first,
+                self.bad_ts.detail,
+                self.bad_ts.more()
+            ));
+        }
+    }
+}
+
+/// Paths of an update's roots, canonicalised.
+pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn tracing_phase(what: &str, started: Instant) {
+    if std::env::var_os("TIMBERLINE_PHASES").is_some() {
+        eprintln!("phase {what}: {:.2}s", started.elapsed().as_secs_f64());
+    }
+}

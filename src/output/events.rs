@@ -1,0 +1,181 @@
+//! Event records and their text, jsonl and csv renderings.
+
+use super::escape::escape_controls;
+use crate::time::format_utc;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// One event as printed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventRecord {
+    pub ts: String,
+    pub source: String,
+    pub line: u64,
+    pub level: Option<&'static str>,
+    pub host: Option<String>,
+    pub program: Option<String>,
+    pub message: String,
+    pub text: String,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip)]
+    pub ts_us: i64,
+    /// The source as shown to people (relative to the root).
+    #[serde(skip)]
+    pub short_source: String,
+}
+
+impl EventRecord {
+    pub fn new(
+        ts_us: i64,
+        source: String,
+        short_source: String,
+        line: u64,
+        text: String,
+    ) -> EventRecord {
+        EventRecord {
+            ts: format_utc(ts_us),
+            source,
+            line,
+            level: None,
+            host: None,
+            program: None,
+            message: String::new(),
+            text,
+            fields: serde_json::Map::new(),
+            ts_us,
+            short_source,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventFormat {
+    Text,
+    Jsonl,
+    Csv,
+}
+
+/// Writes events one by one in a format.
+pub struct EventWriter<W: Write> {
+    out: W,
+    format: EventFormat,
+    header_done: bool,
+}
+
+impl<W: Write> EventWriter<W> {
+    pub fn new(out: W, format: EventFormat) -> Self {
+        EventWriter {
+            out,
+            format,
+            header_done: false,
+        }
+    }
+
+    pub fn write(&mut self, e: &EventRecord) -> io::Result<()> {
+        match self.format {
+            EventFormat::Text => {
+                // `time source:line text`, continuation lines as they are in the file.
+                writeln!(
+                    self.out,
+                    "{} {}:{} {}",
+                    e.ts,
+                    escape_controls(&e.short_source, false),
+                    e.line,
+                    escape_controls(&e.text, true)
+                )
+            }
+            EventFormat::Jsonl => {
+                let text = serde_json::to_string(e).map_err(io::Error::other)?;
+                self.out.write_all(text.as_bytes())?;
+                self.out.write_all(b"\n")
+            }
+            EventFormat::Csv => {
+                if !self.header_done {
+                    self.header_done = true;
+                    writeln!(self.out, "ts,source,line,level,host,program,message,text")?;
+                }
+                let cells = [
+                    e.ts.clone(),
+                    e.source.clone(),
+                    e.line.to_string(),
+                    e.level.unwrap_or("").to_string(),
+                    e.host.clone().unwrap_or_default(),
+                    e.program.clone().unwrap_or_default(),
+                    e.message.clone(),
+                    e.text.clone(),
+                ];
+                let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                writeln!(self.out, "{}", row.join(","))
+            }
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// RFC 4180 quoting; control characters other than newlines escaped.
+fn csv_cell(s: &str) -> String {
+    let s = escape_controls(s, true);
+    if s.contains([',', '"', '\n']) || s.starts_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> EventRecord {
+        let mut e = EventRecord::new(
+            1_790_000_000_123_000,
+            "/var/log/auth.log".into(),
+            "auth.log".into(),
+            17,
+            "Oct 5 sshd: \x1b[2Jhi, \"you\"\n  next".into(),
+        );
+        e.level = Some("error");
+        e
+    }
+
+    fn render(format: EventFormat) -> String {
+        let mut buf = Vec::new();
+        EventWriter::new(&mut buf, format).write(&rec()).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn text_escapes_terminal_sequences() {
+        assert_eq!(
+            render(EventFormat::Text),
+            "2026-09-21T14:13:20.123Z auth.log:17 Oct 5 sshd: \\x1b[2Jhi, \"you\"\n  next\n"
+        );
+    }
+
+    #[test]
+    fn jsonl_has_the_contract_keys() {
+        let v: serde_json::Value = serde_json::from_str(&render(EventFormat::Jsonl)).unwrap();
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "fields", "host", "level", "line", "message", "program", "source", "text", "ts"
+            ]
+        );
+        assert_eq!(v["ts"], "2026-09-21T14:13:20.123Z");
+        assert_eq!(v["text"], "Oct 5 sshd: \x1b[2Jhi, \"you\"\n  next");
+    }
+
+    #[test]
+    fn csv_quotes_and_escapes() {
+        let out = render(EventFormat::Csv);
+        assert!(out.starts_with("ts,source,line,level,host,program,message,text\n"));
+        assert!(
+            out.contains("\"Oct 5 sshd: \\x1b[2Jhi, \"\"you\"\"\n  next\""),
+            "{out}"
+        );
+    }
+}

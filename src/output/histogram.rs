@@ -1,0 +1,162 @@
+//! Histogram renderings: json for programs, block-character bars for people.
+
+use crate::index::histogram::Histogram;
+use crate::time::format_utc;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Bucket {
+    start: String,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct Gap {
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize)]
+struct HistogramJson {
+    bucket_seconds: i64,
+    buckets: Vec<Bucket>,
+    gaps: Vec<Gap>,
+}
+
+/// `{"bucket_seconds": N, "buckets": [{"start", "count"}], "gaps": [{"start", "end"}]}`;
+/// a gap's `end` is the end of its last empty bucket.
+pub fn write_json(out: &mut dyn Write, h: &Histogram) -> io::Result<()> {
+    let doc = HistogramJson {
+        bucket_seconds: h.bucket_us / 1_000_000,
+        buckets: h
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Bucket {
+                start: format_utc(h.bucket_start(i)),
+                count: *c,
+            })
+            .collect(),
+        gaps: h
+            .gaps
+            .iter()
+            .map(|(a, b)| Gap {
+                start: format_utc(h.bucket_start(*a)),
+                end: format_utc(h.bucket_start(b + 1)),
+            })
+            .collect(),
+    };
+    let text = serde_json::to_string(&doc).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+
+/// One line per bucket: start, count, a bar scaled to `width` cells; gaps marked.
+pub fn write_text(out: &mut dyn Write, h: &Histogram, width: usize) -> io::Result<()> {
+    let max = h.counts.iter().copied().max().unwrap_or(0).max(1);
+    let digits = max.to_string().len();
+    let mut gap_at = std::collections::HashMap::new();
+    for (a, b) in &h.gaps {
+        gap_at.insert(*a, *b);
+    }
+    let mut in_gap: Option<usize> = None;
+    for (i, &c) in h.counts.iter().enumerate() {
+        if let Some(&end) = gap_at.get(&i) {
+            in_gap = Some(end);
+        }
+        let bar = bar(c, max, width);
+        let mark = match in_gap {
+            Some(end) if i == end || gap_at.contains_key(&i) => {
+                if gap_at.contains_key(&i) {
+                    let (a, b) = (h.bucket_start(i), h.bucket_start(end + 1));
+                    format!("  ← gap {} – {}", format_utc(a), format_utc(b))
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
+        let fill = if in_gap.is_some() { "░" } else { "" };
+        writeln!(
+            out,
+            "{}  {:>digits$} {}{}{}",
+            format_utc(h.bucket_start(i)),
+            c,
+            bar,
+            fill,
+            mark
+        )?;
+        if in_gap == Some(i) {
+            in_gap = None;
+        }
+    }
+    let total: u64 = h.counts.iter().sum();
+    writeln!(
+        out,
+        "{} events in {} buckets of {}s; {} gap(s)",
+        total,
+        h.counts.len(),
+        h.bucket_us / 1_000_000,
+        h.gaps.len()
+    )
+}
+
+fn bar(count: u64, max: u64, width: usize) -> String {
+    if count == 0 {
+        return String::new();
+    }
+    let eighths = ((count as f64 / max as f64) * (width * 8) as f64)
+        .round()
+        .max(1.0) as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_every_bucket_and_the_gap_bounds() {
+        let h = Histogram {
+            start_us: 0,
+            bucket_us: 60_000_000,
+            counts: vec![3, 0, 0, 5],
+            gaps: vec![(1, 2)],
+        };
+        let mut buf = Vec::new();
+        write_json(&mut buf, &h).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(v["bucket_seconds"], 60);
+        assert_eq!(v["buckets"].as_array().unwrap().len(), 4);
+        assert_eq!(v["buckets"][1]["count"], 0);
+        assert_eq!(v["gaps"][0]["start"], "1970-01-01T00:01:00.000Z");
+        assert_eq!(v["gaps"][0]["end"], "1970-01-01T00:03:00.000Z");
+    }
+
+    #[test]
+    fn text_bars_scale_and_mark_gaps() {
+        let h = Histogram {
+            start_us: 0,
+            bucket_us: 60_000_000,
+            counts: vec![8, 0, 0, 4],
+            gaps: vec![(1, 2)],
+        };
+        let mut buf = Vec::new();
+        write_text(&mut buf, &h, 2).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        let lines: Vec<_> = s.lines().collect();
+        assert!(lines[0].ends_with(" 8 ██"), "{s}");
+        assert!(
+            lines[1].contains("░  ← gap 1970-01-01T00:01:00.000Z – 1970-01-01T00:03:00.000Z"),
+            "{s}"
+        );
+        assert!(lines[2].ends_with("░"), "{s}");
+        assert!(lines[3].ends_with(" 4 █"), "{s}");
+    }
+}

@@ -1,0 +1,7 @@
+//! Printing events and histograms for people (text) and programs (jsonl, csv, json).
+
+pub mod escape;
+pub mod events;
+pub mod histogram;
+
+pub use escape::escape_controls;
