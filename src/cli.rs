@@ -19,7 +19,7 @@ use std::process::ExitCode;
     name = "timberline",
     version,
     about = "Explore, search and tail a log server's logs",
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     #[command(subcommand)]
