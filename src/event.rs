@@ -91,6 +91,15 @@ pub struct Parsed {
     /// Extracted key-values (JSON keys flattened with dots, logfmt keys, access-log fields,
     /// `key=value` pairs found in messages). Keys as written; values as text.
     pub fields: Vec<(String, String)>,
+    /// Byte range `[start, end)` of the timestamp text in the line given to
+    /// `Format::parse_line` (the original line: a leading BOM is counted), so that the indexer
+    /// can leave it out of the full-text index (time is searched with `--since`/`--until`).
+    /// Includes the stamp's own decoration where it has one: the brackets of
+    /// `[2020-11-17 03:35:02.681]` and `[21/Nov/2026:21:09:59 -0500]`, the `<PRI>1 ` of RFC
+    /// 5424, the whole `"ts":"..."` member of JSON, the `ts=...` pair of logfmt (`date=... time=...`
+    /// when adjacent), the `time:...` field of LTSV, the `ts` group of a user format. Always on
+    /// char boundaries and non-empty; `None` when the event has no timestamp text (plain text).
+    pub time_span: Option<(usize, usize)>,
 }
 
 #[cfg(test)]

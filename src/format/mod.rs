@@ -181,9 +181,13 @@ impl Format {
     }
 
     /// Classifies one line (without its line terminator).
+    /// The returned [`Parsed::time_span`] indexes `line` as given (before the `\r`/BOM strip).
     pub fn parse_line(&self, line: &str, ctx: &mut LineContext) -> LineKind {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let (line, bom) = match line.strip_prefix('\u{feff}') {
+            Some(l) => (l, '\u{feff}'.len_utf8()),
+            None => (line, 0),
+        };
         if self.kind == Kind::Text {
             return LineKind::Start(Parsed {
                 message: line.to_string(),
@@ -194,7 +198,13 @@ impl Format {
             return LineKind::Continuation;
         }
         match self.parse_raw(line, ctx) {
-            Ok(p) => LineKind::Start(p),
+            Ok(mut p) => {
+                p.time_span = p
+                    .time_span
+                    .filter(|&(a, b)| a < b && line.get(a..b).is_some())
+                    .map(|(a, b)| (a + bom, b + bom));
+                LineKind::Start(p)
+            }
             Err(Miss::Shape) => LineKind::Continuation,
             Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
         }

@@ -145,7 +145,6 @@ pub fn update(
     };
     run.apply(work, plan.gone)?;
     let dir = run.store.dir.clone();
-    drop(run);
     tracing_phase("ingest+commit", started);
     writer
         .wait_merging_threads()

@@ -39,7 +39,7 @@ pub fn family_of(path: &Path) -> Family {
     {
         base_name = b;
         // Newer dates must rank before older ones: invert the date.
-        generation = 1 + (99_999_999_99u64.saturating_sub(d.parse::<u64>().unwrap_or(0)));
+        generation = 1 + (9_999_999_999_u64.saturating_sub(d.parse::<u64>().unwrap_or(0)));
     } else {
         base_name = stem;
         generation = 0;

@@ -1,0 +1,114 @@
+//! Everything that can change the explorer's state: keymap actions (named in `keymaps/*.toml`)
+//! and the messages that input routing and the worker send.
+
+use super::data::{Loaded, Span, TimelineData};
+use serde::Deserialize;
+
+/// One state transition. Variants without data are named in keymap files (snake_case);
+/// the others come from the prompt, the mouse and the worker.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Top,
+    Bottom,
+    /// Opens the `/` prompt.
+    Search,
+    NextHit,
+    PrevHit,
+    /// Opens the `&` prompt: keep only events matching.
+    FilterKeep,
+    /// Opens the `!` prompt: hide events matching.
+    FilterHide,
+    /// Opens the list of filters (toggle, remove).
+    Filters,
+    LevelError,
+    LevelWarn,
+    ToggleMark,
+    NextMark,
+    PrevMark,
+    ClearMarks,
+    /// Opens the `:` command line.
+    Command,
+    PrevGap,
+    NextGap,
+    PrevSpike,
+    NextSpike,
+    ZoomIn,
+    ZoomOut,
+    /// Moves the timeline cursor one bucket earlier / later.
+    TimelineLeft,
+    TimelineRight,
+    ToggleUtc,
+    ToggleTimeline,
+    ToggleWrap,
+    ScrollLeft,
+    ScrollRight,
+    Help,
+    /// In the filters list: turn the selected filter on or off, or remove it.
+    ToggleFilter,
+    DeleteFilter,
+    /// Opens the detail pane of the selected event.
+    Detail,
+    /// Closes the open popup or prompt.
+    Close,
+
+    /// A character typed into the open prompt.
+    #[serde(skip)]
+    PromptChar(char),
+    #[serde(skip)]
+    PromptBackspace,
+    #[serde(skip)]
+    PromptSubmit,
+    /// Wheel: lines down (positive) or up.
+    #[serde(skip)]
+    Scroll(i32),
+    /// A click at a screen cell.
+    #[serde(skip)]
+    Click { x: u16, y: u16 },
+    /// The terminal's size.
+    #[serde(skip)]
+    Resize { width: u16, height: u16 },
+    /// The worker's answers.
+    #[serde(skip)]
+    Progress { done: u64, total: u64, file: String },
+    #[serde(skip)]
+    Opened(Span),
+    #[serde(skip)]
+    Loaded(Loaded),
+    #[serde(skip)]
+    Timeline(TimelineData),
+    #[serde(skip)]
+    Counted { id: u64, hits: usize },
+    #[serde(skip)]
+    Failed(String),
+}
+
+impl Action {
+    /// Parses a keymap action name (`"page_down"`).
+    pub fn from_name(name: &str) -> Option<Action> {
+        use serde::de::IntoDeserializer;
+        let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            name.into_deserializer();
+        Action::deserialize(de).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_snake_case() {
+        assert_eq!(Action::from_name("page_down"), Some(Action::PageDown));
+        assert_eq!(Action::from_name("next_gap"), Some(Action::NextGap));
+        assert_eq!(Action::from_name("PageDown"), None);
+        assert_eq!(Action::from_name("prompt_char"), None);
+    }
+}

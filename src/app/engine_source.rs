@@ -1,0 +1,152 @@
+//! [`LogSource`] over the tantivy [`Engine`].
+
+use super::data::{EventKey, LogEvent, LogSource, Query, Span, and};
+use crate::engine::{Engine, Request};
+use crate::index::search::Hit;
+use crate::query::Expr;
+use std::collections::HashSet;
+
+/// Most hits marked in one loaded window.
+const MAX_MARKED: usize = 10_000;
+
+fn request(query: Expr, since: Option<i64>) -> Request {
+    Request {
+        query,
+        since,
+        ..Request::default()
+    }
+}
+
+fn key(h: &Hit) -> EventKey {
+    EventKey {
+        ts: h.ts,
+        file: h.file,
+        line: h.line,
+    }
+}
+
+impl LogSource for Engine {
+    fn around(
+        &self,
+        q: &Query,
+        at: Option<i64>,
+        before: usize,
+        after: usize,
+    ) -> Result<Vec<LogEvent>, String> {
+        let mut hits = Vec::new();
+        if before > 0 {
+            let mut req = request(q.filter.clone(), q.since);
+            req.until = at;
+            req.limit = Some(before);
+            req.reverse = true;
+            hits = self.search(&req).map_err(|e| e.to_string())?;
+            hits.reverse();
+        }
+        if after > 0 {
+            let mut req = request(q.filter.clone(), q.since);
+            req.since = match (at, q.since) {
+                (Some(a), Some(s)) => Some(a.max(s)),
+                (a, s) => a.or(s),
+            };
+            req.limit = Some(after);
+            hits.extend(self.search(&req).map_err(|e| e.to_string())?);
+        }
+        let marked: HashSet<EventKey> = match (&q.search, hits.first(), hits.last()) {
+            (Some(s), Some(first), Some(last)) => {
+                let mut req = request(and(q.filter.clone(), s.clone()), Some(first.ts));
+                req.until = Some(last.ts.saturating_add(1));
+                req.limit = Some(MAX_MARKED);
+                let found = self.search(&req).map_err(|e| e.to_string())?;
+                found.iter().map(key).collect()
+            }
+            _ => HashSet::new(),
+        };
+        Ok(self
+            .records(&hits)
+            .into_iter()
+            .zip(&hits)
+            .map(|(r, h)| LogEvent {
+                ts: h.ts,
+                file: h.file,
+                line: h.line,
+                source: r.short_source,
+                level: h.level,
+                host: r.host,
+                program: r.program,
+                message: r.message,
+                text: r.text,
+                fields: r.fields,
+                hit: marked.contains(&key(h)),
+            })
+            .collect())
+    }
+
+    fn histogram(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        start_us: i64,
+        bucket_us: i64,
+        buckets: usize,
+    ) -> Result<Vec<u64>, String> {
+        let end = start_us.saturating_add(bucket_us.saturating_mul(buckets as i64));
+        let lo = since.map_or(start_us, |s| s.max(start_us));
+        if lo >= end {
+            return Ok(vec![0; buckets]);
+        }
+        let mut req = request(filter.clone(), Some(lo));
+        req.until = Some(end);
+        let secs = (bucket_us / 1_000_000).max(1);
+        let h = self
+            .histogram(&req, Some(secs), buckets)
+            .map_err(|e| e.to_string())?;
+        // The engine aligns its buckets to the window's start: place them on ours.
+        let mut counts = vec![0; buckets];
+        for (i, c) in h.counts.iter().enumerate() {
+            let t = h.bucket_start(i);
+            if t >= start_us && t < end {
+                let j = ((t - start_us) / bucket_us) as usize;
+                if let Some(slot) = counts.get_mut(j) {
+                    *slot += c;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
+        self.count(&request(q.clone(), since))
+            .map_err(|e| e.to_string())
+    }
+
+    fn keys(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        at: i64,
+        forward: bool,
+        limit: usize,
+    ) -> Result<Vec<EventKey>, String> {
+        let mut req = request(q.clone(), since);
+        if forward {
+            req.since = Some(since.map_or(at, |s| s.max(at)));
+        } else {
+            req.until = Some(at.saturating_add(1));
+            req.reverse = true;
+        }
+        req.limit = Some(limit);
+        let hits = self.search(&req).map_err(|e| e.to_string())?;
+        Ok(hits.iter().map(key).collect())
+    }
+
+    fn span(&self) -> Span {
+        let files: Vec<_> = self.files().iter().collect();
+        Span {
+            first: files.iter().filter_map(|f| f.first_ts).min(),
+            last: files.iter().filter_map(|f| f.max_ts).max(),
+            sources: files.len(),
+            events: files.iter().map(|f| f.events).sum(),
+            notes: Vec::new(),
+        }
+    }
+}

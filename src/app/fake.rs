@@ -1,0 +1,160 @@
+//! An in-memory [`LogSource`] for tests, with a small matcher for the query language.
+
+use super::data::{EventKey, LogEvent, LogSource, Query, Span};
+use crate::event::Level;
+use crate::query::Expr;
+
+/// Events in time order.
+pub struct Fake {
+    pub events: Vec<LogEvent>,
+}
+
+impl Fake {
+    /// `n` events one a minute from `start_us`, alternating two sources, every 7th an error,
+    /// with nothing in `hole` (minutes, half-open).
+    pub fn minutes(start_us: i64, n: usize, hole: std::ops::Range<usize>) -> Fake {
+        let events = (0..n)
+            .filter(|i| !hole.contains(i))
+            .map(|i| {
+                let level = if i % 7 == 3 { Level::Error } else { Level::Info };
+                let msg = format!("request {i} {}", if i % 5 == 0 { "login" } else { "ok" });
+                LogEvent {
+                    ts: start_us + i as i64 * 60_000_000,
+                    file: (i % 2) as u64,
+                    line: i as u64 + 1,
+                    source: ["web01/syslog", "db01/auth.log"][i % 2].to_string(),
+                    level: Some(level),
+                    host: Some(["web01", "db01"][i % 2].to_string()),
+                    program: Some("app".into()),
+                    text: format!("raw {msg}"),
+                    message: msg,
+                    ..LogEvent::default()
+                }
+            })
+            .collect();
+        Fake { events }
+    }
+
+    fn matching<'a>(
+        &'a self,
+        q: &'a Expr,
+        since: Option<i64>,
+    ) -> impl Iterator<Item = &'a LogEvent> + 'a {
+        self.events
+            .iter()
+            .filter(move |e| since.is_none_or(|s| e.ts >= s) && matches(q, e))
+    }
+}
+
+/// Whether `e` matches `q` (words and phrases: case-insensitive substrings of the text).
+pub fn matches(q: &Expr, e: &LogEvent) -> bool {
+    let text = e.text.to_lowercase();
+    match q {
+        Expr::All => true,
+        Expr::Term { field: None, value } => {
+            text.contains(&value.trim_end_matches('*').to_lowercase())
+        }
+        Expr::Phrase { field: None, text: t } => text.contains(&t.to_lowercase()),
+        Expr::Term {
+            field: Some(f),
+            value,
+        }
+        | Expr::Phrase {
+            field: Some(f),
+            text: value,
+        } => match f.as_str() {
+            "level" => e.level.map(Level::as_str) == Some(value.as_str()),
+            "host" => e.host.as_deref() == Some(value.as_str()),
+            _ => false,
+        },
+        Expr::Range { field, lo, .. } if field == "level" => {
+            let min = lo.as_ref().and_then(|b| Level::parse(&b.value));
+            matches!((e.level, min), (Some(l), Some(m)) if l >= m)
+        }
+        Expr::Range { .. } => false,
+        Expr::Regex { pattern } => regex::Regex::new(pattern).is_ok_and(|r| r.is_match(&e.text)),
+        Expr::And(v) => v.iter().all(|x| matches(x, e)),
+        Expr::Or(v) => v.iter().any(|x| matches(x, e)),
+        Expr::Not(x) => !matches(x, e),
+    }
+}
+
+impl LogSource for Fake {
+    fn around(
+        &self,
+        q: &Query,
+        at: Option<i64>,
+        before: usize,
+        after: usize,
+    ) -> Result<Vec<LogEvent>, String> {
+        let all: Vec<&LogEvent> = self.matching(&q.filter, q.since).collect();
+        let split = match at {
+            Some(t) => all.partition_point(|e| e.ts < t),
+            None if before > 0 => all.len(),
+            None => 0,
+        };
+        let lo = split.saturating_sub(before);
+        let hi = (split + after).min(all.len());
+        Ok(all[lo..hi]
+            .iter()
+            .map(|e| {
+                let mut e = (*e).clone();
+                e.hit = q.search.as_ref().is_some_and(|s| matches(s, &e));
+                e
+            })
+            .collect())
+    }
+
+    fn histogram(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        start_us: i64,
+        bucket_us: i64,
+        buckets: usize,
+    ) -> Result<Vec<u64>, String> {
+        let mut counts = vec![0; buckets];
+        for e in self.matching(filter, since) {
+            if e.ts >= start_us {
+                let i = ((e.ts - start_us) / bucket_us) as usize;
+                if let Some(c) = counts.get_mut(i) {
+                    *c += 1;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
+        Ok(self.matching(q, since).count())
+    }
+
+    fn keys(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        at: i64,
+        forward: bool,
+        limit: usize,
+    ) -> Result<Vec<EventKey>, String> {
+        let all = self.matching(q, since).map(LogEvent::key);
+        Ok(if forward {
+            all.filter(|k| k.ts >= at).take(limit).collect()
+        } else {
+            let mut v: Vec<_> = all.filter(|k| k.ts <= at).collect();
+            v.reverse();
+            v.truncate(limit);
+            v
+        })
+    }
+
+    fn span(&self) -> Span {
+        Span {
+            first: self.events.first().map(|e| e.ts),
+            last: self.events.last().map(|e| e.ts),
+            sources: 2,
+            events: self.events.len() as u64,
+            notes: Vec::new(),
+        }
+    }
+}

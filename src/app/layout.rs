@@ -1,0 +1,178 @@
+//! Where things go on screen, and how an event is cut into screen lines. Shared by the update
+//! (scrolling, clicks) and the drawing, so both agree.
+
+use super::data::LogEvent;
+use super::state::AppState;
+use crate::output::escape_controls;
+use unicode_width::UnicodeWidthChar;
+
+/// Rows of the timeline when shown.
+pub const TIMELINE_ROWS: u16 = 5;
+/// Gutter (mark), time, source tag, level, and the blanks between them.
+pub const GUTTER: usize = 1;
+pub const TIME_COLS: usize = 14;
+pub const SOURCE_COLS: usize = 12;
+pub const LEVEL_COLS: usize = 5;
+pub const PREFIX_COLS: usize = GUTTER + TIME_COLS + 1 + SOURCE_COLS + 1 + LEVEL_COLS + 1;
+
+/// A band of screen rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Band {
+    pub y: u16,
+    pub rows: u16,
+}
+
+impl Band {
+    pub fn contains(&self, y: u16) -> bool {
+        y >= self.y && y < self.y + self.rows
+    }
+}
+
+/// The screen, top to bottom: timeline, log view, status line, prompt line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub width: u16,
+    pub timeline: Band,
+    pub log: Band,
+    pub status: Band,
+    pub prompt: Band,
+}
+
+pub fn layout(s: &AppState) -> Layout {
+    let h = s.height;
+    let tl = if s.timeline.visible && h >= 12 {
+        TIMELINE_ROWS
+    } else {
+        0
+    };
+    let log_rows = h.saturating_sub(tl + 2);
+    Layout {
+        width: s.width,
+        timeline: Band { y: 0, rows: tl },
+        log: Band {
+            y: tl,
+            rows: log_rows,
+        },
+        status: Band {
+            y: tl + log_rows,
+            rows: h.min(1),
+        },
+        prompt: Band {
+            y: (tl + log_rows + 1).min(h.saturating_sub(1)),
+            rows: h.saturating_sub(1).min(1),
+        },
+    }
+}
+
+/// Columns left for the message.
+pub fn message_cols(width: u16) -> usize {
+    (width as usize).saturating_sub(PREFIX_COLS).max(8)
+}
+
+/// The event's text as shown, one string per line, escaped: `program: message` and then the
+/// event's continuation lines.
+pub fn event_lines(e: &LogEvent) -> Vec<String> {
+    let first = match (&e.program, e.message.is_empty()) {
+        (Some(p), false) => format!("{p}: {}", e.message),
+        (Some(p), true) => p.clone(),
+        (None, _) => e.message.clone(),
+    };
+    let first = if first.is_empty() {
+        e.text.lines().next().unwrap_or("").to_string()
+    } else {
+        first
+    };
+    std::iter::once(first.as_str())
+        .chain(e.text.lines().skip(1))
+        .map(clean)
+        .collect()
+}
+
+/// Escapes controls and turns tabs into blanks.
+pub fn clean(s: &str) -> String {
+    escape_controls(s, false).replace('\t', " ")
+}
+
+/// Display width of a char (controls are already escaped).
+pub fn char_cols(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
+pub fn str_cols(s: &str) -> usize {
+    s.chars().map(char_cols).sum()
+}
+
+/// Cuts `s` into pieces of at most `cols` columns (a wide char never straddles two).
+pub fn wrap_line(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_cols(c);
+        if used + w > cols {
+            out.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    out
+}
+
+/// `s` without its first `cols` columns (a wide char cut in half becomes a blank).
+pub fn skip_cols(s: &str, cols: usize) -> String {
+    let mut skipped = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        if skipped >= cols {
+            out.push(c);
+            continue;
+        }
+        skipped += char_cols(c);
+        if skipped > cols {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Screen rows the event takes.
+pub fn event_rows(e: &LogEvent, width: u16, wrap: bool) -> usize {
+    let lines = event_lines(e);
+    if !wrap {
+        return lines.len().max(1);
+    }
+    let cols = message_cols(width);
+    lines
+        .iter()
+        .map(|l| str_cols(l).div_ceil(cols).max(1))
+        .sum::<usize>()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_chars_wrap_and_skip_by_columns() {
+        assert_eq!(wrap_line("日本語ab", 4), vec!["日本", "語ab"]);
+        assert_eq!(wrap_line("日本語", 5), vec!["日本", "語"]);
+        assert_eq!(skip_cols("日本語", 1), " 本語");
+        assert_eq!(skip_cols("ab日", 2), "日");
+        assert_eq!(str_cols("日本a"), 5);
+    }
+
+    #[test]
+    fn event_lines_escape_controls() {
+        let e = LogEvent {
+            message: "a\x1b[31mred".into(),
+            text: "x a\x1b[31mred\n  at line2\tz".into(),
+            ..LogEvent::default()
+        };
+        assert_eq!(event_lines(&e), vec!["a\\x1b[31mred", "  at line2 z"]);
+        assert_eq!(event_rows(&e, 80, false), 2);
+    }
+}

@@ -1,0 +1,233 @@
+//! The explorer's whole state. Drawing reads it; only [`super::update`] changes it.
+
+use super::data::{EventKey, LogEvent, Span, TimelineData};
+use crate::event::Level;
+use crate::query::Expr;
+use std::collections::BTreeSet;
+
+/// Keep or hide events matching a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    Keep,
+    Hide,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub kind: FilterKind,
+    pub text: String,
+    pub expr: Expr,
+    pub enabled: bool,
+}
+
+/// The current search (`/`).
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: String,
+    pub expr: Option<Expr>,
+    /// Highlights the search's words in the log view.
+    pub highlight: Option<regex::Regex>,
+    /// Matching events in the filtered logs, once counted.
+    pub hits: Option<usize>,
+}
+
+/// What the open prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Keep,
+    Hide,
+    Command,
+}
+
+impl PromptKind {
+    pub fn sigil(self) -> char {
+        match self {
+            PromptKind::Search => '/',
+            PromptKind::Keep => '&',
+            PromptKind::Hide => '!',
+            PromptKind::Command => ':',
+        }
+    }
+}
+
+/// The line being typed, and the error of the last attempt (shown in place).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+/// The popup over the log view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Popup {
+    #[default]
+    None,
+    Help {
+        scroll: usize,
+    },
+    Detail {
+        scroll: usize,
+    },
+    Filters {
+        selected: usize,
+    },
+}
+
+/// A message in the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Indexing progress while the worker builds the index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub file: String,
+}
+
+/// The timeline: bucket width, the counts shown, whether it is visible.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub bucket_s: i64,
+    pub visible: bool,
+    pub data: Option<TimelineData>,
+    /// The id of the latest histogram asked for.
+    pub pending: u64,
+    /// Its first bucket, bucket width (µs) and number of buckets.
+    pub range: (i64, i64, usize),
+}
+
+/// Ids of the latest requests of each kind: older answers are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pending {
+    pub load: u64,
+    pub count: u64,
+    /// A load is on its way.
+    pub loading: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub span: Option<Span>,
+    pub progress: Option<Progress>,
+    /// The loaded window, in time order.
+    pub events: Vec<LogEvent>,
+    pub at_start: bool,
+    pub at_end: bool,
+    pub selected: usize,
+    /// First event drawn.
+    pub top: usize,
+    /// The time the view is at (the selected event's, or where a jump goes).
+    pub cursor_us: i64,
+    pub search: Search,
+    pub filters: Vec<Filter>,
+    /// Show only this level and worse.
+    pub level: Option<Level>,
+    pub since: Option<i64>,
+    pub marks: BTreeSet<EventKey>,
+    pub timeline: Timeline,
+    pub utc: bool,
+    pub wrap: bool,
+    pub hscroll: usize,
+    pub popup: Popup,
+    pub prompt: Option<Prompt>,
+    pub status: Option<Status>,
+    pub width: u16,
+    pub height: u16,
+    pub quit: bool,
+    /// "Now" for relative times; the loop sets it before each update.
+    pub now_us: i64,
+    pub pending: Pending,
+    pub next_id: u64,
+}
+
+impl AppState {
+    pub fn new(width: u16, height: u16) -> AppState {
+        AppState {
+            span: None,
+            progress: None,
+            events: Vec::new(),
+            at_start: true,
+            at_end: true,
+            selected: 0,
+            top: 0,
+            cursor_us: 0,
+            search: Search::default(),
+            filters: Vec::new(),
+            level: None,
+            since: None,
+            marks: BTreeSet::new(),
+            timeline: Timeline {
+                bucket_s: 3600,
+                visible: true,
+                data: None,
+                pending: 0,
+                range: (0, 0, 0),
+            },
+            utc: false,
+            wrap: false,
+            hscroll: 0,
+            popup: Popup::None,
+            prompt: None,
+            status: None,
+            width,
+            height,
+            quit: false,
+            now_us: 0,
+            pending: Pending::default(),
+            next_id: 1,
+        }
+    }
+
+    pub fn selected_event(&self) -> Option<&LogEvent> {
+        self.events.get(self.selected)
+    }
+
+    /// The filter every view applies: keep filters, hide filters, level, in that order.
+    pub fn filter_expr(&self) -> Expr {
+        let mut e = Expr::All;
+        for f in self.filters.iter().filter(|f| f.enabled) {
+            let part = match f.kind {
+                FilterKind::Keep => f.expr.clone(),
+                FilterKind::Hide => Expr::Not(Box::new(f.expr.clone())),
+            };
+            e = super::data::and(e, part);
+        }
+        if let Some(l) = self.level {
+            e = super::data::and(e, super::data::level_at_least(l));
+        }
+        e
+    }
+
+    pub fn query(&self) -> super::data::Query {
+        super::data::Query {
+            filter: self.filter_expr(),
+            search: self.search.expr.clone(),
+            since: self.since,
+        }
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}
