@@ -359,7 +359,7 @@ def main() -> int:
             c_index = repeat(Cell(), args.reps, tl_cmd("index"), env, before=lambda: shutil.rmtree(idx, ignore_errors=True))
     if c_index.ok is None and c_index.runs:
         # The summary names the events indexed ("... 6,981,229 events ..."): check it when present.
-        g = re.search(r"([\d,]+)\s+events", c_index.runs[-1].out + c_index.runs[-1].err)
+        g = re.search(r"([\d,]+)\s+new events", c_index.runs[-1].out + c_index.runs[-1].err)
         if g:
             check(c_index, int(g.group(1).replace(",", "")), m["events"], "events indexed")
     l_load = peer(have_lnav)

@@ -2,7 +2,7 @@
 //!
 //! Plain files keep only (file, offset, len, line) and the event is read back from the file;
 //! compressed files also store the event text (zstd docstore), since their bytes cannot be read
-//! at random.
+//! at random. Nothing is scored (results are in time order), so no field norms are kept.
 
 use tantivy::Index;
 use tantivy::schema::{
@@ -62,6 +62,7 @@ impl Fields {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(TEXT_TOKENIZER)
+                    .set_fieldnorms(false)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             ),
         );
@@ -70,6 +71,7 @@ impl Fields {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(KEYWORD_TOKENIZER)
+                    .set_fieldnorms(false)
                     .set_index_option(IndexRecordOption::Basic),
             ),
         );

@@ -133,6 +133,7 @@ pub fn update(
         Err(e) => return Err(IndexError::tantivy(&store.dir, e)),
     };
 
+    writer.set_merge_policy(merge_policy());
     let mut run = Run {
         writer: &mut writer,
         store,
@@ -153,6 +154,15 @@ pub fn update(
     restrict_permissions(&dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Merges only small segments (those of incremental updates): the large segments of a first
+/// index are left as they are, since merging them would double the work and the memory of a
+/// bulk index for little gain in search speed.
+fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(300_000);
+    Box::new(policy)
 }
 
 fn writer_threads() -> usize {
