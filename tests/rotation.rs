@@ -106,3 +106,151 @@ fn a_multiline_event_growing_at_the_end_of_a_file_is_indexed_once_whole() {
     assert!(events[0]["text"].as_str().unwrap().ends_with("ValueError: boom"));
     assert_eq!(events[1]["text"], "2026-10-05 02:00:01,000 INFO [w] 1: next");
 }
+
+mod model {
+    //! Random rotation histories: after every update, the index holds exactly the lines that
+    //! are in the files, each once.
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+    use timberline::engine::{Engine, OpenOptions, Request};
+    use timberline::index::update::Quiet;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Append(usize),
+        /// logrotate `create`: x.N → x.N+1 for the plain ones, x → x.1.
+        RenameRotate,
+        /// logrotate `copytruncate`: copy x → x.1 (shifting older plain ones), truncate x.
+        CopyTruncate,
+        /// `compress`: every plain x.N (N ≥ 1) → x.N.gz.
+        Compress,
+        /// Delete the oldest rotated file.
+        DeleteOldest,
+        Update,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (1usize..20).prop_map(Op::Append),
+            1 => Just(Op::RenameRotate),
+            1 => Just(Op::CopyTruncate),
+            1 => Just(Op::Compress),
+            1 => Just(Op::DeleteOldest),
+            3 => Just(Op::Update),
+        ]
+    }
+
+    struct World {
+        dir: tempfile::TempDir,
+        next: usize,
+    }
+
+    impl World {
+        fn path(&self, name: &str) -> std::path::PathBuf {
+            self.dir.path().join(name)
+        }
+        /// Rotated files by generation: 1 → "x.1" or "x.1.gz".
+        fn rotated(&self) -> BTreeMap<u32, String> {
+            let mut out = BTreeMap::new();
+            for e in fs::read_dir(self.dir.path()).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                if let Some(rest) = name.strip_prefix("x.") {
+                    let n: u32 = rest.trim_end_matches(".gz").parse().unwrap();
+                    out.insert(n, name);
+                }
+            }
+            out
+        }
+        fn shift(&self) {
+            for (n, name) in self.rotated().into_iter().rev() {
+                let new = if name.ends_with(".gz") { format!("x.{}.gz", n + 1) } else { format!("x.{}", n + 1) };
+                fs::rename(self.path(&name), self.path(&new)).unwrap();
+            }
+        }
+        fn apply(&mut self, op: &Op) {
+            let x = self.path("x");
+            match op {
+                Op::Append(n) => {
+                    append(&x, self.next, *n);
+                    self.next += n;
+                }
+                Op::RenameRotate => {
+                    if x.exists() {
+                        self.shift();
+                        fs::rename(&x, self.path("x.1")).unwrap();
+                        fs::write(&x, "").unwrap();
+                    }
+                }
+                Op::CopyTruncate => {
+                    if x.exists() {
+                        self.shift();
+                        fs::copy(&x, self.path("x.1")).unwrap();
+                        fs::File::options().write(true).open(&x).unwrap().set_len(0).unwrap();
+                    }
+                }
+                Op::Compress => {
+                    for (n, name) in self.rotated() {
+                        if !name.ends_with(".gz") {
+                            gzip(&self.path(&name), &self.path(&format!("x.{n}.gz")));
+                        }
+                    }
+                }
+                Op::DeleteOldest => {
+                    if let Some((_, name)) = self.rotated().into_iter().next_back() {
+                        fs::remove_file(self.path(&name)).unwrap();
+                    }
+                }
+                Op::Update => {}
+            }
+        }
+        /// Every line in the files now.
+        fn lines_on_disk(&self) -> Vec<String> {
+            let mut out = Vec::new();
+            for e in fs::read_dir(self.dir.path()).unwrap() {
+                let p = e.unwrap().path();
+                let bytes = fs::read(&p).unwrap();
+                let text = if p.extension().is_some_and(|e| e == "gz") {
+                    let mut s = String::new();
+                    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut s).unwrap();
+                    s
+                } else {
+                    String::from_utf8(bytes).unwrap()
+                };
+                out.extend(text.lines().map(str::to_string));
+            }
+            out.sort();
+            out
+        }
+    }
+
+    fn indexed(world: &World, idx: &Path) -> Vec<String> {
+        let opts = OpenOptions {
+            paths: vec![world.dir.path().to_path_buf()],
+            index_dir: Some(idx.to_path_buf()),
+            config: Default::default(),
+        };
+        let (engine, summary) = Engine::open(opts, &Quiet).unwrap();
+        assert!(!summary.skipped_busy);
+        let hits = engine.search(&Request::default()).unwrap();
+        let mut texts: Vec<String> = engine.records(&hits).into_iter().map(|r| r.text).collect();
+        texts.sort();
+        texts
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn every_line_is_indexed_exactly_once_through_any_rotation(ops in proptest::collection::vec(op(), 1..14)) {
+            let mut world = World { dir: tempfile::tempdir().unwrap(), next: 0 };
+            let idx = tempfile::tempdir().unwrap();
+            for op in &ops {
+                world.apply(op);
+                if matches!(op, Op::Update) {
+                    prop_assert_eq!(indexed(&world, idx.path()), world.lines_on_disk(), "after {:?}", ops);
+                }
+            }
+            prop_assert_eq!(indexed(&world, idx.path()), world.lines_on_disk(), "at the end of {:?}", ops);
+        }
+    }
+}
