@@ -326,3 +326,60 @@ fn python_records_match() {
         }
     }
 }
+
+/// Every event start of every corpus file carries the span of its timestamp text: in bounds,
+/// on char boundaries, and holding the stamp's digits (so leaving it out of the full-text index
+/// drops the time and nothing else of note).
+#[test]
+fn every_start_has_a_time_span() {
+    let Some(dir) = corpora() else { return };
+    let mut files = Vec::new();
+    for entry in walk(&dir) {
+        let rel = entry
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if rel.ends_with(".csv") || rel.ends_with(".md") || rel.contains("ground_truth") {
+            continue;
+        }
+        files.push(rel);
+    }
+    files.sort();
+    let mut checked = 0;
+    for rel in files {
+        let ls = lines(&dir, &rel);
+        let Some(name) = detected(&ls) else { continue };
+        let f = Format::by_name(&name, &[]).unwrap();
+        let (st, _) = starts(&f, &ls, "UTC");
+        for (i, p) in &st {
+            let line = &ls[*i];
+            let (a, b) = p
+                .time_span
+                .unwrap_or_else(|| panic!("{rel} line {}: no span: {line:?}", i + 1));
+            let text = line
+                .get(a..b)
+                .unwrap_or_else(|| panic!("{rel} line {}: bad span {a}..{b}", i + 1));
+            assert!(
+                text.bytes().filter(u8::is_ascii_digit).count() >= 4,
+                "{rel} line {}: span {text:?}",
+                i + 1
+            );
+        }
+        checked += st.len();
+    }
+    assert!(checked > 10_000, "only {checked} events checked");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

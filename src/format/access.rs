@@ -38,6 +38,8 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         return Err(Miss::Shape);
     }
     let rest = &rest[open + 2..];
+    // `rest` is a suffix of `line`: the stamp starts here, after the `[`.
+    let at = line.len() - rest.len();
     let (w, used) = stamp::clf(rest.as_bytes())?;
     let rest = rest
         .get(used..)
@@ -54,6 +56,8 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     }
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        // With its brackets.
+        time_span: Some((at - 1, at + used + 1)),
         ..Parsed::default()
     };
     let f = &mut p.fields;

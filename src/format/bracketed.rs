@@ -16,6 +16,8 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         .ok_or(Miss::Shape)?;
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        // `[` + stamp + `]`.
+        time_span: Some((0, used + 2)),
         ..Parsed::default()
     };
     // `[LEVEL ][component]` groups.

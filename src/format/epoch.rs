@@ -24,6 +24,7 @@ pub fn parse(line: &str, _ctx: &mut LineContext) -> R<Parsed> {
     let (ts, _) = stamp::epoch_text(&line[..end]).ok_or(Miss::Shape)?;
     let mut p = Parsed {
         ts,
+        time_span: Some((0, end)),
         ..Parsed::default()
     };
     iso::tail(&line[end..], &mut p);

@@ -21,6 +21,7 @@ pub fn parse_nginx(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
         level: Some(level),
+        time_span: Some((0, used)),
         ..Parsed::default()
     };
     let mut msg = rest;
@@ -69,6 +70,8 @@ pub fn parse_apache(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         .ok_or(Miss::Shape)?;
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        // `[` + stamp + `]`.
+        time_span: Some((0, used + 2)),
         ..Parsed::default()
     };
     // Leading `[...]` groups: the level (`[error]`, `[core:error]`), `[pid N:tid M]`, `[client X]`.

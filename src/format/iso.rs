@@ -93,6 +93,7 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     }
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        time_span: Some((0, used)),
         ..Parsed::default()
     };
     tail(rest, &mut p);

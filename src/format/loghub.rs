@@ -38,7 +38,10 @@ pub fn parse_spark(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         .get(9 + used..)
         .and_then(|r| r.strip_prefix(' '))
         .ok_or(Miss::Shape)?;
-    let mut p = Parsed::default();
+    let mut p = Parsed {
+        time_span: Some((0, 9 + used)),
+        ..Parsed::default()
+    };
     level_comp_msg(rest, &mut p)?;
     p.ts = stamp::to_us(&w, ctx)?;
     Ok(p)
@@ -63,7 +66,10 @@ pub fn parse_hdfs(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     if pid.is_empty() || !pid.bytes().all(|c| c.is_ascii_digit()) {
         return Err(Miss::Shape);
     }
-    let mut p = Parsed::default();
+    let mut p = Parsed {
+        time_span: Some((0, 13)),
+        ..Parsed::default()
+    };
     level_comp_msg(rest, &mut p)?;
     p.fields.insert(0, ("pid".to_string(), pid.to_string()));
     p.ts = stamp::to_us(&w, ctx)?;
@@ -101,6 +107,7 @@ pub fn parse_android(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     let level = Level::parse(letter).ok_or(Miss::Shape)?;
     let mut p = Parsed {
         level: Some(level),
+        time_span: Some((0, 6 + used)),
         ..Parsed::default()
     };
     p.fields.push(("pid".to_string(), ids[0].to_string()));

@@ -63,6 +63,8 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         return Err(Miss::Shape);
     }
     p.ts = stamp::to_us(&w, ctx)?;
+    // `<PRI>1 TIMESTAMP`: the header up to the end of the stamp.
+    p.time_span = Some((0, close + 3 + used));
     p.level = Level::parse(&(pri % 8).to_string());
     if let Some(f) = FACILITIES.get((pri / 8) as usize) {
         p.fields.push(("facility".to_string(), (*f).to_string()));

@@ -218,7 +218,8 @@ pub fn day_maybe_space(b: &[u8], i: usize) -> Option<u32> {
     }
 }
 
-/// RFC 3164 `Nov 15 03:34:01` (also `Nov  5`, optional fraction). Year-less (`y == 0`).
+/// RFC 3164 `Nov 15 03:34:01` (also `Nov  5`, optional fraction): year-less (`y == 0`).
+/// Also `Nov 15 2026 03:34:01` (Cisco/BSD with a year), which sets `y`.
 pub fn bsd(b: &[u8]) -> R<(Wall, usize)> {
     let mut w = Wall {
         mo: month_name(b, 0).ok_or(Miss::Shape)?,
@@ -231,8 +232,16 @@ pub fn bsd(b: &[u8]) -> R<(Wall, usize)> {
     if b.get(6) != Some(&b' ') {
         return Err(Miss::Shape);
     }
-    let used = hms(b, 7, &mut w).ok_or(Miss::Shape)?;
-    Ok((w, 7 + used))
+    if let Some(used) = hms(b, 7, &mut w) {
+        return Ok((w, 7 + used));
+    }
+    let y = digits(b, 7, 4).ok_or(Miss::Shape)?;
+    if b.get(11) != Some(&b' ') {
+        return Err(Miss::Shape);
+    }
+    let used = hms(b, 12, &mut w).ok_or(Miss::Shape)?;
+    w.y = y as i32;
+    Ok((w, 12 + used))
 }
 
 /// Checks the fields and builds the naive date-time, with a reason when impossible.
@@ -293,6 +302,15 @@ pub fn to_us(w: &Wall, ctx: &LineContext) -> R<i64> {
         Some(off) => n.and_utc().timestamp_micros() - i64::from(off) * 1_000_000,
         None => zone_of(ctx).to_utc(n).timestamp_micros(),
     })
+}
+
+/// Converts a wall time that may lack its year (`y == 0`, e.g. from [`bsd`]).
+pub fn maybe_yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+    if w.y == 0 {
+        yearless_to_us(w, ctx)
+    } else {
+        to_us(w, ctx)
+    }
 }
 
 /// Converts a year-less wall time: the year comes from the context (see `year.rs`).
@@ -442,6 +460,13 @@ mod tests {
         let (w, _) = ctime(b"Wed Oct 11 14:32:52.123456 2017] [core:error]").unwrap();
         assert_eq!((w.y, w.mo, w.d, w.us), (2017, 10, 11, 123456));
         let (w, n) = bsd(b"Nov  5 03:34:01 host").unwrap();
-        assert_eq!((w.mo, w.d, n), (11, 5, 15));
+        assert_eq!((w.y, w.mo, w.d, n), (0, 11, 5, 15));
+        let (w, n) = bsd(b"Nov 22 2026 07:39:58.123 host").unwrap();
+        assert_eq!(
+            (w.y, w.mo, w.d, w.s, w.us, n),
+            (2026, 11, 22, 58, 123_000, 24)
+        );
+        assert_eq!(bsd(b"Nov 22 2026 host"), Err(Miss::Shape));
+        assert_eq!(bsd(b"Nov 22 20260 07:39:58 host"), Err(Miss::Shape));
     }
 }

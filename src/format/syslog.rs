@@ -1,4 +1,5 @@
-//! RFC 3164 (`Nov 15 03:34:01 host prog[pid]: msg`, year-less, zone-less) and RFC 3339 syslog
+//! RFC 3164 (`Nov 15 03:34:01 host prog[pid]: msg`, year-less, zone-less; also with a year,
+//! `Nov 15 2026 03:34:01 host prog: msg`, as some Cisco/BSD senders write it) and RFC 3339 syslog
 //! (`2026-11-22T07:37:26.278125+05:30 host prog[pid]: msg`). Neither has a level field.
 
 use super::stamp::{self, Miss, R};
@@ -70,7 +71,8 @@ pub fn parse_3164(line: &str, ctx: &mut LineContext) -> R<Parsed> {
         return Err(Miss::Shape);
     }
     let mut p = Parsed {
-        ts: stamp::yearless_to_us(&w, ctx)?,
+        ts: stamp::maybe_yearless_to_us(&w, ctx)?,
+        time_span: Some((0, used)),
         ..Parsed::default()
     };
     host_tag_msg(&line[used..], &mut p);
@@ -88,6 +90,7 @@ pub fn parse_3339(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     }
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        time_span: Some((0, used)),
         ..Parsed::default()
     };
     host_tag_msg(&line[used..], &mut p);

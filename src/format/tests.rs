@@ -166,6 +166,27 @@ const CASES: &[Case] = &[
         "a message without a program tag",
         &[],
     ),
+    // With a year (Cisco/BSD): no year inference.
+    c(
+        "rfc3164",
+        "Nov 22 2026 07:39:58 host prog: msg",
+        "2026-11-22T07:39:58.000Z",
+        None,
+        Some("host"),
+        Some("prog"),
+        "msg",
+        &[],
+    ),
+    c(
+        "rfc3164",
+        "Mar  1 2019 00:00:01.123 rtr1 %LINK-3-UPDOWN: Interface Gi0/1, changed state to down",
+        "2019-03-01T00:00:01.123Z",
+        None,
+        Some("rtr1"),
+        Some("%LINK-3-UPDOWN"),
+        "Interface Gi0/1, changed state to down",
+        &[],
+    ),
     c(
         "rfc3164",
         "Nov 22 07:39:58 kernel: [    0.000000] Linux version 6.1.0-18-amd64",
@@ -362,7 +383,7 @@ const CASES: &[Case] = &[
         "time:2026-11-21T21:09:59-05:00\thost:127.0.0.1\treq:GET / HTTP/1.1\tstatus:200\tsize:32\tua:curl/7.88.1",
         "2026-11-22T02:09:59.000Z",
         None,
-        None,
+        Some("127.0.0.1"),
         None,
         "GET / HTTP/1.1 200",
         &[
@@ -871,9 +892,230 @@ fn plain_text_and_huge_lines() {
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
 
+/// (format, real line, expected `&line[time_span]`).
+const SPANS: &[(&str, &str, &str)] = &[
+    (
+        "android",
+        "03-17 16:13:38.819  1702  8671 D PowerManagerService: acquire lock=233570404, flags=0x1, tag=\"View Lock\", name=com.android.systemui, ws=null, uid=10037, pid=2227\r",
+        "03-17 16:13:38.819",
+    ),
+    (
+        "apache-error",
+        "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6\r",
+        "[Sun Dec 04 04:47:44 2005]",
+    ),
+    (
+        "apache-error",
+        "[Wed Oct 11 14:32:52.123456 2017] [core:error] [pid 123:tid 456] [client 1.2.3.4:5678] AH00037: Symbolic link not allowed",
+        "[Wed Oct 11 14:32:52.123456 2017]",
+    ),
+    (
+        "hdfs",
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating\r",
+        "081109 203615",
+    ),
+    (
+        "iso",
+        "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001\r",
+        "2015-10-18 18:01:47,978",
+    ),
+    (
+        "iso",
+        "2026-11-22T07:40:03Z INFO starting",
+        "2026-11-22T07:40:03Z",
+    ),
+    (
+        "rfc3164",
+        "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 \r",
+        "Jun 14 15:16:01",
+    ),
+    (
+        "rfc3164",
+        "Nov  2 07:39:58 vm a message without a program tag",
+        "Nov  2 07:39:58",
+    ),
+    (
+        "rfc3164",
+        "Nov 22 2026 07:39:58 host prog: msg",
+        "Nov 22 2026 07:39:58",
+    ),
+    (
+        "spark",
+        "17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers for [TERM, HUP, INT]\r",
+        "17/06/09 20:10:40",
+    ),
+    (
+        "access",
+        "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1\" 200 203023 \"http://semicomplete.com/presentations/logstash-monitorama-2013/\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36\"",
+        "[17/May/2015:10:05:03 +0000]",
+    ),
+    (
+        "access",
+        "10.0.0.9 - frank [21/Nov/2026:21:10:03 -0500] \"\\x16\\x03\\x01\" 400 157 \"-\" \"-\"",
+        "[21/Nov/2026:21:10:03 -0500]",
+    ),
+    (
+        "json",
+        "{\"time_iso8601\":\"2026-11-21T21:09:59-05:00\",\"time_local\":\"21/Nov/2026:21:09:59 -0500\",\"msec\":1795313399.076,\"remote_addr\":\"127.0.0.1\",\"remote_user\":\"\",\"request\":\"GET / HTTP/1.1\",\"status\":200,\"body_bytes_sent\":32,\"http_referer\":\"\",\"http_user_agent\":\"curl/7.88.1\",\"request_time\":0.000}",
+        "\"msec\":1795313399.076",
+    ),
+    (
+        "json",
+        "{\"timereported\":\"2026-11-22T07:39:58.484023+05:30\", \"timegenerated\":\"2026-11-22T07:39:58.484023+05:30\", \"host\":\"vm\", \"facility\":\"syslog\", \"severity\":\"info\", \"program\":\"rsyslogd\", \"tag\":\"rsyslogd:\", \"procid\":\"-\", \"msgid\":\"-\", \"sd\":\"-\", \"msg\":\" [origin software=\\\"rsyslogd\\\" swVersion=\\\"8.2302.0\\\" x-pid=\\\"31751\\\" x-info=\\\"https:\\/\\/www.rsyslog.com\\\"] start\"}",
+        "\"timereported\":\"2026-11-22T07:39:58.484023+05:30\"",
+    ),
+    (
+        "json",
+        "{\"@timestamp\":\"2026-11-22T02:10:00.5Z\",\"log\":{\"level\":\"WARN\"},\"message\":\"disk low\",\"service\":{\"name\":\"api\"},\"tags\":[\"a\",\"b\"]}",
+        "\"@timestamp\":\"2026-11-22T02:10:00.5Z\"",
+    ),
+    (
+        "json",
+        "{\"level\":30,\"time\":1795313400123,\"pid\":7,\"hostname\":\"box\",\"msg\":\"pino says hi\"}",
+        "\"time\":1795313400123",
+    ),
+    (
+        "json",
+        "{\"date\":\"Sun, 22 Nov 2026 03:10:00 +0100\",\"lvl\":\"E\",\"message\":\"x\"}",
+        "\"date\":\"Sun, 22 Nov 2026 03:10:00 +0100\"",
+    ),
+    // The key text inside a string, a nested `ts`, multi-byte text and blanks around the `:`.
+    (
+        "json",
+        "{ \"msg\":\"h\u{e9}llo \\\"ts\\\":1 \u{2713}\",\"a\":{\"ts\":\"2000-01-01T00:00:00Z\"},\"ts\" : 1795313400 }",
+        "\"ts\" : 1795313400",
+    ),
+    (
+        "ltsv",
+        "time:2026-11-21T21:09:59-05:00\thost:127.0.0.1\treq:GET / HTTP/1.1\tstatus:200\tsize:32\tua:curl/7.88.1",
+        "time:2026-11-21T21:09:59-05:00",
+    ),
+    (
+        "ltsv",
+        "host:h\tts:2026-11-21T21:09:59-05:00\tmsg:x\u{e9}",
+        "ts:2026-11-21T21:09:59-05:00",
+    ),
+    (
+        "nginx-error",
+        "2026/11/21 21:09:58 [notice] 31987#31987: using the \"epoll\" event method\r",
+        "2026/11/21 21:09:58",
+    ),
+    (
+        "bracketed",
+        "[2020-11-17 03:35:02.681] nsd[8910]: info: zone example.org. serial 2020111701 is updated",
+        "[2020-11-17 03:35:02.681]",
+    ),
+    (
+        "bracketed",
+        "[2020-08-02T18:09:30,389][INFO ][logstash.agent] Successfully started Logstash API endpoint {:port=>9600}",
+        "[2020-08-02T18:09:30,389]",
+    ),
+    (
+        "rfc5424",
+        "<46>1 2026-11-22T07:39:58.484023+05:30 vm rsyslogd - - -  [origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"31751\" x-info=\"https://www.rsyslog.com\"] start",
+        "<46>1 2026-11-22T07:39:58.484023+05:30",
+    ),
+    (
+        "rfc5424",
+        "<168>1 2026-11-22T02:09:58.874973+00:00 vm netapp5424 31724 ID0 [timeQuality tzKnown=\"1\" isSynced=\"0\"][exampleSDID@32473 iut=\"0\" eventSource=\"Application\"] EV0054 over udp rfc5424 k=0",
+        "<168>1 2026-11-22T02:09:58.874973+00:00",
+    ),
+    (
+        "rfc3339-syslog",
+        "2026-11-22T07:39:58.589980+05:30 vm demo-app[31724]: EV0001 k=0 value=0 user=\"alice\" path=/var/tmp/x0",
+        "2026-11-22T07:39:58.589980+05:30",
+    ),
+    (
+        "logfmt",
+        "ts=2026-11-22T02:10:00.25Z level=warn msg=\"disk \\\"almost\\\" full\" component=storage free_mb=12",
+        "ts=2026-11-22T02:10:00.25Z",
+    ),
+    (
+        "logfmt",
+        "level=info time=\"2026-11-22T02:10:00Z\" msg=x",
+        "time=\"2026-11-22T02:10:00Z\"",
+    ),
+    (
+        "kv",
+        "date=2026-11-22 time=07:39:58 devname=\"FG100\" type=\"traffic\" srcip=10.1.1.5 dstip=8.8.8.8 action=\"deny\"",
+        "date=2026-11-22 time=07:39:58",
+    ),
+    // Not adjacent: the time pair alone, so `devname` stays searchable.
+    (
+        "kv",
+        "date=2026-11-22 devname=\"FG100\" time=07:39:58 action=\"deny\"",
+        "time=07:39:58",
+    ),
+    (
+        "epoch",
+        "1795313399.076 ERROR upstream timed out",
+        "1795313399.076",
+    ),
+    (
+        "epoch",
+        "1795313399076 cache warmed in 1795 ms",
+        "1795313399076",
+    ),
+];
+
+fn span_text<'a>(fmt: &str, line: &'a str, user: &[UserFormat]) -> Option<&'a str> {
+    let f = Format::by_name(fmt, user).unwrap();
+    match f.parse_line(line, &mut ctx("UTC", MTIME)) {
+        LineKind::Start(p) => line.get(p.time_span?.0..p.time_span?.1),
+        other => panic!("{fmt}: {line:?} -> {other:?}"),
+    }
+}
+
+#[test]
+fn time_spans_cover_the_timestamp_text() {
+    let mut failures = Vec::new();
+    for &(fmt, line, want) in SPANS {
+        // Also with a BOM before the line: the span indexes the line as given.
+        for line in [line.to_string(), format!("\u{feff}{line}")] {
+            let got = span_text(fmt, &line, &[]);
+            if got != Some(want) {
+                failures.push(format!("{fmt}: {line:?}\n  got  {got:?}\n  want {want:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Every built-in format has a case above, and every real line of the table has a span.
+    for name in builtin_names().filter(|n| *n != "text") {
+        assert!(
+            SPANS.iter().any(|(f, ..)| *f == name),
+            "no span case for {name}"
+        );
+    }
+    for case in CASES {
+        assert!(
+            start(case.fmt, case.line, "UTC").time_span.is_some(),
+            "{}: {:?}",
+            case.fmt,
+            case.line
+        );
+    }
+    // User formats: the `ts` group; plain text: none.
+    let user = [UserFormat {
+        name: "myapp".to_string(),
+        regex: r"(?P<level>\w+) @ (?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?P<message>.*)"
+            .to_string(),
+        time_format: Some("%Y-%m-%d %H:%M:%S".to_string()),
+    }];
+    assert_eq!(
+        span_text("myapp", "WARN @ 2026-11-22 03:10:41 slow", &user),
+        Some("2026-11-22 03:10:41")
+    );
+    assert_eq!(span_text("text", "2026-11-22 03:10:41 x", &[]), None);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
+
+    /// Keys that the JSON parser would read a time from (they would compete with the chosen one).
+    fn json_time_key(k: &str) -> bool {
+        json::TIME_KEYS.contains(&k)
+    }
 
     proptest! {
         #[test]
@@ -895,6 +1137,76 @@ mod props {
                 for l in &refs {
                     let _ = f.parse_line(l, &mut cx);
                 }
+            }
+        }
+
+        #[test]
+        fn time_spans_are_in_bounds(
+            tail in ".{0,80}",
+            bom in any::<bool>(),
+            cr in any::<bool>(),
+            head in prop::sample::select(vec![
+                "", "<13>1 2026-11-22T07:39:58Z ", "<13>1 2026-11-22T07:39:58.1+05:30 - ",
+                "Nov 22 07:39:58 ", "Nov  2 07:39:58.5 ", "Nov 22 2026 07:39:58 ",
+                "2026-11-22T07:39:58.123456+05:30 ", "2026-11-22 10:00:00,1", "[2026-11-22 03:10:41.620]",
+                "[2026-11-22 03:10:41] ", "{\"ts\":1795313400,", "{\"ts\":\"2026-11-22T02:10:00Z\"}",
+                "ts=2026-11-22T02:10:00Z ", "ts=\"2026-11-22T02:10:00Z", "date=2026-11-22 time=07:39:58 ",
+                "time:2026-11-21T21:09:59-05:00\t", "1795313399.076 ", "1795313399076",
+                "127.0.0.1 - - [21/Nov/2026:21:09:59 -0500] \"GET / HTTP/1.1\" 200 ",
+                "03-17 16:13:38.819  1702  8671 D ", "17/06/09 20:10:40 INFO ", "081109 203615 148 INFO ",
+                "2026/11/21 21:09:58 [error] ", "[Sun Dec 04 04:47:44 2005] [error] ",
+                "[Wed Oct 11 14:32:52.123456 2017] [core:error] ",
+            ]),
+        ) {
+            let line = format!("{}{head}{tail}{}", if bom { "\u{feff}" } else { "" }, if cr { "\r" } else { "" });
+            let user = [UserFormat {
+                name: "u".to_string(),
+                regex: r"(?P<ts>\S+ \S+) (?P<level>\S+)? ?(?P<rest>.*)".to_string(),
+                time_format: None,
+            }];
+            for name in builtin_names().chain(["u"]) {
+                let f = Format::by_name(name, &user).unwrap();
+                let mut cx = ctx("Europe/Berlin", MTIME);
+                if let LineKind::Start(p) = f.parse_line(&line, &mut cx) {
+                    if name == "text" {
+                        prop_assert_eq!(p.time_span, None);
+                        continue;
+                    }
+                    prop_assert!(p.time_span.is_some(), "{name}: {line:?}");
+                    if let Some((a, b)) = p.time_span {
+                        prop_assert!(a < b && b <= line.len(), "{name}: {line:?} {a}..{b}");
+                        prop_assert!(line.is_char_boundary(a) && line.is_char_boundary(b), "{name}: {line:?} {a}..{b}");
+                        prop_assert!(!bom || a >= 3, "{name}: {line:?} {a}..{b}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn json_time_spans_find_the_member(
+            members in proptest::collection::vec((".{0,6}", ".{0,12}"), 0..6),
+            key in prop::sample::select(vec!["ts", "time", "@timestamp", "msec", "t"]),
+            at in 0usize..6,
+        ) {
+            let mut obj: Vec<(String, serde_json::Value)> = members
+                .into_iter()
+                .filter(|(k, _)| !k.is_empty() && !json_time_key(k))
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
+            let at = at.min(obj.len());
+            obj.insert(at, (key.to_string(), serde_json::Value::String("2026-11-22T02:10:00.25Z".to_string())));
+            let body: Vec<String> = obj
+                .iter()
+                .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v))
+                .collect();
+            let line = format!("{{{}}}", body.join(", "));
+            match Format::by_name("json", &[]).unwrap().parse_line(&line, &mut ctx("UTC", MTIME)) {
+                LineKind::Start(p) => {
+                    let (a, b) = p.time_span.unwrap();
+                    let want = format!("\"{key}\":\"2026-11-22T02:10:00.25Z\"");
+                    prop_assert_eq!(line.get(a..b), Some(want.as_str()), "{}", line);
+                }
+                other => prop_assert!(false, "{line}: {other:?}"),
             }
         }
 

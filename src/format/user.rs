@@ -43,8 +43,12 @@ impl Compiled {
 
     pub fn parse(&self, line: &str, ctx: &mut LineContext) -> R<Parsed> {
         let caps = self.regex.captures(line).ok_or(Miss::Shape)?;
-        let ts_text = caps.name("ts").map_or("", |m| m.as_str());
-        let mut p = Parsed::default();
+        let ts = caps.name("ts");
+        let ts_text = ts.map_or("", |m| m.as_str());
+        let mut p = Parsed {
+            time_span: ts.map(|m| (m.start(), m.end())),
+            ..Parsed::default()
+        };
         let text = |n: &str| {
             caps.name(n)
                 .map(|m| m.as_str().to_string())
@@ -103,12 +107,12 @@ fn strftime(s: &str, layout: &str, ctx: &mut LineContext) -> R<i64> {
     stamp::to_us(&w, ctx)
 }
 
-/// Without a layout: ISO 8601, epoch, access-log, ctime, RFC 3164 (year-less).
+/// Without a layout: ISO 8601, epoch, access-log, ctime, RFC 3164 (year-less or with a year).
 fn common_layouts(s: &str, ctx: &mut LineContext) -> R<i64> {
     if let Ok((w, n)) = stamp::bsd(s.as_bytes())
         && n == s.len()
     {
-        return stamp::yearless_to_us(&w, ctx);
+        return stamp::maybe_yearless_to_us(&w, ctx);
     }
     if let Ok((w, n)) = stamp::iso(s.as_bytes(), true)
         && n == s.len()

@@ -588,7 +588,7 @@ impl Run<'_> {
             }
         }
         let text = truncate(&p.text, MAX_EVENT_TEXT);
-        doc.add_text(fields.text, text);
+        doc.add_text(fields.text, &*words_of(text, p.parsed.as_ref().and_then(|x| x.time_span)));
         if stored {
             doc.add_text(fields.stored, text);
         }
@@ -658,6 +658,22 @@ impl Pending {
             self.text
                 .push_str(truncate(text, MAX_EVENT_TEXT - self.text.len()));
         }
+    }
+}
+
+/// The text indexed as words: the event without its timestamp text, whose tokens (nearly
+/// unique per line: seconds, microseconds) would cost a third of the index for no search value
+/// (time is searched with --since/--until).
+fn words_of(text: &str, span: Option<(usize, usize)>) -> std::borrow::Cow<'_, str> {
+    match span {
+        Some((a, b)) if a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b) => {
+            let mut s = String::with_capacity(text.len() - (b - a) + 1);
+            s.push_str(&text[..a]);
+            s.push(' ');
+            s.push_str(&text[b..]);
+            std::borrow::Cow::Owned(s)
+        }
+        _ => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -832,5 +848,24 @@ pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 fn tracing_phase(what: &str, started: Instant) {
     if std::env::var_os("TIMBERLINE_PHASES").is_some() {
         eprintln!("phase {what}: {:.2}s", started.elapsed().as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_leave_out_the_timestamp_text() {
+        let line = "2026-11-22T07:39:58.589980+05:30 vm demo-app[31724]: EV0001 k=0";
+        assert_eq!(words_of(line, Some((0, 32))), "  vm demo-app[31724]: EV0001 k=0");
+        assert_eq!(words_of(line, None), line);
+        assert_eq!(words_of("é", Some((0, 1))), "é", "a span off char boundaries is ignored");
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("héllo", 2), "h");
+        assert_eq!(truncate("hello", 10), "hello");
     }
 }
