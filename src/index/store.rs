@@ -182,7 +182,7 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(6),
         }),
-        docstore_blocksize: 64 * 1024,
+        docstore_blocksize: 128 * 1024,
         ..Default::default()
     };
     let index = Index::builder()

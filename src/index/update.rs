@@ -584,7 +584,9 @@ impl Run<'_> {
                 doc.add_text(fields.kv, kv_term("program", prog));
             }
             for (k, v) in &parsed.fields {
-                doc.add_text(fields.kv, kv_term(k, truncate(v, 256)));
+                if !is_time_key(k) {
+                    doc.add_text(fields.kv, kv_term(k, truncate(v, 256)));
+                }
             }
         }
         let text = truncate(&p.text, MAX_EVENT_TEXT);
@@ -659,6 +661,16 @@ impl Pending {
                 .push_str(truncate(text, MAX_EVENT_TEXT - self.text.len()));
         }
     }
+}
+
+/// Keys that hold the event's own time: not indexed as fields (the time is the `ts` fast
+/// field; their nearly unique values would bloat the term dictionary).
+fn is_time_key(key: &str) -> bool {
+    const TIME_KEYS: [&str; 12] = [
+        "ts", "time", "timestamp", "@timestamp", "datetime", "msec", "time_iso8601", "time_local",
+        "timereported", "timegenerated", "t", "date",
+    ];
+    TIME_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// The text indexed as words: the event without its timestamp text, whose tokens (nearly
