@@ -51,6 +51,29 @@ pub enum Command {
     Search(SearchArgs),
     /// Count matching events per time bucket, and find gaps.
     Histogram(HistogramArgs),
+    /// Print the last matching events, then every new one as it is written, through rotation.
+    Tail(TailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Files, folders or globs to follow.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Query: terms, "phrases", AND/OR/NOT, field:value, field:[a TO b], /regex/.
+    #[arg(short, long, default_value = "")]
+    pub query: String,
+    /// How many matching events to print before following.
+    #[arg(short = 'n', long = "lines", default_value_t = 10, value_name = "N")]
+    pub last: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TailFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TailFormat {
+    Text,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -131,18 +154,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Index { paths }) => cmd_index(paths, global, config),
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
-        None => {
-            let paths = if cli.paths.is_empty() {
-                vec![PathBuf::from("/var/log")]
-            } else {
-                cli.paths
-            };
-            Err(EngineError::Usage(format!(
-                "the interactive explorer is not built yet; use `timberline search {}` (see --help)",
-                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
-            ))
-            .into())
-        }
+        Some(Command::Tail(args)) => cmd_tail(args, global, config),
+        None => crate::tui::run(cli.paths, global.index_dir, config),
     }
 }
 
@@ -271,6 +284,53 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
         HistogramFormat::Text => histogram::write_text(&mut out, &h, 50),
     };
     finish(res.and_then(|_| out.flush()))
+}
+
+fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let query = crate::query::parse(&args.query).map_err(EngineError::from)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+    let (mut engine, s) = open(args.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let request = Request {
+        query,
+        ..Request::default()
+    };
+    let (mut follower, first) = crate::follow::Follower::start(&mut engine, request, args.last)?;
+    let (waker, note) = crate::follow::Waker::new(engine.roots());
+    print_notes(note.as_slice());
+    let format = match args.format {
+        TailFormat::Text => EventFormat::Text,
+        TailFormat::Jsonl => EventFormat::Jsonl,
+    };
+    let mut out = EventWriter::new(std::io::stdout().lock(), format);
+    let mut emit = |records: Vec<crate::output::events::EventRecord>| -> std::io::Result<()> {
+        for rec in records {
+            out.write(&rec)?;
+            out.flush()?;
+        }
+        Ok(())
+    };
+    if let Err(e) = emit(first) {
+        return finish(Err(e));
+    }
+    while !stop.load(Ordering::Relaxed) {
+        waker.wait();
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let (records, notes) = follower.round(&mut engine)?;
+        print_notes(&notes);
+        if let Err(e) = emit(records) {
+            return finish(Err(e));
+        }
+    }
+    Ok(())
 }
 
 /// A progress bar on stderr when it is a terminal.

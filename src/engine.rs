@@ -72,6 +72,8 @@ pub struct Engine {
     config: Config,
     /// The root that `short_source` paths are shown relative to.
     display_root: Option<PathBuf>,
+    /// The paths the user asked about (canonical).
+    wanted: Vec<PathBuf>,
     /// Shown instead of a path for stdin.
     stdin_name: Option<String>,
     _stdin_file: Option<tempfile::TempDir>,
@@ -173,9 +175,39 @@ impl Engine {
             only,
             config,
             display_root,
+            wanted: Vec::new(),
             stdin_name: None,
             _stdin_file: None,
         })
+    }
+
+    /// The files under the user's paths, when those are a part of the index's roots.
+    fn only_files(&self) -> Option<Vec<u64>> {
+        (!self.wanted.is_empty() && self.store.checkpoint.roots != self.wanted).then(|| {
+            self.store
+                .checkpoint
+                .files
+                .iter()
+                .filter(|f| self.wanted.iter().any(|w| f.path.starts_with(w)))
+                .map(|f| f.id)
+                .collect()
+        })
+    }
+
+    /// Brings the index up to date again (for followers) and makes the new events searchable.
+    pub fn refresh(&mut self, progress: &dyn Progress) -> Result<Summary, EngineError> {
+        let summary = update(&mut self.store, &self.config, progress)?;
+        self.reader
+            .reload()
+            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+        self.files = FileTable::new(&self.store.checkpoint.files);
+        self.only = self.only_files();
+        Ok(summary)
+    }
+
+    /// The roots the index covers.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.store.checkpoint.roots
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -287,6 +319,21 @@ impl Engine {
 
     /// Reads the hits' texts back and re-parses them into printable records.
     pub fn records(&self, hits: &[Hit]) -> Vec<EventRecord> {
+        self.try_records(hits)
+            .into_iter()
+            .zip(hits)
+            .map(|(rec, h)| {
+                rec.unwrap_or_else(|| {
+                    let text = "[event unavailable: its file was truncated or removed since it was indexed]";
+                    self.record(h, text.to_string(), &mut HashMap::new())
+                })
+            })
+            .collect()
+    }
+
+    /// Like [`Engine::records`], with `None` for events whose text cannot be read now (their
+    /// file was rotated away since the last update: a follower waits for the next one).
+    pub fn try_records(&self, hits: &[Hit]) -> Vec<Option<EventRecord>> {
         let searcher = self.searcher();
         let mut texts: HashMap<u32, SegmentTexts> = HashMap::new();
         let mut formats: HashMap<u64, Format> = HashMap::new();
@@ -296,10 +343,8 @@ impl Engine {
                     let store = searcher.segment_reader(h.segment).get_store_reader(16).ok();
                     SegmentTexts::new(self.files.clone(), self.store.fields, store)
                 });
-                let text = seg.text(h.doc, h.file, h.offset, h.len).unwrap_or_else(|| {
-                    "[event unavailable: its file was truncated or removed since it was indexed]".to_string()
-                });
-                self.record(h, text, &mut formats)
+                seg.text(h.doc, h.file, h.offset, h.len)
+                    .map(|text| self.record(h, text, &mut formats))
             })
             .collect()
     }

@@ -1,11 +1,13 @@
 //! timberline: a terminal log explorer. This library holds everything but argument parsing.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod engine;
 pub mod event;
+pub mod follow;
 pub mod format;
 pub mod index;
 pub mod output;
@@ -13,4 +15,6 @@ pub mod query;
 pub mod source;
 pub mod time;
 pub mod timeline;
+pub mod tui;
+pub mod ui;
 pub mod window;

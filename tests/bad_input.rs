@@ -10,7 +10,9 @@ use std::process::Output;
 
 fn tl(idx: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("timberline").unwrap();
-    cmd.env("TIMBERLINE_INDEX_DIR", idx).env("TZ", "UTC").env("HOME", idx);
+    cmd.env("TIMBERLINE_INDEX_DIR", idx)
+        .env("TZ", "UTC")
+        .env("HOME", idx);
     cmd
 }
 
@@ -31,22 +33,50 @@ fn every_kind_of_bad_file_is_named_and_the_rest_is_indexed() {
     fs::write(d.join("good.log"), format!("{LINE}all good\n")).unwrap();
     fs::write(d.join("wtmp"), [0u8; 768]).unwrap();
     fs::write(d.join("photo.jpg"), b"\xff\xd8\xff\xe0\x00\x10JFIF\x00").unwrap();
-    fs::write(d.join("latin1.log"), [LINE.as_bytes(), b"caf\xe9 au lait\n"].concat()).unwrap();
-    fs::write(d.join("nul.log"), [LINE.as_bytes(), b"before\x00after\n"].concat()).unwrap();
+    fs::write(
+        d.join("latin1.log"),
+        [LINE.as_bytes(), b"caf\xe9 au lait\n"].concat(),
+    )
+    .unwrap();
+    fs::write(
+        d.join("nul.log"),
+        [LINE.as_bytes(), b"before\x00after\n"].concat(),
+    )
+    .unwrap();
     let mut huge = LINE.as_bytes().to_vec();
     huge.extend(std::iter::repeat_n(b'x', 10 << 20));
     huge.extend_from_slice(format!("\n{LINE}after the huge line\n").as_bytes());
     fs::write(d.join("huge.log"), huge).unwrap();
-    fs::write(d.join("crlf.log"), format!("{LINE}windows one\r\n{LINE}windows two\r\n")).unwrap();
-    fs::write(d.join("nofinal.log"), format!("{LINE}first\n{LINE}last without newline")).unwrap();
-    fs::write(d.join("badtime.log"), "2026-10-05 02:00:00,000 INFO [a] 1: ok\n2026-13-45 25:61:00,000 ERROR [a] 1: bad clock\n").unwrap();
+    fs::write(
+        d.join("crlf.log"),
+        format!("{LINE}windows one\r\n{LINE}windows two\r\n"),
+    )
+    .unwrap();
+    fs::write(
+        d.join("nofinal.log"),
+        format!("{LINE}first\n{LINE}last without newline"),
+    )
+    .unwrap();
+    fs::write(
+        d.join("badtime.log"),
+        "2026-10-05 02:00:00,000 INFO [a] 1: ok\n2026-13-45 25:61:00,000 ERROR [a] 1: bad clock\n",
+    )
+    .unwrap();
     // A gzip cut in the middle.
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     for i in 0..2000 {
-        writeln!(enc, "{LINE}compressed line {i} with some padding text to make it longer").unwrap();
+        writeln!(
+            enc,
+            "{LINE}compressed line {i} with some padding text to make it longer"
+        )
+        .unwrap();
     }
     let gz = enc.finish().unwrap();
     fs::write(d.join("cut.log.1.gz"), &gz[..gz.len() / 2]).unwrap();
+    // An old rotation that was damaged (a just-written one would be taken as still being
+    // compressed, and read on a later run).
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(d.join("cut.log.1.gz")).unwrap().set_modified(hour_ago).unwrap();
 
     let (out, so, se) = run(tl(idx.path()).arg("index").arg(d));
     assert!(out.status.success(), "{se}");
@@ -59,23 +89,48 @@ fn every_kind_of_bad_file_is_named_and_the_rest_is_indexed() {
         ("badtime.log", "unreadable timestamp"),
         ("cut.log.1.gz", "damaged or truncated"),
     ] {
-        assert!(se.lines().any(|l| l.contains(file) && l.contains(words)), "no note for {file} ({words}):\n{se}");
+        assert!(
+            se.lines().any(|l| l.contains(file) && l.contains(words)),
+            "no note for {file} ({words}):\n{se}"
+        );
     }
     assert!(so.contains("files"), "{so}");
 
-    let search = |q: &str| stdout(tl(idx.path()).args(["search", "--format", "jsonl", "-q", q]).arg(d));
-    assert!(search("café").contains("caf\u{fffd} au lait") || search("caf").contains("\u{fffd}"), "lossy UTF-8 is indexed");
+    let search = |q: &str| {
+        stdout(
+            tl(idx.path())
+                .args(["search", "--format", "jsonl", "-q", q])
+                .arg(d),
+        )
+    };
+    assert!(
+        search("café").contains("caf\u{fffd} au lait") || search("caf").contains("\u{fffd}"),
+        "lossy UTF-8 is indexed"
+    );
     assert!(search("before").contains("before\\u0000after"));
-    assert!(stdout(tl(idx.path()).args(["search", "-q", "before"]).arg(d)).contains("before\\0after"), "NUL escaped in text");
+    assert!(
+        stdout(tl(idx.path()).args(["search", "-q", "before"]).arg(d)).contains("before\\0after"),
+        "NUL escaped in text"
+    );
     assert!(search("\"after the huge line\"").contains("huge.log"));
     let crlf = search("windows");
     assert_eq!(crlf.lines().count(), 2);
     assert!(!crlf.contains("\\r"), "{crlf}");
     assert!(search("\"last without newline\"").contains("nofinal.log"));
-    assert!(search("\"bad clock\"").contains("INFO [a] 1: ok\\n2026-13-45"), "kept with the previous event");
-    let cut = stdout(tl(idx.path()).args(["search", "--count", "-q", "compressed"]).arg(d));
+    assert!(
+        search("\"bad clock\"").contains("INFO [a] 1: ok\\n2026-13-45"),
+        "kept with the previous event"
+    );
+    let cut = stdout(
+        tl(idx.path())
+            .args(["search", "--count", "-q", "compressed"])
+            .arg(d),
+    );
     let n: u64 = cut.trim().parse().unwrap();
-    assert!(n > 100 && n < 2000, "the readable part of the cut gzip is indexed: {n}");
+    assert!(
+        n > 100 && n < 2000,
+        "the readable part of the cut gzip is indexed: {n}"
+    );
 }
 
 #[test]
@@ -88,18 +143,32 @@ fn a_corrupt_index_is_rebuilt_and_a_foreign_folder_is_refused() {
     let (out, so, se) = run(tl(idx.path()).args(["search", "--count"]).arg(logs.path()));
     assert!(out.status.success(), "{se}");
     assert_eq!(so.trim(), "2");
-    assert!(se.contains("is unusable") && se.contains("rebuilding it"), "{se}");
+    assert!(
+        se.contains("is unusable") && se.contains("rebuilding it"),
+        "{se}"
+    );
 
     let foreign = tempfile::tempdir().unwrap();
     fs::write(foreign.path().join("thesis.tex"), "precious").unwrap();
-    let (out, _, se) = run(tl(foreign.path()).args(["search", "--count"]).arg(logs.path()));
+    let (out, _, se) = run(tl(foreign.path())
+        .args(["search", "--count"])
+        .arg(logs.path()));
     assert_eq!(out.status.code(), Some(1));
-    assert!(se.contains("is not a timberline index") && se.contains("refusing"), "{se}");
-    assert_eq!(fs::read_to_string(foreign.path().join("thesis.tex")).unwrap(), "precious");
+    assert!(
+        se.contains("is not a timberline index") && se.contains("refusing"),
+        "{se}"
+    );
+    assert_eq!(
+        fs::read_to_string(foreign.path().join("thesis.tex")).unwrap(),
+        "precious"
+    );
 }
 
 fn is_root() -> bool {
-    std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 #[test]
@@ -111,7 +180,11 @@ fn permission_denied_is_named_and_skipped() {
     let secret = logs.path().join("secret.log");
     fs::write(&secret, format!("{LINE}hidden\n")).unwrap();
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
-    fs::set_permissions(logs.path().join("open.log"), fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(
+        logs.path().join("open.log"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
     let idx = tempfile::tempdir().unwrap();
     fs::set_permissions(idx.path(), fs::Permissions::from_mode(0o777)).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("timberline");
@@ -119,7 +192,8 @@ fn permission_denied_is_named_and_skipped() {
         // Root reads everything: run as nobody to see the denial a user sees.
         if Path::new("/usr/bin/setpriv").exists() {
             let mut c = std::process::Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
             c
         } else {
             eprintln!("skipped: running as root without setpriv");
@@ -138,7 +212,10 @@ fn permission_denied_is_named_and_skipped() {
     let se = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{se}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
-    assert!(se.contains("secret.log: permission denied; skipped"), "{se}");
+    assert!(
+        se.contains("secret.log: permission denied; skipped"),
+        "{se}"
+    );
 }
 
 #[test]
@@ -168,13 +245,19 @@ fn a_full_disk_is_a_clear_error_and_the_index_stays_consistent() {
     let idx = mnt.path().join("index");
     let tl = || {
         let mut cmd = assert_cmd::Command::cargo_bin("timberline").unwrap();
-        cmd.env("TIMBERLINE_INDEX_DIR", &idx).env("TIMBERLINE_COMMIT_BYTES", "300000").arg("--config").arg(&c.config);
+        cmd.env("TIMBERLINE_INDEX_DIR", &idx)
+            .env("TIMBERLINE_COMMIT_BYTES", "300000")
+            .arg("--config")
+            .arg(&c.config);
         cmd
     };
     let out = tl().arg("index").arg(&c.logs).output().unwrap();
     let se = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{se}");
-    assert!(se.contains("no space left") && se.contains(&idx.display().to_string()), "{se}");
+    assert!(
+        se.contains("no space left") && se.contains(&idx.display().to_string()),
+        "{se}"
+    );
     // Give it room: the next run resumes from the last commit and ends with exact counts.
     let grown = std::process::Command::new("mount")
         .args(["-o", "remount,size=200m"])

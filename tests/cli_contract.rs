@@ -16,13 +16,29 @@ fn index_prints_a_summary_and_every_event_is_counted() {
     let idx = index_dir();
     let out = stdout(tl(idx.path(), &c.config).arg("index").arg(&c.logs));
     let files = c.manifest.files.len();
-    assert!(out.starts_with(&format!("{files} files ({files} read), {} new events", c.manifest.events)), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{files} files ({files} read), {} new events",
+            c.manifest.events
+        )),
+        "{out}"
+    );
     assert!(out.contains("MB/s"), "{out}");
-    let n = count(tl(idx.path(), &c.config).args(["search", "--count"]).arg(&c.logs));
+    let n = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count"])
+            .arg(&c.logs),
+    );
     assert_eq!(n, c.manifest.events);
     // Nothing new: nothing read, same count.
     let out = stdout(tl(idx.path(), &c.config).arg("index").arg(&c.logs));
-    assert!(out.starts_with(&format!("{files} files (0 read), 0 new events ({} in the index)", c.manifest.events)), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "{files} files (0 read), 0 new events ({} in the index)",
+            c.manifest.events
+        )),
+        "{out}"
+    );
 }
 
 #[test]
@@ -37,12 +53,29 @@ fn planted_terms_fields_and_phrases_have_their_counts() {
         (m.field.query.as_str(), m.field.events),
         (m.failed_password.query.as_str(), m.failed_password.events),
     ] {
-        let n = count(tl(idx.path(), &c.config).args(["search", "--count", "-q", query]).arg(&c.logs));
+        let n = count(
+            tl(idx.path(), &c.config)
+                .args(["search", "--count", "-q", query])
+                .arg(&c.logs),
+        );
         assert_eq!(n, want, "query {query}");
     }
-    let n = count(tl(idx.path(), &c.config).args(["search", "--count", "-q", "status:[500 TO 599]"]).arg(&c.logs));
+    let n = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count", "-q", "status:[500 TO 599]"])
+            .arg(&c.logs),
+    );
     assert!(n >= m.field.events, "5xx includes the 502s: {n}");
-    let n = count(tl(idx.path(), &c.config).args(["search", "--count", "-q", "NOT status:502 AND status:[502 TO 502]"]).arg(&c.logs));
+    let n = count(
+        tl(idx.path(), &c.config)
+            .args([
+                "search",
+                "--count",
+                "-q",
+                "NOT status:502 AND status:[502 TO 502]",
+            ])
+            .arg(&c.logs),
+    );
     assert_eq!(n, 0);
 }
 
@@ -50,7 +83,11 @@ fn planted_terms_fields_and_phrases_have_their_counts() {
 fn rare_events_come_back_with_source_line_utc_time_and_whole_text() {
     let c = corpus();
     let idx = index_dir();
-    let out = stdout(tl(idx.path(), &c.config).args(["search", "--format", "jsonl", "-q", &c.manifest.rare.query]).arg(&c.logs));
+    let out = stdout(
+        tl(idx.path(), &c.config)
+            .args(["search", "--format", "jsonl", "-q", &c.manifest.rare.query])
+            .arg(&c.logs),
+    );
     let got = jsonl(&out);
     let mut want = c.manifest.rare.occurrences.clone();
     want.sort_by_key(|o| o.ts);
@@ -61,7 +98,8 @@ fn rare_events_come_back_with_source_line_utc_time_and_whole_text() {
         assert_eq!(g["line"], w.line, "{g}");
         // ts is UTC RFC 3339 with Z; planted times are exact to the second or better
         // (this checks zones, including the Berlin host set in the config, and the year).
-        let ts = chrono::DateTime::parse_from_rfc3339(g["ts"].as_str().expect("ts")).expect("rfc3339");
+        let ts =
+            chrono::DateTime::parse_from_rfc3339(g["ts"].as_str().expect("ts")).expect("rfc3339");
         assert!(g["ts"].as_str().unwrap().ends_with('Z'));
         assert_eq!(ts.timestamp(), w.ts.timestamp(), "{g}");
         assert!(g["text"].as_str().unwrap().contains(&c.manifest.rare.term));
@@ -70,9 +108,18 @@ fn rare_events_come_back_with_source_line_utc_time_and_whole_text() {
         }
     }
     // One occurrence sits in a traceback continuation line: its event holds every line.
-    assert!(got.iter().any(|g| g["text"].as_str().unwrap().contains("Traceback (most recent call last):")), "{out}");
+    assert!(
+        got.iter().any(|g| g["text"]
+            .as_str()
+            .unwrap()
+            .contains("Traceback (most recent call last):")),
+        "{out}"
+    );
     // And several are in .gz files.
-    assert!(got.iter().any(|g| g["source"].as_str().unwrap().ends_with(".gz")));
+    assert!(
+        got.iter()
+            .any(|g| g["source"].as_str().unwrap().ends_with(".gz"))
+    );
 }
 
 #[test]
@@ -80,15 +127,29 @@ fn results_are_in_time_order_and_reverse_is_newest_first() {
     let c = corpus();
     let idx = index_dir();
     let keys = |args: &[&str]| -> Vec<(String, String, u64)> {
-        let out = stdout(tl(idx.path(), &c.config).args(["search", "--format", "jsonl"]).args(args).arg(&c.logs));
+        let out = stdout(
+            tl(idx.path(), &c.config)
+                .args(["search", "--format", "jsonl"])
+                .args(args)
+                .arg(&c.logs),
+        );
         jsonl(&out)
             .iter()
-            .map(|v| (v["ts"].as_str().unwrap().to_string(), v["source"].as_str().unwrap().to_string(), v["line"].as_u64().unwrap()))
+            .map(|v| {
+                (
+                    v["ts"].as_str().unwrap().to_string(),
+                    v["source"].as_str().unwrap().to_string(),
+                    v["line"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     let asc = keys(&["-q", "sshd"]);
     assert!(asc.len() > 100);
-    assert!(asc.windows(2).all(|w| w[0] <= w[1]), "ascending (ts, source, line)");
+    assert!(
+        asc.windows(2).all(|w| w[0] <= w[1]),
+        "ascending (ts, source, line)"
+    );
     let desc = keys(&["-q", "sshd", "--reverse", "--limit", "50"]);
     let mut tail: Vec<_> = asc[asc.len() - 50..].to_vec();
     tail.reverse();
@@ -101,16 +162,35 @@ fn results_are_in_time_order_and_reverse_is_newest_first() {
 fn since_until_window_is_half_open() {
     let c = corpus();
     let idx = index_dir();
-    let all = count(tl(idx.path(), &c.config).args(["search", "--count"]).arg(&c.logs));
+    let all = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count"])
+            .arg(&c.logs),
+    );
     let mid = c.manifest.gap.end.to_rfc3339();
-    let before = count(tl(idx.path(), &c.config).args(["search", "--count", "--until", &mid]).arg(&c.logs));
-    let after = count(tl(idx.path(), &c.config).args(["search", "--count", "--since", &mid]).arg(&c.logs));
+    let before = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count", "--until", &mid])
+            .arg(&c.logs),
+    );
+    let after = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count", "--since", &mid])
+            .arg(&c.logs),
+    );
     assert_eq!(before + after, all);
     assert!(before > 0 && after > 0);
     // Nothing at all in the planted gap.
     let gap = count(
         tl(idx.path(), &c.config)
-            .args(["search", "--count", "--since", &c.manifest.gap.start.to_rfc3339(), "--until", &mid])
+            .args([
+                "search",
+                "--count",
+                "--since",
+                &c.manifest.gap.start.to_rfc3339(),
+                "--until",
+                &mid,
+            ])
             .arg(&c.logs),
     );
     assert_eq!(gap, 0);
@@ -120,7 +200,11 @@ fn since_until_window_is_half_open() {
 fn histogram_has_every_bucket_and_finds_the_planted_gap() {
     let c = corpus();
     let idx = index_dir();
-    let out = stdout(tl(idx.path(), &c.config).args(["histogram", "--bucket", "1m", "--format", "json"]).arg(&c.logs));
+    let out = stdout(
+        tl(idx.path(), &c.config)
+            .args(["histogram", "--bucket", "1m", "--format", "json"])
+            .arg(&c.logs),
+    );
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["bucket_seconds"], 60);
     let buckets = v["buckets"].as_array().unwrap();
@@ -128,24 +212,43 @@ fn histogram_has_every_bucket_and_finds_the_planted_gap() {
     assert_eq!(total, c.manifest.events);
     let starts: Vec<i64> = buckets
         .iter()
-        .map(|b| chrono::DateTime::parse_from_rfc3339(b["start"].as_str().unwrap()).unwrap().timestamp())
+        .map(|b| {
+            chrono::DateTime::parse_from_rfc3339(b["start"].as_str().unwrap())
+                .unwrap()
+                .timestamp()
+        })
         .collect();
-    assert!(starts.windows(2).all(|w| w[1] - w[0] == 60), "every minute present, zeros included");
-    let gap = (c.manifest.gap.start.timestamp(), c.manifest.gap.end.timestamp());
+    assert!(
+        starts.windows(2).all(|w| w[1] - w[0] == 60),
+        "every minute present, zeros included"
+    );
+    let gap = (
+        c.manifest.gap.start.timestamp(),
+        c.manifest.gap.end.timestamp(),
+    );
     let gaps: Vec<(i64, i64)> = v["gaps"]
         .as_array()
         .unwrap()
         .iter()
         .map(|g| {
-            let t = |k: &str| chrono::DateTime::parse_from_rfc3339(g[k].as_str().unwrap()).unwrap().timestamp();
+            let t = |k: &str| {
+                chrono::DateTime::parse_from_rfc3339(g[k].as_str().unwrap())
+                    .unwrap()
+                    .timestamp()
+            };
             (t("start"), t("end"))
         })
         .collect();
     assert!(
-        gaps.iter().any(|&(s, e)| (s - gap.0).abs() <= 60 && (e - gap.1).abs() <= 60),
+        gaps.iter()
+            .any(|&(s, e)| (s - gap.0).abs() <= 60 && (e - gap.1).abs() <= 60),
         "planted gap {gap:?} not in {gaps:?}"
     );
-    let text = stdout(tl(idx.path(), &c.config).args(["histogram", "--bucket", "10m"]).arg(&c.logs));
+    let text = stdout(
+        tl(idx.path(), &c.config)
+            .args(["histogram", "--bucket", "10m"])
+            .arg(&c.logs),
+    );
     assert!(text.contains('█') && text.contains("← gap"), "{text}");
 }
 
@@ -155,11 +258,28 @@ fn a_path_inside_an_indexed_root_searches_only_its_sources() {
     let idx = index_dir();
     stdout(tl(idx.path(), &c.config).arg("index").arg(&c.logs));
     let nginx = c.logs.join("nginx");
-    let n = count(tl(idx.path(), &c.config).args(["search", "--count"]).arg(&nginx));
-    let want: u64 = c.manifest.files.iter().filter(|f| f.path.starts_with("nginx/")).map(|f| f.events).sum();
+    let n = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count"])
+            .arg(&nginx),
+    );
+    let want: u64 = c
+        .manifest
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("nginx/"))
+        .map(|f| f.events)
+        .sum();
     assert_eq!(n, want);
-    let out = stdout(tl(idx.path(), &c.config).args(["search", "--format", "csv", "--limit", "3"]).arg(&nginx));
-    assert!(out.starts_with("ts,source,line,level,host,program,message,text\n"), "{out}");
+    let out = stdout(
+        tl(idx.path(), &c.config)
+            .args(["search", "--format", "csv", "--limit", "3"])
+            .arg(&nginx),
+    );
+    assert!(
+        out.starts_with("ts,source,line,level,host,program,message,text\n"),
+        "{out}"
+    );
     assert!(out.lines().skip(1).all(|l| l.contains("/nginx/")), "{out}");
 }
 
@@ -169,16 +289,35 @@ fn appended_lines_are_found_by_the_next_search() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&c.logs, dir.path());
     let idx = index_dir();
-    let before = count(tl(idx.path(), &c.config).args(["search", "--count"]).arg(dir.path()));
+    let before = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count"])
+            .arg(dir.path()),
+    );
     assert_eq!(before, c.manifest.events);
     let auth = dir.path().join("remote/web01/auth.log");
-    let mut f = std::fs::OpenOptions::new().append(true).open(&auth).unwrap();
-    writeln!(f, "Oct  3 23:59:58 web01 sshd[999]: Failed password for root from 203.0.113.9 port 2222 ssh2").unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&auth)
+        .unwrap();
+    writeln!(
+        f,
+        "Oct  3 23:59:58 web01 sshd[999]: Failed password for root from 203.0.113.9 port 2222 ssh2"
+    )
+    .unwrap();
     writeln!(f, "Oct  3 23:59:59 web01 sshd[999]: FRESHLINE-42 appended").unwrap();
     drop(f);
-    let after = count(tl(idx.path(), &c.config).args(["search", "--count"]).arg(dir.path()));
+    let after = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count"])
+            .arg(dir.path()),
+    );
     assert_eq!(after, before + 2);
-    let hit = stdout(tl(idx.path(), &c.config).args(["search", "-q", "FRESHLINE-42"]).arg(dir.path()));
+    let hit = stdout(
+        tl(idx.path(), &c.config)
+            .args(["search", "-q", "FRESHLINE-42"])
+            .arg(dir.path()),
+    );
     assert!(hit.contains("remote/web01/auth.log:"), "{hit}");
 }
 
@@ -194,32 +333,64 @@ fn stdin_is_searched_with_dash() {
     assert_eq!(got[0]["ts"], "2026-10-05T02:00:02.500Z");
     assert_eq!(got[0]["source"], "-");
     assert_eq!(got[0]["level"], "error");
-    assert!(got[0]["text"].as_str().unwrap().ends_with("ValueError: bad"));
+    assert!(
+        got[0]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("ValueError: bad")
+    );
 }
 
 #[test]
 fn bad_queries_and_arguments_exit_2_with_a_pointer_to_the_problem() {
     let c = corpus();
     let idx = index_dir();
-    let out = tl(idx.path(), &c.config).args(["search", "-q", "status:[500 TO"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "-q", "status:[500 TO"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("invalid query") && err.contains('^'), "{err}");
-    let out = tl(idx.path(), &c.config).args(["search", "--since", "yesterdayish"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "--since", "yesterdayish"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
-    let out = tl(idx.path(), &c.config).args(["search", "-q", "level:loud"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "-q", "level:loud"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = tl(idx.path(), &c.config).args(["histogram", "--bucket", "7x"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["histogram", "--bucket", "7x"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = tl(idx.path(), &c.config).args(["search", "--frobnicate"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "--frobnicate"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     // No hits is success.
-    let out = tl(idx.path(), &c.config).args(["search", "-q", "no-such-word-anywhere"]).arg(&c.logs).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "-q", "no-such-word-anywhere"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     // A missing path is a failure that names it.
-    let out = tl(idx.path(), &c.config).args(["search", "/no/such/logs"]).output().unwrap();
+    let out = tl(idx.path(), &c.config)
+        .args(["search", "/no/such/logs"])
+        .output()
+        .unwrap();
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/logs"));
 }

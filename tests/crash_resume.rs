@@ -32,15 +32,31 @@ fn kill_dash_nine_mid_index_then_rerun_gives_exact_counts() {
         }
         child.wait().unwrap();
     }
-    assert!(kills >= 2, "indexing finished too fast to be interrupted ({kills} kills)");
+    assert!(
+        kills >= 2,
+        "indexing finished too fast to be interrupted ({kills} kills)"
+    );
     let tl = || {
         let mut cmd = assert_cmd::Command::new(&bin);
-        cmd.env("TIMBERLINE_INDEX_DIR", idx.path()).arg("--config").arg(&c.config);
+        cmd.env("TIMBERLINE_INDEX_DIR", idx.path())
+            .arg("--config")
+            .arg(&c.config);
         cmd
     };
     let m = &c.manifest;
-    assert_eq!(count(tl().args(["search", "--count"]).arg(&c.logs)), m.events);
-    for (q, want) in [(&m.rare.query, m.rare.events), (&m.phrase.query, m.phrase.events), (&m.field.query, m.field.events)] {
-        assert_eq!(count(tl().args(["search", "--count", "-q", q]).arg(&c.logs)), want, "{q}");
+    assert_eq!(
+        count(tl().args(["search", "--count"]).arg(&c.logs)),
+        m.events
+    );
+    for (q, want) in [
+        (&m.rare.query, m.rare.events),
+        (&m.phrase.query, m.phrase.events),
+        (&m.field.query, m.field.events),
+    ] {
+        assert_eq!(
+            count(tl().args(["search", "--count", "-q", q]).arg(&c.logs)),
+            want,
+            "{q}"
+        );
     }
 }

@@ -10,20 +10,35 @@ use std::path::Path;
 
 fn tl(idx: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("timberline").unwrap();
-    cmd.env("TIMBERLINE_INDEX_DIR", idx).env("TZ", "UTC").env("HOME", idx);
+    cmd.env("TIMBERLINE_INDEX_DIR", idx)
+        .env("TZ", "UTC")
+        .env("HOME", idx);
     cmd
 }
 
 fn append(path: &Path, from: usize, n: usize) {
-    let mut f = fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+    let mut f = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
     for i in from..from + n {
-        writeln!(f, "2026-10-05T02:{:02}:{:02}.000000+00:00 web01 app[1]: line {i} of the log", (i / 60) % 60, i % 60).unwrap();
+        writeln!(
+            f,
+            "2026-10-05T02:{:02}:{:02}.000000+00:00 web01 app[1]: line {i} of the log",
+            (i / 60) % 60,
+            i % 60
+        )
+        .unwrap();
     }
 }
 
 fn gzip(from: &Path, to: &Path) {
     let data = fs::read(from).unwrap();
-    let mut enc = flate2::write::GzEncoder::new(fs::File::create(to).unwrap(), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(
+        fs::File::create(to).unwrap(),
+        flate2::Compression::default(),
+    );
     enc.write_all(&data).unwrap();
     enc.finish().unwrap();
     fs::remove_file(from).unwrap();
@@ -35,8 +50,15 @@ fn total(idx: &Path, logs: &Path) -> u64 {
 
 fn distinct_lines(idx: &Path, logs: &Path) -> usize {
     let out = stdout(tl(idx).args(["search", "--format", "jsonl"]).arg(logs));
-    let texts: std::collections::BTreeSet<String> =
-        out.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string()).collect();
+    let texts: std::collections::BTreeSet<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     texts.len()
 }
 
@@ -53,19 +75,32 @@ fn rename_create_then_compress_keeps_every_line_exactly_once() {
     append(&x, 120, 30);
     assert_eq!(total(idx.path(), logs.path()), 150);
     // delaycompress's next step: app.log.1 → app.log.2.gz, app.log → app.log.1.
-    gzip(&logs.path().join("app.log.1"), &logs.path().join("app.log.2.gz"));
+    gzip(
+        &logs.path().join("app.log.1"),
+        &logs.path().join("app.log.2.gz"),
+    );
     fs::rename(&x, logs.path().join("app.log.1")).unwrap();
     append(&x, 150, 10);
     assert_eq!(total(idx.path(), logs.path()), 160);
     assert_eq!(distinct_lines(idx.path(), logs.path()), 160);
     // The compressed file's events are still readable (stored text).
-    let out = stdout(tl(idx.path()).args(["search", "-q", "\"line 5 of\""]).arg(logs.path()));
+    let out = stdout(
+        tl(idx.path())
+            .args(["search", "-q", "\"line 5 of\""])
+            .arg(logs.path()),
+    );
     assert!(out.contains("app.log.2.gz:6 "), "{out}");
     // Deleting the oldest removes its events.
     fs::remove_file(logs.path().join("app.log.2.gz")).unwrap();
-    let out = tl(idx.path()).args(["search", "--count"]).arg(logs.path()).output().unwrap();
+    let out = tl(idx.path())
+        .args(["search", "--count"])
+        .arg(logs.path())
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "40");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("app.log.2.gz: gone since the last update"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("app.log.2.gz: gone since the last update")
+    );
 }
 
 #[test]
@@ -80,11 +115,20 @@ fn copytruncate_reads_the_copy_once_and_the_truncated_file_from_its_start() {
     fs::copy(&x, logs.path().join("app.log.1")).unwrap();
     // ... a run between the copy and the truncation sees two files with the same content:
     // the copy waits, nothing is counted twice.
-    let out = tl(idx.path()).args(["search", "--count"]).arg(logs.path()).output().unwrap();
+    let out = tl(idx.path())
+        .args(["search", "--count"])
+        .arg(logs.path())
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "55");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rotation in progress"));
     // ... truncate, and new lines.
-    fs::File::options().write(true).open(&x).unwrap().set_len(0).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&x)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
     append(&x, 55, 7);
     assert_eq!(total(idx.path(), logs.path()), 62);
     assert_eq!(distinct_lines(idx.path(), logs.path()), 62);
@@ -95,16 +139,55 @@ fn a_multiline_event_growing_at_the_end_of_a_file_is_indexed_once_whole() {
     let logs = tempfile::tempdir().unwrap();
     let idx = tempfile::tempdir().unwrap();
     let x = logs.path().join("worker.log");
-    fs::write(&x, "2026-10-05 02:00:00,000 ERROR [w] 1: failed\nTraceback (most recent call last):\n").unwrap();
+    fs::write(
+        &x,
+        "2026-10-05 02:00:00,000 ERROR [w] 1: failed\nTraceback (most recent call last):\n",
+    )
+    .unwrap();
     assert_eq!(total(idx.path(), logs.path()), 1);
     let mut f = fs::OpenOptions::new().append(true).open(&x).unwrap();
     write!(f, "  File \"w.py\", line 3, in run\nValueError: boom\n2026-10-05 02:00:01,000 INFO [w] 1: next").unwrap();
     drop(f);
-    let out = stdout(tl(idx.path()).args(["search", "--format", "jsonl"]).arg(logs.path()));
-    let events: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = stdout(
+        tl(idx.path())
+            .args(["search", "--format", "jsonl"])
+            .arg(logs.path()),
+    );
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(events.len(), 2, "{out}");
-    assert!(events[0]["text"].as_str().unwrap().ends_with("ValueError: boom"));
-    assert_eq!(events[1]["text"], "2026-10-05 02:00:01,000 INFO [w] 1: next");
+    assert!(
+        events[0]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("ValueError: boom")
+    );
+    assert_eq!(
+        events[1]["text"],
+        "2026-10-05 02:00:01,000 INFO [w] 1: next"
+    );
+}
+
+#[test]
+fn a_file_first_seen_empty_gets_its_format_once_lines_arrive() {
+    // logrotate's `create` leaves an empty file: no format can be detected from it yet.
+    let logs = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let x = logs.path().join("app.log");
+    fs::write(&x, "").unwrap();
+    assert_eq!(total(idx.path(), logs.path()), 0);
+    append(&x, 0, 3);
+    let out = stdout(
+        tl(idx.path())
+            .args(["search", "--format", "jsonl"])
+            .arg(logs.path()),
+    );
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(first["ts"], "2026-10-05T02:00:00.000Z", "{out}");
+    assert_eq!(first["host"], "web01");
+    assert_eq!(out.lines().count(), 3);
 }
 
 mod model {
@@ -164,7 +247,11 @@ mod model {
         }
         fn shift(&self) {
             for (n, name) in self.rotated().into_iter().rev() {
-                let new = if name.ends_with(".gz") { format!("x.{}.gz", n + 1) } else { format!("x.{}", n + 1) };
+                let new = if name.ends_with(".gz") {
+                    format!("x.{}.gz", n + 1)
+                } else {
+                    format!("x.{}", n + 1)
+                };
                 fs::rename(self.path(&name), self.path(&new)).unwrap();
             }
         }
@@ -186,7 +273,12 @@ mod model {
                     if x.exists() {
                         self.shift();
                         fs::copy(&x, self.path("x.1")).unwrap();
-                        fs::File::options().write(true).open(&x).unwrap().set_len(0).unwrap();
+                        fs::File::options()
+                            .write(true)
+                            .open(&x)
+                            .unwrap()
+                            .set_len(0)
+                            .unwrap();
                     }
                 }
                 Op::Compress => {
@@ -212,7 +304,11 @@ mod model {
                 let bytes = fs::read(&p).unwrap();
                 let text = if p.extension().is_some_and(|e| e == "gz") {
                     let mut s = String::new();
-                    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut s).unwrap();
+                    std::io::Read::read_to_string(
+                        &mut flate2::read::GzDecoder::new(&bytes[..]),
+                        &mut s,
+                    )
+                    .unwrap();
                     s
                 } else {
                     String::from_utf8(bytes).unwrap()

@@ -28,6 +28,10 @@ pub enum Action {
     FilterHide,
     /// Opens the list of filters (toggle, remove).
     Filters,
+    /// Opens the list of sources (space hides / shows one).
+    Sources,
+    /// Opens the saved queries picker.
+    SavedQueries,
     LevelError,
     LevelWarn,
     ToggleMark,
@@ -59,6 +63,12 @@ pub enum Action {
     /// Closes the open popup or prompt.
     Close,
 
+    /// Enter in a picker: run the chosen saved query.
+    #[serde(skip)]
+    Choose,
+    /// The worker saved a query (or could not).
+    #[serde(skip)]
+    Saved(Result<super::saved::SavedQuery, String>),
     /// A character typed into the open prompt.
     #[serde(skip)]
     PromptChar(char),
@@ -71,23 +81,47 @@ pub enum Action {
     Scroll(i32),
     /// A click at a screen cell.
     #[serde(skip)]
-    Click { x: u16, y: u16 },
+    Click {
+        x: u16,
+        y: u16,
+    },
     /// The terminal's size.
     #[serde(skip)]
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The worker's answers.
     #[serde(skip)]
-    Progress { done: u64, total: u64, file: String },
+    Progress {
+        done: u64,
+        total: u64,
+        file: String,
+    },
     #[serde(skip)]
     Opened(Span),
+    /// New events were indexed since (the logs grew).
+    #[serde(skip)]
+    Grew(Span),
     #[serde(skip)]
     Loaded(Loaded),
     #[serde(skip)]
     Timeline(TimelineData),
     #[serde(skip)]
-    Counted { id: u64, hits: usize },
+    Counted {
+        id: u64,
+        hits: usize,
+    },
+    #[serde(skip)]
+    Context {
+        id: u64,
+        events: Vec<super::data::LogEvent>,
+    },
     #[serde(skip)]
     Failed(String),
+    /// A message for the status line.
+    #[serde(skip)]
+    Notice(String),
 }
 
 impl Action {

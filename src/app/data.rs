@@ -1,5 +1,6 @@
 //! What the explorer asks of the logs: a few calls behind [`LogSource`], implemented by the
-//! engine (and by an in-memory fake in tests), and [`serve`], which answers an [`Effect`].
+//! engine (and by an in-memory fake in tests), and the types that travel between the state and
+//! the worker.
 
 use crate::event::Level;
 use crate::query::Expr;
@@ -20,6 +21,8 @@ pub struct LogEvent {
     pub line: u64,
     /// The source as shown to people (relative to the root).
     pub source: String,
+    /// The file's full path.
+    pub path: String,
     pub level: Option<Level>,
     pub host: Option<String>,
     pub program: Option<String>,
@@ -103,6 +106,19 @@ pub struct Span {
     pub sources: usize,
     pub events: u64,
     pub notes: Vec<String>,
+    /// Each file, for the sources list.
+    pub files: Vec<SourceInfo>,
+}
+
+/// One file of the logs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceInfo {
+    pub path: String,
+    pub format: String,
+    pub zone: String,
+    pub events: u64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
 }
 
 /// Counts per bucket for the timeline.
@@ -114,6 +130,8 @@ pub struct TimelineData {
     pub counts: Vec<u64>,
     /// Of `counts`, errors and worse.
     pub errors: Vec<u64>,
+    /// Of `counts`, warnings and worse.
+    pub warnings: Vec<u64>,
     /// Of `counts`, hits of the search.
     pub hits: Vec<u64>,
     /// Runs of empty buckets that are gaps, inclusive.
@@ -161,7 +179,45 @@ pub enum Effect {
         id: u64,
         query: Query,
     },
+    /// `[` `]` `{` `}` past the timeline on screen: the next gap (or spike) in the whole
+    /// history at this bucket width, then load around it (or reload `here` with a note).
+    Seek {
+        id: u64,
+        query: Query,
+        spike: bool,
+        forward: bool,
+        from_us: i64,
+        here: Target,
+        bucket_us: i64,
+        span: (i64, i64),
+    },
+    Save(SaveRequest),
+    /// `:export FILE`: the view's events to a file.
+    Export {
+        query: Query,
+        path: std::path::PathBuf,
+        replace: bool,
+    },
+    /// The detail pane: the events next to `key` in its own file, unfiltered.
+    Context {
+        id: u64,
+        path: String,
+        key: EventKey,
+    },
 }
+
+/// Events shown on each side of an event in the detail pane.
+pub const CONTEXT: usize = 3;
+
+/// `:save`: append a query to the saved queries file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveRequest {
+    pub path: std::path::PathBuf,
+    pub query: super::saved::SavedQuery,
+}
+
+/// Most buckets one seek counts.
+pub const SEEK_BUCKETS: i64 = 200_000;
 
 /// Events loaded on each side of a target.
 pub const WINDOW: usize = 300;
@@ -197,109 +253,6 @@ pub trait LogSource {
         limit: usize,
     ) -> Result<Vec<EventKey>, String>;
     fn span(&self) -> Span;
-}
-
-/// Answers one effect with the action that carries the result.
-pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
-    use super::Action;
-    let res = match effect {
-        Effect::Load { id, query, target } => load(src, id, &query, target).map(Action::Loaded),
-        Effect::Find {
-            id,
-            query,
-            from,
-            forward,
-        } => find(src, &query, from, forward).and_then(|key| match key {
-            Some(k) => load(src, id, &query, Target::Key(k)).map(Action::Loaded),
-            None => load(src, id, &query, Target::Key(from)).map(|mut l| {
-                l.note = Some(format!(
-                    "no {} hit",
-                    if forward { "later" } else { "earlier" }
-                ));
-                Action::Loaded(l)
-            }),
-        }),
-        Effect::Timeline {
-            id,
-            query,
-            start_us,
-            bucket_us,
-            buckets,
-        } => timeline(src, id, &query, start_us, bucket_us, buckets).map(Action::Timeline),
-        Effect::Count { id, query } => src
-            .count(&query.hits_expr(), query.since)
-            .map(|hits| Action::Counted { id, hits }),
-    };
-    res.unwrap_or_else(Action::Failed)
-}
-
-fn load(src: &dyn LogSource, id: u64, q: &Query, target: Target) -> Result<Loaded, String> {
-    let (at, before, after) = match target {
-        Target::Start => (None, 0, WINDOW * 2),
-        Target::End => (None, WINDOW * 2, 0),
-        Target::Time(t) => (Some(t), WINDOW, WINDOW),
-        Target::Key(k) => (Some(k.ts), WINDOW, WINDOW),
-    };
-    let events = src.around(q, at, before, after)?;
-    let split = at.map_or(0, |t| events.partition_point(|e| e.ts < t));
-    let (at_start, at_end) = match target {
-        Target::Start => (true, events.len() < after),
-        Target::End => (events.len() < before, true),
-        _ => (split < before, events.len() - split < after),
-    };
-    Ok(Loaded {
-        id,
-        target,
-        events,
-        at_start,
-        at_end,
-        note: None,
-    })
-}
-
-fn find(
-    src: &dyn LogSource,
-    q: &Query,
-    from: EventKey,
-    forward: bool,
-) -> Result<Option<EventKey>, String> {
-    let keys = src.keys(&q.hits_expr(), q.since, from.ts, forward, 512)?;
-    // Keys come in view order from `from.ts` (reversed when going back); skip `from` itself
-    // and, when it is a hit, everything up to it.
-    let pos = keys.iter().position(|k| *k == from);
-    Ok(match pos {
-        Some(i) => keys.get(i + 1).copied(),
-        None => keys
-            .into_iter()
-            .find(|k| if forward { k.ts >= from.ts } else { k.ts <= from.ts }),
-    })
-}
-
-fn timeline(
-    src: &dyn LogSource,
-    id: u64,
-    q: &Query,
-    start_us: i64,
-    bucket_us: i64,
-    buckets: usize,
-) -> Result<TimelineData, String> {
-    let counts = src.histogram(&q.filter, q.since, start_us, bucket_us, buckets)?;
-    let err_expr = and(q.filter.clone(), level_at_least(Level::Error));
-    let errors = src.histogram(&err_expr, q.since, start_us, bucket_us, buckets)?;
-    let hits = match &q.search {
-        Some(_) => src.histogram(&q.hits_expr(), q.since, start_us, bucket_us, buckets)?,
-        None => Vec::new(),
-    };
-    let gaps = crate::timeline::find_gaps(&counts);
-    Ok(TimelineData {
-        id,
-        start_us,
-        bucket_us,
-        counts,
-        errors,
-        hits,
-        gaps,
-    })
 }
 
 /// `level:>=LEVEL`.

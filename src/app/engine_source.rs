@@ -1,6 +1,6 @@
 //! [`LogSource`] over the tantivy [`Engine`].
 
-use super::data::{EventKey, LogEvent, LogSource, Query, Span, and};
+use super::data::{EventKey, LogEvent, LogSource, Query, SourceInfo, Span, and};
 use crate::engine::{Engine, Request};
 use crate::index::search::Hit;
 use crate::query::Expr;
@@ -70,6 +70,7 @@ impl LogSource for Engine {
                 file: h.file,
                 line: h.line,
                 source: r.short_source,
+                path: r.source,
                 level: h.level,
                 host: r.host,
                 program: r.program,
@@ -140,13 +141,34 @@ impl LogSource for Engine {
     }
 
     fn span(&self) -> Span {
-        let files: Vec<_> = self.files().iter().collect();
+        let mut files: Vec<SourceInfo> = self
+            .files()
+            .iter()
+            .map(|f| SourceInfo {
+                path: f.path.display().to_string(),
+                format: f.format.clone(),
+                zone: f.ctx.zone.clone(),
+                events: f.events,
+                first: f.first_ts,
+                last: f.max_ts,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let edge = |reverse: bool| {
+            let req = Request {
+                limit: Some(1),
+                reverse,
+                ..Request::default()
+            };
+            self.search(&req).ok()?.first().map(|h| h.ts)
+        };
         Span {
-            first: files.iter().filter_map(|f| f.first_ts).min(),
-            last: files.iter().filter_map(|f| f.max_ts).max(),
+            first: edge(false),
+            last: edge(true),
             sources: files.len(),
-            events: files.iter().map(|f| f.events).sum(),
+            events: self.count(&Request::default()).unwrap_or(0) as u64,
             notes: Vec::new(),
+            files,
         }
     }
 }

@@ -16,13 +16,18 @@ impl Fake {
         let events = (0..n)
             .filter(|i| !hole.contains(i))
             .map(|i| {
-                let level = if i % 7 == 3 { Level::Error } else { Level::Info };
+                let level = if i % 7 == 3 {
+                    Level::Error
+                } else {
+                    Level::Info
+                };
                 let msg = format!("request {i} {}", if i % 5 == 0 { "login" } else { "ok" });
                 LogEvent {
                     ts: start_us + i as i64 * 60_000_000,
                     file: (i % 2) as u64,
                     line: i as u64 + 1,
                     source: ["web01/syslog", "db01/auth.log"][i % 2].to_string(),
+                    path: ["/logs/web01/syslog", "/logs/db01/auth.log"][i % 2].to_string(),
                     level: Some(level),
                     host: Some(["web01", "db01"][i % 2].to_string()),
                     program: Some("app".into()),
@@ -54,7 +59,10 @@ pub fn matches(q: &Expr, e: &LogEvent) -> bool {
         Expr::Term { field: None, value } => {
             text.contains(&value.trim_end_matches('*').to_lowercase())
         }
-        Expr::Phrase { field: None, text: t } => text.contains(&t.to_lowercase()),
+        Expr::Phrase {
+            field: None,
+            text: t,
+        } => text.contains(&t.to_lowercase()),
         Expr::Term {
             field: Some(f),
             value,
@@ -65,6 +73,7 @@ pub fn matches(q: &Expr, e: &LogEvent) -> bool {
         } => match f.as_str() {
             "level" => e.level.map(Level::as_str) == Some(value.as_str()),
             "host" => e.host.as_deref() == Some(value.as_str()),
+            "source" | "file" => value.ends_with(&e.source) || e.source.contains(value.as_str()),
             _ => false,
         },
         Expr::Range { field, lo, .. } if field == "level" => {
@@ -155,6 +164,28 @@ impl LogSource for Fake {
             sources: 2,
             events: self.events.len() as u64,
             notes: Vec::new(),
+            files: ["db01/auth.log", "web01/syslog"]
+                .iter()
+                .map(|p| super::data::SourceInfo {
+                    path: format!("/logs/{p}"),
+                    format: "rfc3164".into(),
+                    zone: "UTC".into(),
+                    events: (self.events.len() / 2) as u64,
+                    first: self.events.first().map(|e| e.ts),
+                    last: self.events.last().map(|e| e.ts),
+                })
+                .collect(),
         }
+    }
+}
+
+/// Applies `a`, then serves every effect with `src` and applies the answers, until quiet.
+pub fn settle(s: &mut super::AppState, src: &dyn LogSource, a: super::Action) {
+    let mut queue = super::update(s, a);
+    let mut n = 0;
+    while !queue.is_empty() && n < 100 {
+        n += 1;
+        let answer = super::serve(src, queue.remove(0));
+        queue.extend(super::update(s, answer));
     }
 }

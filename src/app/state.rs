@@ -73,6 +73,12 @@ pub enum Popup {
     Filters {
         selected: usize,
     },
+    Sources {
+        selected: usize,
+    },
+    Saved {
+        selected: usize,
+    },
 }
 
 /// A message in the status line.
@@ -107,6 +113,7 @@ pub struct Timeline {
 pub struct Pending {
     pub load: u64,
     pub count: u64,
+    pub context: u64,
     /// A load is on its way.
     pub loading: bool,
 }
@@ -129,6 +136,13 @@ pub struct AppState {
     /// Show only this level and worse.
     pub level: Option<Level>,
     pub since: Option<i64>,
+    /// `since` as typed (`1d`), for saving.
+    pub since_text: Option<String>,
+    /// Saved queries, and the file `:save` appends to.
+    pub saved: Vec<super::saved::SavedQuery>,
+    pub saved_path: Option<std::path::PathBuf>,
+    /// The detail pane's neighbours of the selected event in its file.
+    pub context: Vec<LogEvent>,
     pub marks: BTreeSet<EventKey>,
     pub timeline: Timeline,
     pub utc: bool,
@@ -161,6 +175,10 @@ impl AppState {
             filters: Vec::new(),
             level: None,
             since: None,
+            since_text: None,
+            saved: Vec::new(),
+            saved_path: None,
+            context: Vec::new(),
             marks: BTreeSet::new(),
             timeline: Timeline {
                 bucket_s: 3600,

@@ -129,9 +129,16 @@ impl Config {
     /// The override for a file: the last matching `[[source]]` wins. A relative pattern
     /// (`remote/db01/*`) matches at any depth, like `**/remote/db01/*`.
     pub fn override_for(&self, file: &Path) -> Option<&SourceOverride> {
-        let opts = glob::MatchOptions { require_literal_separator: false, ..Default::default() };
+        let opts = glob::MatchOptions {
+            require_literal_separator: false,
+            ..Default::default()
+        };
         self.sources.iter().rev().find(|s| {
-            let pattern = if s.path.starts_with('/') { s.path.clone() } else { format!("**/{}", s.path) };
+            let pattern = if s.path.starts_with('/') {
+                s.path.clone()
+            } else {
+                format!("**/{}", s.path)
+            };
             glob::Pattern::new(&pattern).is_ok_and(|p| p.matches_path_with(file, opts))
         })
     }
@@ -165,9 +172,19 @@ time_format = "%Y-%m-%d %H:%M:%S"
             Some("Asia/Tokyo")
         );
         assert!(c.override_for(Path::new("/var/log/syslog")).is_none());
-        let rel = Config::parse("[[source]]\npath = \"remote/db01/*\"\ntimezone = \"UTC\"\n", Path::new("c")).unwrap();
-        assert!(rel.override_for(Path::new("/srv/logs/remote/db01/auth.log.2.gz")).is_some());
-        assert!(rel.override_for(Path::new("/srv/logs/remote/db02/auth.log")).is_none());
+        let rel = Config::parse(
+            "[[source]]\npath = \"remote/db01/*\"\ntimezone = \"UTC\"\n",
+            Path::new("c"),
+        )
+        .unwrap();
+        assert!(
+            rel.override_for(Path::new("/srv/logs/remote/db01/auth.log.2.gz"))
+                .is_some()
+        );
+        assert!(
+            rel.override_for(Path::new("/srv/logs/remote/db02/auth.log"))
+                .is_none()
+        );
     }
 
     #[test]

@@ -59,12 +59,21 @@ pub trait HeadReader {
         compression: Option<Compression>,
         len: usize,
     ) -> std::io::Result<Vec<u8>>;
+
+    /// Whether a recently written compressed file is complete (not still being compressed).
+    fn complete(&self, _path: &std::path::Path, _compression: Compression) -> bool {
+        true
+    }
 }
 
 /// Reads heads from the file system.
 pub struct FsHeads;
 
 impl HeadReader for FsHeads {
+    fn complete(&self, path: &std::path::Path, compression: Compression) -> bool {
+        crate::source::compress::is_complete(path, compression)
+    }
+
     fn head(
         &self,
         path: &std::path::Path,
@@ -75,8 +84,18 @@ impl HeadReader for FsHeads {
     }
 }
 
-/// Builds the plan. `files` are the discovered files with their stats.
-pub fn plan(known: &[FileState], files: &[(Discovered, FileStat)], heads: &dyn HeadReader) -> Plan {
+/// A compressed file modified this recently and not decodable to its end is taken to be still
+/// being written (logrotate's `compress`), not a damaged file.
+pub const YOUNG_NS: i64 = 5_000_000_000;
+
+/// Builds the plan. `files` are the discovered files with their stats; `now_ns` tells which
+/// compressed files are young (see [`YOUNG_NS`]).
+pub fn plan(
+    known: &[FileState],
+    files: &[(Discovered, FileStat)],
+    heads: &dyn HeadReader,
+    now_ns: i64,
+) -> Plan {
     let mut plan = Plan::default();
     let by_inode: HashMap<(u64, u64), usize> = known
         .iter()
@@ -114,12 +133,10 @@ pub fn plan(known: &[FileState], files: &[(Discovered, FileStat)], heads: &dyn H
                 compression: d.compression,
             });
         } else {
-            // Truncated or rewritten in place: new content under an old inode.
-            plan.actions.push(Action::New {
-                path: d.path.clone(),
-                stat: *stat,
-                compression: d.compression,
-            });
+            // New content under a known inode: truncated in place (copytruncate), or an inode
+            // freed by a deleted file and reused (logrotate deletes the oldest `.gz` and then
+            // writes the next one). Content matching decides which file this is.
+            unmatched.push(n);
         }
     }
 
@@ -136,8 +153,22 @@ pub fn plan(known: &[FileState], files: &[(Discovered, FileStat)], heads: &dyn H
     let mut lens: Vec<u32> = by_head.keys().map(|(l, _)| *l).collect();
     lens.sort_unstable_by(|a, b| b.cmp(a));
     lens.dedup();
+    let mut compressing = false;
     for n in unmatched {
         let (d, stat) = &files[n];
+        if let Some(c) = d.compression
+            && now_ns - stat.mtime_ns < YOUNG_NS
+            && !heads.complete(&d.path, c)
+        {
+            // Still being compressed: its head may not be readable yet. Wait, and keep every
+            // identity alive meanwhile (the file it comes from may already be gone).
+            compressing = true;
+            plan.actions.push(Action::Defer {
+                path: d.path.clone(),
+                of: d.path.clone(),
+            });
+            continue;
+        }
         let prefix = match heads.head(&d.path, d.compression, HEAD_LEN) {
             Ok(p) => p,
             Err(e) => {
@@ -197,12 +228,14 @@ pub fn plan(known: &[FileState], files: &[(Discovered, FileStat)], heads: &dyn H
         }
     }
 
-    plan.gone = known
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !claimed.contains(i))
-        .map(|(_, k)| k.id)
-        .collect();
+    if !compressing {
+        plan.gone = known
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !claimed.contains(i))
+            .map(|(_, k)| k.id)
+            .collect();
+    }
     plan
 }
 
@@ -307,7 +340,7 @@ mod tests {
             file("/l/x", 11, 26, 200, None),
             file("/l/x.1", 10, OLD.len() as u64, 100, None),
         ];
-        let p = plan(&known, &files, &heads);
+        let p = plan(&known, &files, &heads, 0);
         assert!(
             p.actions.contains(&Action::Unchanged {
                 id: 1,
@@ -329,7 +362,7 @@ mod tests {
         let known = [state(1, "/l/x.1", 10, OLD, None)];
         let heads = MemHeads(HashMap::from([(PathBuf::from("/l/x.2.gz"), OLD.to_vec())]));
         let files = [file("/l/x.2.gz", 12, 40, 300, Some(Compression::Gzip))];
-        let p = plan(&known, &files, &heads);
+        let p = plan(&known, &files, &heads, 0);
         assert!(
             matches!(&p.actions[..], [Action::Reindex { id: 1, .. }]),
             "{p:?}"
@@ -349,7 +382,7 @@ mod tests {
             file("/l/x", 10, OLD.len() as u64, 100, None),
             file("/l/x.1", 13, OLD.len() as u64, 150, None),
         ];
-        let p = plan(&known, &files, &heads);
+        let p = plan(&known, &files, &heads, 0);
         assert!(
             p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
             "{p:?}"
@@ -366,7 +399,7 @@ mod tests {
             file("/l/x", 10, 28, 400, None),
             file("/l/x.1", 13, OLD.len() as u64, 150, None),
         ];
-        let p = plan(&known, &files, &heads);
+        let p = plan(&known, &files, &heads, 0);
         assert!(
             p.actions
                 .iter()
@@ -382,6 +415,64 @@ mod tests {
         assert!(p.gone.is_empty());
     }
 
+    /// Heads whose compressed files are all still being written.
+    struct Compressing(MemHeads);
+
+    impl HeadReader for Compressing {
+        fn head(
+            &self,
+            path: &Path,
+            c: Option<Compression>,
+            len: usize,
+        ) -> std::io::Result<Vec<u8>> {
+            self.0.head(path, c, len)
+        }
+        fn complete(&self, _: &Path, _: Compression) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_gzip_being_written_waits_and_keeps_the_identity_alive() {
+        let known = [state(1, "/l/x.1", 10, OLD, None)];
+        let heads = Compressing(MemHeads(HashMap::from([(
+            PathBuf::from("/l/x.2.gz"),
+            Vec::new(),
+        )])));
+        let files = [file("/l/x.2.gz", 12, 10, 1_000, Some(Compression::Gzip))];
+        let p = plan(&known, &files, &heads, 2_000);
+        assert!(matches!(&p.actions[..], [Action::Defer { .. }]), "{p:?}");
+        assert!(
+            p.gone.is_empty(),
+            "x.1 is gone but its content is in the gzip being written"
+        );
+        // Long after its last write, a cut gzip is bad input: read what can be read.
+        let p = plan(&known, &files, &heads, 1_000 + YOUNG_NS);
+        assert!(
+            !p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_reused_inode_does_not_hide_the_files_identity() {
+        // x.1.gz (id 1, inode 20) is deleted; x.1 (id 2) is compressed into a new x.1.gz that
+        // reuses inode 20.
+        let older = b"Nov 20 00:00:00 vm a: older\n".repeat(50);
+        let known = [
+            state(1, "/l/x.1.gz", 20, &older, Some(Compression::Gzip)),
+            state(2, "/l/x.1", 21, OLD, None),
+        ];
+        let heads = MemHeads(HashMap::from([(PathBuf::from("/l/x.1.gz"), OLD.to_vec())]));
+        let files = [file("/l/x.1.gz", 20, 60, 900, Some(Compression::Gzip))];
+        let p = plan(&known, &files, &heads, 0);
+        assert!(
+            matches!(&p.actions[..], [Action::Reindex { id: 2, .. }]),
+            "{p:?}"
+        );
+        assert_eq!(p.gone, vec![1]);
+    }
+
     #[test]
     fn deleted_file_is_gone_and_growth_resumes() {
         let known = [
@@ -392,7 +483,7 @@ mod tests {
         grown.extend_from_slice(b"Nov 22 07:40:00 vm a: three\n");
         let heads = MemHeads(HashMap::from([(PathBuf::from("/l/a"), grown.clone())]));
         let files = [file("/l/a", 10, grown.len() as u64, 500, None)];
-        let p = plan(&known, &files, &heads);
+        let p = plan(&known, &files, &heads, 0);
         assert!(
             matches!(&p.actions[..], [Action::Resume { id: 1, .. }]),
             "{p:?}"

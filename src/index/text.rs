@@ -33,6 +33,15 @@ impl FileTable {
     }
 }
 
+/// Opens a file only if it is still the one indexed (same device and inode): after a rotation
+/// the old path may hold another file, whose bytes at that offset are not this event.
+fn open_same(state: &FileState) -> Option<File> {
+    use std::os::unix::fs::MetadataExt;
+    let file = File::open(&state.path).ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.dev() == state.dev && meta.ino() == state.ino).then_some(file)
+}
+
 /// Turns raw event bytes into display text: lossy UTF-8, no `\r` before `\n`, no final newline.
 pub fn clean_text(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(bytes);
@@ -78,7 +87,7 @@ impl SegmentTexts {
         let handle = self
             .open
             .entry(file)
-            .or_insert_with(|| File::open(&state.path).ok())
+            .or_insert_with(|| open_same(state))
             .as_ref()?;
         let mut buf = vec![0u8; usize::try_from(len).ok()?];
         handle.read_exact_at(&mut buf, offset).ok()?;

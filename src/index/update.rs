@@ -63,6 +63,8 @@ pub struct Summary {
     pub seconds: f64,
     /// The index was being written by another process: this run did not update it.
     pub skipped_busy: bool,
+    /// Earliest time among the events added by this run (what a follower must look at).
+    pub min_new_ts: Option<i64>,
     pub notes: Vec<String>,
 }
 
@@ -89,7 +91,10 @@ pub fn update(
         }
     }
     summary.files = files.len();
-    let plan = plan(&store.checkpoint.files, &files, &FsHeads);
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    let plan = plan(&store.checkpoint.files, &files, &FsHeads, now_ns);
     for (path, why) in &plan.unreadable {
         summary
             .notes
@@ -104,6 +109,10 @@ pub fn update(
                     f.path = path;
                 }
             }
+            Action::Defer { path, of } if path == of => summary.notes.push(format!(
+                "{}: still being compressed (a rotation in progress); it will be read on the next run",
+                path.display()
+            )),
             Action::Defer { path, of } => summary.notes.push(format!(
                 "{}: same content as {} (a rotation in progress); it will be read on the next run",
                 path.display(),
@@ -380,6 +389,7 @@ impl Run<'_> {
 
     /// Reads file `i` from its checkpoint to the end, adding its events.
     fn ingest(&mut self, i: usize, stat: FileStat) -> Result<(), IndexError> {
+        self.redetect(i);
         let (path, compression, start, format_name) = {
             let f = &self.store.checkpoint.files[i];
             (f.path.clone(), f.compression, f.offset, f.format.clone())
@@ -552,6 +562,35 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// A file first seen empty or nearly so (logrotate's `create` makes it empty) was given no
+    /// format; while it is still short, detection is tried again, and when a format is found the
+    /// file is read again from its start with it.
+    fn redetect(&mut self, i: usize) {
+        let f = &self.store.checkpoint.files[i];
+        let configured = self
+            .config
+            .override_for(&f.path)
+            .and_then(|o| o.format.as_ref())
+            .is_some();
+        if configured || f.format != Format::plain_text().name() || f.line >= DETECT_LINES as u64 {
+            return;
+        }
+        let Ok(lines) = sample_lines(&f.path, f.compression) else {
+            return;
+        };
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let Some(format) = detect(&refs, &self.config.formats) else {
+            return;
+        };
+        let id = f.id;
+        let zone = self.zone_for(&f.path.clone());
+        self.writer
+            .delete_term(Term::from_field_u64(self.store.fields.file, id));
+        let f = &mut self.store.checkpoint.files[i];
+        f.format = format.name().to_string();
+        reset(f, &zone);
+    }
+
     /// Adds one event; returns its time. `next_ts` dates an event with no timestamp of its own
     /// that opens a file (else it takes the previous event's time).
     fn add_event(
@@ -590,7 +629,10 @@ impl Run<'_> {
             }
         }
         let text = truncate(&p.text, MAX_EVENT_TEXT);
-        doc.add_text(fields.text, &*words_of(text, p.parsed.as_ref().and_then(|x| x.time_span)));
+        doc.add_text(
+            fields.text,
+            &*words_of(text, p.parsed.as_ref().and_then(|x| x.time_span)),
+        );
         if stored {
             doc.add_text(fields.stored, text);
         }
@@ -603,6 +645,7 @@ impl Run<'_> {
         state.max_ts = Some(state.max_ts.map_or(ts, |m| m.max(ts)));
         self.summary.events += 1;
         self.summary.bytes += p.len;
+        self.summary.min_new_ts = Some(self.summary.min_new_ts.map_or(ts, |m| m.min(ts)));
         Ok(ts)
     }
 }
@@ -667,8 +710,18 @@ impl Pending {
 /// field; their nearly unique values would bloat the term dictionary).
 fn is_time_key(key: &str) -> bool {
     const TIME_KEYS: [&str; 12] = [
-        "ts", "time", "timestamp", "@timestamp", "datetime", "msec", "time_iso8601", "time_local",
-        "timereported", "timegenerated", "t", "date",
+        "ts",
+        "time",
+        "timestamp",
+        "@timestamp",
+        "datetime",
+        "msec",
+        "time_iso8601",
+        "time_local",
+        "timereported",
+        "timegenerated",
+        "t",
+        "date",
     ];
     TIME_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
@@ -678,7 +731,9 @@ fn is_time_key(key: &str) -> bool {
 /// (time is searched with --since/--until).
 fn words_of(text: &str, span: Option<(usize, usize)>) -> std::borrow::Cow<'_, str> {
     match span {
-        Some((a, b)) if a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b) => {
+        Some((a, b))
+            if a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b) =>
+        {
             let mut s = String::with_capacity(text.len() - (b - a) + 1);
             s.push_str(&text[..a]);
             s.push(' ');
@@ -870,9 +925,16 @@ mod tests {
     #[test]
     fn words_leave_out_the_timestamp_text() {
         let line = "2026-11-22T07:39:58.589980+05:30 vm demo-app[31724]: EV0001 k=0";
-        assert_eq!(words_of(line, Some((0, 32))), "  vm demo-app[31724]: EV0001 k=0");
+        assert_eq!(
+            words_of(line, Some((0, 32))),
+            "  vm demo-app[31724]: EV0001 k=0"
+        );
         assert_eq!(words_of(line, None), line);
-        assert_eq!(words_of("é", Some((0, 1))), "é", "a span off char boundaries is ignored");
+        assert_eq!(
+            words_of("é", Some((0, 1))),
+            "é",
+            "a span off char boundaries is ignored"
+        );
     }
 
     #[test]

@@ -59,6 +59,18 @@ pub fn open_content(path: &Path, compression: Option<Compression>) -> io::Result
     })
 }
 
+/// True when a compressed file decodes to its end (false while it is still being written, or
+/// when it was cut short).
+pub fn is_complete(path: &Path, compression: Compression) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let Ok(mut decoder) = compression.decoder(file) else {
+        return false;
+    };
+    io::copy(&mut decoder, &mut io::sink()).is_ok()
+}
+
 /// Reads the first `n` bytes of a file's decompressed content. A damaged compressed stream
 /// yields what could be decoded.
 pub fn content_prefix(

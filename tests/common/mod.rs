@@ -22,23 +22,41 @@ pub fn corpus() -> &'static Corpus {
 
 pub fn make_corpus(bytes: u64, seed: u64) -> Corpus {
     let dir = tempfile::tempdir().expect("tempdir").keep();
-    let spec = CorpusSpec { seed, target_bytes: bytes, days: 3, ..CorpusSpec::default() };
+    let spec = CorpusSpec {
+        seed,
+        target_bytes: bytes,
+        days: 3,
+        ..CorpusSpec::default()
+    };
     let manifest = generate(&spec, &dir).expect("generate corpus");
     let config = dir.join("config.toml");
     std::fs::write(&config, &manifest.config_toml).expect("write config");
-    Corpus { logs: dir.join("logs"), config, dir, manifest }
+    Corpus {
+        logs: dir.join("logs"),
+        config,
+        dir,
+        manifest,
+    }
 }
 
 /// `timberline` with a fresh index folder and the corpus config, in UTC-agnostic form.
 pub fn tl(index_dir: &Path, config: &Path) -> Command {
     let mut cmd = Command::cargo_bin("timberline").expect("binary");
-    cmd.env("TIMBERLINE_INDEX_DIR", index_dir).arg("--config").arg(config).env("TZ", "UTC");
+    cmd.env("TIMBERLINE_INDEX_DIR", index_dir)
+        .arg("--config")
+        .arg(config)
+        .env("TZ", "UTC");
     cmd
 }
 
 pub fn stdout(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run");
-    assert!(out.status.success(), "failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf8")
 }
 
@@ -56,12 +74,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::create_dir_all(&dest).expect("mkdir");
         } else {
             std::fs::copy(entry.path(), &dest).expect("copy");
-            let mtime = std::fs::metadata(entry.path()).and_then(|m| m.modified()).expect("mtime");
-            std::fs::File::options().write(true).open(&dest).and_then(|f| f.set_modified(mtime)).expect("set mtime");
+            let mtime = std::fs::metadata(entry.path())
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            std::fs::File::options()
+                .write(true)
+                .open(&dest)
+                .and_then(|f| f.set_modified(mtime))
+                .expect("set mtime");
         }
     }
 }
 
 pub fn jsonl(text: &str) -> Vec<serde_json::Value> {
-    text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect()
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
 }

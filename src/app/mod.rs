@@ -1,0 +1,26 @@
+//! The explorer's core, with no terminal in it: state, actions, the update function, the
+//! keymap, and the calls it makes on the logs.
+
+pub mod action;
+pub mod command;
+pub mod data;
+pub mod engine_source;
+pub mod export;
+#[cfg(test)]
+pub mod fake;
+pub mod jump;
+pub mod keymap;
+pub mod layout;
+pub mod saved;
+pub mod search;
+pub mod serve;
+pub mod state;
+pub mod update;
+#[cfg(test)]
+mod update_tests;
+
+pub use action::Action;
+pub use data::{Effect, LogSource};
+pub use serve::serve;
+pub use state::AppState;
+pub use update::update;

@@ -1,0 +1,265 @@
+//! Search, filters, levels and saved queries: what the view shows and highlights.
+
+use super::command::run_command;
+use super::data::{Effect, EventKey, Target};
+use super::state::{AppState, Filter, FilterKind, Popup, PromptKind};
+use super::update::{count_fx, here, load, requery, timeline_fx};
+use crate::event::Level;
+use crate::query::Expr;
+
+pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
+    let Some(p) = s.prompt.clone() else { return };
+    let text = p.text.trim().to_string();
+    let res = match p.kind {
+        PromptKind::Search => set_search(s, &text, fx),
+        PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),
+        PromptKind::Hide => add_filter(s, FilterKind::Hide, &text, fx),
+        PromptKind::Command => run_command(s, &text, fx),
+    };
+    match res {
+        Ok(()) => s.prompt = None,
+        Err(e) => {
+            if let Some(p) = &mut s.prompt {
+                p.error = Some(e);
+            }
+        }
+    }
+}
+
+/// Replaces the search, filters, level and window with a saved query's.
+pub(super) fn run_saved(
+    s: &mut AppState,
+    q: &super::saved::SavedQuery,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    let mut filters = Vec::new();
+    for (kind, list) in [(FilterKind::Keep, &q.keep), (FilterKind::Hide, &q.hide)] {
+        for text in list {
+            filters.push(Filter {
+                kind,
+                text: text.clone(),
+                expr: crate::query::parse(text).map_err(|e| e.to_string())?,
+                enabled: true,
+            });
+        }
+    }
+    let level = match &q.level {
+        Some(l) => Some(Level::parse(l).ok_or_else(|| format!("unknown level {l:?}"))?),
+        None => None,
+    };
+    let since = match &q.since {
+        Some(t) => Some(super::command::time(s, t)?),
+        None => None,
+    };
+    s.filters = filters;
+    s.level = level;
+    s.since = since;
+    s.since_text = q.since.clone();
+    if q.query.trim().is_empty() {
+        s.search = Default::default();
+        requery(s, fx);
+    } else {
+        set_search(s, &q.query, fx)?;
+        fx.push(load(s, Target::End));
+    }
+    let desc = if q.description.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", q.description)
+    };
+    s.set_status(format!("{}{desc}", q.name));
+    Ok(())
+}
+
+/// What `:save NAME` stores: the search, the filters on, the level and the window as typed.
+pub(super) fn to_saved(s: &AppState, name: &str, description: &str) -> super::saved::SavedQuery {
+    let texts = |k: FilterKind| {
+        s.filters
+            .iter()
+            .filter(|f| f.enabled && f.kind == k)
+            .map(|f| f.text.clone())
+            .collect()
+    };
+    super::saved::SavedQuery {
+        name: name.to_string(),
+        description: description.to_string(),
+        query: s.search.text.clone(),
+        keep: texts(FilterKind::Keep),
+        hide: texts(FilterKind::Hide),
+        level: s.level.map(|l| l.as_str().to_string()),
+        since: s.since_text.clone(),
+    }
+}
+
+pub(super) fn set_search(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
+    if text.is_empty() {
+        s.search = Default::default();
+        s.set_status("search cleared");
+        requery(s, fx);
+        return Ok(());
+    }
+    let expr = crate::query::parse(text).map_err(|e| e.to_string())?;
+    s.search.text = text.to_string();
+    s.search.highlight = highlighter(&expr);
+    s.search.expr = Some(expr);
+    fx.extend(count_fx(s));
+    fx.extend(timeline_fx(s, true));
+    match s.selected_event().map(|e| e.key()) {
+        Some(from) => fx.push(find_fx(s, from, true)),
+        None => {
+            let target = here(s);
+            fx.push(load(s, target));
+        }
+    }
+    Ok(())
+}
+
+/// A regex of the words, phrases and regexes the search looks for (not under `NOT`).
+pub fn highlighter(e: &Expr) -> Option<regex::Regex> {
+    pub(super) fn walk(e: &Expr, out: &mut Vec<String>) {
+        match e {
+            Expr::Term { field, value } if field.as_deref() != Some("level") => {
+                let v = value.trim_end_matches('*');
+                if !v.is_empty() {
+                    out.push(regex::escape(v));
+                }
+            }
+            Expr::Phrase { text, .. } => out.push(regex::escape(text)),
+            Expr::Regex { pattern } => out.push(format!("(?:{pattern})")),
+            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut parts = Vec::new();
+    walk(e, &mut parts);
+    if parts.is_empty() {
+        return None;
+    }
+    regex::RegexBuilder::new(&parts.join("|"))
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .ok()
+}
+
+pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool) -> Effect {
+    let id = s.id();
+    s.pending.load = id;
+    s.pending.loading = true;
+    Effect::Find {
+        id,
+        query: s.query(),
+        from,
+        forward,
+    }
+}
+
+pub(super) fn find(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
+    if s.search.expr.is_none() {
+        s.set_error("no search yet: press / to search");
+        return;
+    }
+    if let Some(from) = s.selected_event().map(|e| e.key()) {
+        fx.push(find_fx(s, from, forward));
+    }
+}
+
+pub(super) fn add_filter(
+    s: &mut AppState,
+    kind: FilterKind,
+    text: &str,
+    fx: &mut Vec<Effect>,
+) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("type a query to filter on (Esc cancels)".into());
+    }
+    let expr = crate::query::parse(text).map_err(|e| e.to_string())?;
+    s.filters.push(Filter {
+        kind,
+        text: text.to_string(),
+        expr,
+        enabled: true,
+    });
+    s.set_status(format!(
+        "{} filters; F lists them",
+        s.filters.iter().filter(|f| f.enabled).count()
+    ));
+    requery(s, fx);
+    Ok(())
+}
+
+/// The hide filter that hides one file.
+pub fn source_filter_text(path: &str) -> String {
+    format!("source:\"{}\"", path.replace('"', ""))
+}
+
+/// In the sources list: hides the selected file, or shows it again.
+pub(super) fn toggle_source(s: &mut AppState, selected: usize, fx: &mut Vec<Effect>) {
+    let Some(path) = s
+        .span
+        .as_ref()
+        .and_then(|p| p.files.get(selected))
+        .map(|f| f.path.clone())
+    else {
+        return;
+    };
+    let text = source_filter_text(&path);
+    match s
+        .filters
+        .iter()
+        .position(|f| f.kind == FilterKind::Hide && f.text == text)
+    {
+        Some(i) => {
+            s.filters.remove(i);
+        }
+        None => match crate::query::parse(&text) {
+            Ok(expr) => s.filters.push(Filter {
+                kind: FilterKind::Hide,
+                text,
+                expr,
+                enabled: true,
+            }),
+            Err(e) => {
+                s.set_error(e.to_string());
+                return;
+            }
+        },
+    }
+    requery(s, fx);
+}
+
+pub(super) fn edit_filter(s: &mut AppState, delete: bool, fx: &mut Vec<Effect>) {
+    if let Popup::Sources { selected } = s.popup {
+        toggle_source(s, selected, fx);
+        return;
+    }
+    let Popup::Filters { selected } = s.popup else {
+        return;
+    };
+    if selected >= s.filters.len() {
+        return;
+    }
+    if delete {
+        s.filters.remove(selected);
+        s.popup = Popup::Filters {
+            selected: selected.min(s.filters.len().saturating_sub(1)),
+        };
+    } else {
+        s.filters[selected].enabled = !s.filters[selected].enabled;
+    }
+    requery(s, fx);
+}
+
+pub(super) fn set_level(s: &mut AppState, level: Level, fx: &mut Vec<Effect>) {
+    s.level = if s.level == Some(level) {
+        None
+    } else {
+        Some(level)
+    };
+    s.set_status(match s.level {
+        Some(Level::Error) => "showing errors and worse",
+        Some(_) => "showing warnings and worse",
+        None => "showing all levels",
+    });
+    requery(s, fx);
+}

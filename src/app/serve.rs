@@ -1,0 +1,230 @@
+//! The worker's side: answering an [`Effect`] with calls on a [`LogSource`].
+
+use super::Action;
+use super::data::{
+    CONTEXT, Effect, EventKey, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS, Target,
+    TimelineData, WINDOW, and, level_at_least,
+};
+use crate::event::Level;
+
+/// Answers one effect with the action that carries the result.
+pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
+    let res = match effect {
+        Effect::Load { id, query, target } => load(src, id, &query, target).map(Action::Loaded),
+        Effect::Find {
+            id,
+            query,
+            from,
+            forward,
+        } => find(src, &query, from, forward).and_then(|key| match key {
+            Some(k) => load(src, id, &query, Target::Key(k)).map(Action::Loaded),
+            None => load(src, id, &query, Target::Key(from)).map(|mut l| {
+                l.note = Some(format!(
+                    "no {} hit",
+                    if forward { "later" } else { "earlier" }
+                ));
+                Action::Loaded(l)
+            }),
+        }),
+        Effect::Timeline {
+            id,
+            query,
+            start_us,
+            bucket_us,
+            buckets,
+        } => timeline(src, id, &query, start_us, bucket_us, buckets).map(Action::Timeline),
+        Effect::Count { id, query } => src
+            .count(&query.hits_expr(), query.since)
+            .map(|hits| Action::Counted { id, hits }),
+        Effect::Seek {
+            id,
+            query,
+            spike,
+            forward,
+            from_us,
+            here,
+            bucket_us,
+            span,
+        } => {
+            let seek = Seek {
+                spike,
+                forward,
+                from_us,
+                bucket_us,
+                span,
+            };
+            seek.run(src, &query).and_then(|(target, note)| {
+                load(src, id, &query, target.unwrap_or(here)).map(|mut l| {
+                    l.note = Some(note);
+                    Action::Loaded(l)
+                })
+            })
+        }
+        Effect::Context { id, path, key } => {
+            context(src, &path, key).map(|events| Action::Context { id, events })
+        }
+        Effect::Export {
+            query,
+            path,
+            replace,
+        } => Ok(match super::export::export(src, &query, &path, replace) {
+            Ok(n) => Action::Notice(format!("{n} events written to {}", path.display())),
+            Err(e) => Action::Failed(e),
+        }),
+        Effect::Save(r) => Ok(Action::Saved(
+            super::saved::append(&r.path, &r.query).map(|()| r.query),
+        )),
+    };
+    res.unwrap_or_else(Action::Failed)
+}
+
+fn load(src: &dyn LogSource, id: u64, q: &Query, target: Target) -> Result<Loaded, String> {
+    let (at, before, after) = match target {
+        Target::Start => (None, 0, WINDOW * 2),
+        Target::End => (None, WINDOW * 2, 0),
+        Target::Time(t) => (Some(t), WINDOW, WINDOW),
+        Target::Key(k) => (Some(k.ts), WINDOW, WINDOW),
+    };
+    let events = src.around(q, at, before, after)?;
+    let split = at.map_or(0, |t| events.partition_point(|e| e.ts < t));
+    let (at_start, at_end) = match target {
+        Target::Start => (true, events.len() < after),
+        Target::End => (events.len() < before, true),
+        _ => (split < before, events.len() - split < after),
+    };
+    Ok(Loaded {
+        id,
+        target,
+        events,
+        at_start,
+        at_end,
+        note: None,
+    })
+}
+
+fn context(src: &dyn LogSource, path: &str, key: EventKey) -> Result<Vec<LogEvent>, String> {
+    let filter =
+        crate::query::parse(&super::search::source_filter_text(path)).map_err(|e| e.to_string())?;
+    let q = Query {
+        filter,
+        search: None,
+        since: None,
+    };
+    let events = src.around(&q, Some(key.ts), CONTEXT + 1, CONTEXT * 2 + 1)?;
+    // Centre on the event itself: events of the same time come before or after it.
+    let at = events.iter().position(|e| e.key() == key).unwrap_or(0);
+    let lo = at.saturating_sub(CONTEXT);
+    Ok(events.into_iter().skip(lo).take(CONTEXT * 2 + 1).collect())
+}
+
+fn find(
+    src: &dyn LogSource,
+    q: &Query,
+    from: EventKey,
+    forward: bool,
+) -> Result<Option<EventKey>, String> {
+    let keys = src.keys(&q.hits_expr(), q.since, from.ts, forward, 512)?;
+    // Keys come in view order from `from.ts` (reversed when going back); skip `from` itself
+    // and, when it is a hit, everything up to it.
+    let pos = keys.iter().position(|k| *k == from);
+    Ok(match pos {
+        Some(i) => keys.get(i + 1).copied(),
+        None => keys.into_iter().find(|k| {
+            if forward {
+                k.ts >= from.ts
+            } else {
+                k.ts <= from.ts
+            }
+        }),
+    })
+}
+
+fn timeline(
+    src: &dyn LogSource,
+    id: u64,
+    q: &Query,
+    start_us: i64,
+    bucket_us: i64,
+    buckets: usize,
+) -> Result<TimelineData, String> {
+    let counts = src.histogram(&q.filter, q.since, start_us, bucket_us, buckets)?;
+    let err_expr = and(q.filter.clone(), level_at_least(Level::Error));
+    let errors = src.histogram(&err_expr, q.since, start_us, bucket_us, buckets)?;
+    let warn_expr = and(q.filter.clone(), level_at_least(Level::Warn));
+    let warnings = src.histogram(&warn_expr, q.since, start_us, bucket_us, buckets)?;
+    let hits = match &q.search {
+        Some(_) => src.histogram(&q.hits_expr(), q.since, start_us, bucket_us, buckets)?,
+        None => Vec::new(),
+    };
+    let gaps = crate::timeline::find_gaps(&counts);
+    Ok(TimelineData {
+        id,
+        start_us,
+        bucket_us,
+        counts,
+        errors,
+        warnings,
+        hits,
+        gaps,
+    })
+}
+
+/// A search for the next gap or spike over the whole history.
+struct Seek {
+    spike: bool,
+    forward: bool,
+    from_us: i64,
+    bucket_us: i64,
+    span: (i64, i64),
+}
+
+impl Seek {
+    /// Where to go (`None`: nowhere) and what to say.
+    fn run(&self, src: &dyn LogSource, q: &Query) -> Result<(Option<Target>, String), String> {
+        let b = self.bucket_us.max(1);
+        let align = |t: i64| t.div_euclid(b) * b;
+        // Count from the history's start (or as far back as the limit allows) to its end.
+        let mut start = align(self.span.0);
+        let end = align(self.span.1) + b;
+        if (end - start) / b > SEEK_BUCKETS {
+            let half = SEEK_BUCKETS / 2 * b;
+            start = align(self.from_us).saturating_sub(half).max(start);
+        }
+        let n = ((end - start) / b).clamp(1, SEEK_BUCKETS) as usize;
+        let counts = src.histogram(&q.filter, q.since, start, b, n)?;
+        let cur = ((self.from_us - start) / b).max(0) as usize;
+        let what = if self.spike { "spike" } else { "gap" };
+        let at = |i: usize| Target::Time(start + b * i as i64);
+        let found = if self.spike {
+            let spikes = crate::timeline::find_spikes(&counts);
+            let pick = if self.forward {
+                spikes.into_iter().find(|&i| i > cur)
+            } else {
+                spikes.into_iter().rev().find(|&i| i < cur)
+            };
+            pick.map(|i| (at(i), format!("spike: {} events in one bucket", counts[i])))
+        } else {
+            let gaps = crate::timeline::find_gaps(&counts);
+            let pick = if self.forward {
+                gaps.into_iter().find(|g| g.0 > cur)
+            } else {
+                gaps.into_iter().rev().find(|g| g.1 + 1 < cur)
+            };
+            pick.map(|(first, last)| {
+                let secs = (last - first + 1) as i64 * b / 1_000_000;
+                let len = super::jump::human_secs(secs);
+                (at(last + 1), format!("gap: {len} without events"))
+            })
+        };
+        Ok(match found {
+            Some((t, note)) => (Some(t), note),
+            None => (
+                None,
+                format!(
+                    "no {} {what} at this bucket width (+ zooms in)",
+                    if self.forward { "later" } else { "earlier" }
+                ),
+            ),
+        })
+    }
+}

@@ -1,0 +1,460 @@
+//! State transitions: `update(state, action)` changes the state and returns the work the
+//! worker must do. No I/O here.
+
+use super::action::Action;
+use super::data::{Effect, Loaded, Span, Target, TimelineData};
+use super::jump::{click, jump_gap, jump_mark, jump_spike, step_timeline, toggle_mark, zoom};
+use super::layout::{event_rows, layout};
+use super::search::{edit_filter, find, run_saved, set_level, submit};
+use super::state::{AppState, Popup, Progress, Prompt, PromptKind};
+use crate::event::Level;
+use crate::timeline::auto_bucket;
+
+/// Events from the edge of the loaded window at which the next window is fetched.
+const MARGIN: usize = 100;
+
+/// Applies `a` to `s`; returns the effects for the worker.
+pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match a {
+        Action::Quit => s.quit = true,
+        Action::Down => move_or_scroll(s, 1, &mut fx),
+        Action::Up => move_or_scroll(s, -1, &mut fx),
+        Action::PageDown => move_or_scroll(s, page(s), &mut fx),
+        Action::PageUp => move_or_scroll(s, -page(s), &mut fx),
+        Action::HalfPageDown => move_or_scroll(s, page(s) / 2, &mut fx),
+        Action::HalfPageUp => move_or_scroll(s, -page(s) / 2, &mut fx),
+        Action::Scroll(n) => move_or_scroll(s, n as isize, &mut fx),
+        Action::Top => fx.push(load(s, Target::Start)),
+        Action::Bottom => fx.push(load(s, Target::End)),
+        Action::Search => open_prompt(s, PromptKind::Search),
+        Action::FilterKeep => open_prompt(s, PromptKind::Keep),
+        Action::FilterHide => open_prompt(s, PromptKind::Hide),
+        Action::Command => open_prompt(s, PromptKind::Command),
+        Action::NextHit => find(s, true, &mut fx),
+        Action::PrevHit => find(s, false, &mut fx),
+        Action::Filters => toggle_popup(s, Popup::Filters { selected: 0 }),
+        Action::Sources => toggle_popup(s, Popup::Sources { selected: 0 }),
+        Action::SavedQueries => toggle_popup(s, Popup::Saved { selected: 0 }),
+        Action::Choose => {
+            if let Popup::Saved { selected } = s.popup
+                && let Some(q) = s.saved.get(selected).cloned()
+            {
+                s.popup = Popup::None;
+                if let Err(e) = run_saved(s, &q, &mut fx) {
+                    s.set_error(e);
+                }
+            }
+        }
+        Action::Saved(Ok(q)) => {
+            s.set_status(format!("saved {:?}", q.name));
+            s.saved.retain(|o| o.name != q.name);
+            s.saved.push(q);
+        }
+        Action::Saved(Err(e)) => s.set_error(e),
+        Action::ToggleFilter => edit_filter(s, false, &mut fx),
+        Action::DeleteFilter => edit_filter(s, true, &mut fx),
+        Action::LevelError => set_level(s, Level::Error, &mut fx),
+        Action::LevelWarn => set_level(s, Level::Warn, &mut fx),
+        Action::ToggleMark => toggle_mark(s),
+        Action::NextMark => jump_mark(s, true, &mut fx),
+        Action::PrevMark => jump_mark(s, false, &mut fx),
+        Action::ClearMarks => {
+            s.marks.clear();
+            s.set_status("marks cleared");
+        }
+        Action::PrevGap => jump_gap(s, false, &mut fx),
+        Action::NextGap => jump_gap(s, true, &mut fx),
+        Action::PrevSpike => jump_spike(s, false, &mut fx),
+        Action::NextSpike => jump_spike(s, true, &mut fx),
+        Action::ZoomIn => zoom(s, false, &mut fx),
+        Action::ZoomOut => zoom(s, true, &mut fx),
+        Action::TimelineLeft => step_timeline(s, -1, &mut fx),
+        Action::TimelineRight => step_timeline(s, 1, &mut fx),
+        Action::ToggleUtc => {
+            s.utc = !s.utc;
+            s.set_status(if s.utc { "times in UTC" } else { "local times" });
+        }
+        Action::ToggleTimeline => {
+            s.timeline.visible = !s.timeline.visible;
+            ensure_visible(s);
+            fx.extend(timeline_fx(s, false));
+        }
+        Action::ToggleWrap => {
+            s.wrap = !s.wrap;
+            s.hscroll = 0;
+            ensure_visible(s);
+        }
+        Action::ScrollLeft => s.hscroll = s.hscroll.saturating_sub(8),
+        Action::ScrollRight if !s.wrap => s.hscroll += 8,
+        Action::ScrollRight => {}
+        Action::Help => toggle_popup(s, Popup::Help { scroll: 0 }),
+        Action::Detail if s.selected_event().is_some() => {
+            toggle_popup(s, Popup::Detail { scroll: 0 });
+            s.context.clear();
+            if let (Popup::Detail { .. }, Some(e)) = (s.popup, s.selected_event()) {
+                let (path, key) = (e.path.clone(), e.key());
+                let id = s.id();
+                s.pending.context = id;
+                fx.push(Effect::Context { id, path, key });
+            }
+        }
+        Action::Detail => {}
+        Action::Close => close(s),
+        Action::PromptChar(c) => {
+            if let Some(p) = &mut s.prompt {
+                p.text.push(c);
+                p.error = None;
+            }
+        }
+        Action::PromptBackspace => match &mut s.prompt {
+            Some(p) if p.text.is_empty() => s.prompt = None,
+            Some(p) => {
+                p.text.pop();
+                p.error = None;
+            }
+            None => {}
+        },
+        Action::PromptSubmit => submit(s, &mut fx),
+        Action::Click { x, y } => click(s, x, y, &mut fx),
+        Action::Resize { width, height } => {
+            s.width = width;
+            s.height = height;
+            ensure_visible(s);
+            fx.extend(timeline_fx(s, false));
+        }
+        Action::Progress { done, total, file } => {
+            s.progress = Some(Progress { done, total, file });
+        }
+        Action::Opened(span) => opened(s, span, &mut fx),
+        Action::Grew(span) => grew(s, span, &mut fx),
+        Action::Loaded(l) => loaded(s, l, &mut fx),
+        Action::Timeline(d) => got_timeline(s, d),
+        Action::Context { id, events } => {
+            if id == s.pending.context {
+                s.context = events;
+            }
+        }
+        Action::Counted { id, hits } => {
+            if id == s.pending.count {
+                s.search.hits = Some(hits);
+            }
+        }
+        Action::Notice(msg) => s.set_status(msg),
+        Action::Failed(msg) => {
+            s.pending.loading = false;
+            s.set_error(msg);
+        }
+    }
+    fx
+}
+
+/// Rows of the log view.
+fn rows(s: &AppState) -> usize {
+    layout(s).log.rows as usize
+}
+
+fn page(s: &AppState) -> isize {
+    rows(s).max(2) as isize - 1
+}
+
+/// A load of `target` with the current query; later answers to older loads are dropped.
+pub(super) fn load(s: &mut AppState, target: Target) -> Effect {
+    let id = s.id();
+    s.pending.load = id;
+    s.pending.loading = true;
+    Effect::Load {
+        id,
+        query: s.query(),
+        target,
+    }
+}
+
+/// Where the view is: the selected event, or the cursor time when nothing is loaded.
+pub(super) fn here(s: &AppState) -> Target {
+    match s.selected_event() {
+        Some(e) => Target::Key(e.key()),
+        None if s.span.is_some() && s.events.is_empty() && s.cursor_us != 0 => {
+            Target::Time(s.cursor_us)
+        }
+        None => Target::End,
+    }
+}
+
+/// After the query changed: reload where we are, recount, redraw the timeline.
+pub(super) fn requery(s: &mut AppState, fx: &mut Vec<Effect>) {
+    let target = here(s);
+    fx.push(load(s, target));
+    fx.extend(timeline_fx(s, true));
+    fx.extend(count_fx(s));
+}
+
+pub(super) fn count_fx(s: &mut AppState) -> Option<Effect> {
+    s.search.hits = None;
+    s.search.expr.as_ref()?;
+    let id = s.id();
+    s.pending.count = id;
+    Some(Effect::Count {
+        id,
+        query: s.query(),
+    })
+}
+
+/// The timeline's first bucket for the cursor: centred on it, kept within the logs' span.
+fn timeline_start(s: &AppState, bucket_us: i64, buckets: usize) -> i64 {
+    let align = |t: i64| t.div_euclid(bucket_us) * bucket_us;
+    let half = bucket_us.saturating_mul(buckets as i64 / 2);
+    let mut start = align(s.cursor_us.saturating_sub(half));
+    if let Some(last) = s.span.as_ref().and_then(|p| p.last) {
+        let latest = align(last).saturating_sub(bucket_us.saturating_mul(buckets as i64 - 1));
+        start = start.min(latest);
+    }
+    if let Some(first) = s.span.as_ref().and_then(|p| p.first) {
+        start = start.max(align(first));
+    }
+    start
+}
+
+/// A new histogram when forced, or when the cursor nears the edge of the one shown.
+pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
+    if s.span.is_none() || !s.timeline.visible {
+        return None;
+    }
+    let buckets = (s.width as usize).max(1);
+    let bucket_us = s.timeline.bucket_s.max(1) * 1_000_000;
+    let start = timeline_start(s, bucket_us, buckets);
+    let (cur_start, cur_bucket, cur_n) = s.timeline.range;
+    let stale = cur_bucket != bucket_us || cur_n != buckets;
+    let edge = (buckets / 10) as i64 * bucket_us;
+    let cur_end = cur_start + cur_bucket * cur_n as i64;
+    let near_edge = s.cursor_us < cur_start + edge || s.cursor_us >= cur_end - edge;
+    if !(force || stale || (near_edge && start != cur_start)) {
+        return None;
+    }
+    let id = s.id();
+    s.timeline.pending = id;
+    s.timeline.range = (start, bucket_us, buckets);
+    Some(Effect::Timeline {
+        id,
+        query: s.query(),
+        start_us: start,
+        bucket_us,
+        buckets,
+    })
+}
+
+fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
+    match &mut s.popup {
+        Popup::Help { scroll } | Popup::Detail { scroll } => {
+            *scroll = scroll.saturating_add_signed(delta);
+        }
+        Popup::Filters { selected } => {
+            let n = s.filters.len().max(1);
+            *selected = selected.saturating_add_signed(delta).min(n - 1);
+        }
+        Popup::Sources { selected } => {
+            let n = s.span.as_ref().map_or(0, |p| p.files.len()).max(1);
+            *selected = selected.saturating_add_signed(delta).min(n - 1);
+        }
+        Popup::Saved { selected } => {
+            let n = s.saved.len().max(1);
+            *selected = selected.saturating_add_signed(delta).min(n - 1);
+        }
+        Popup::None => move_by(s, delta, fx),
+    }
+}
+
+/// Moves the selection; fetches the next window near the edge of the loaded one.
+fn move_by(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
+    if s.events.is_empty() {
+        return;
+    }
+    let last = s.events.len() - 1;
+    s.selected = s.selected.saturating_add_signed(delta).min(last);
+    select(s, s.selected, fx);
+    let near_start = s.selected < MARGIN && !s.at_start;
+    let near_end = last - s.selected < MARGIN && !s.at_end;
+    if (near_start || near_end) && !s.pending.loading {
+        let target = here(s);
+        fx.push(load(s, target));
+    }
+}
+
+/// Selects event `i` of the window, keeps it on screen, moves the timeline cursor.
+pub(super) fn select(s: &mut AppState, i: usize, fx: &mut Vec<Effect>) {
+    s.selected = i;
+    if let Some(e) = s.events.get(i) {
+        s.cursor_us = e.ts;
+    }
+    ensure_visible(s);
+    fx.extend(timeline_fx(s, false));
+}
+
+/// Scrolls so that the selected event is on screen (as far as it fits).
+pub(super) fn ensure_visible(s: &mut AppState) {
+    if s.events.is_empty() {
+        s.top = 0;
+        s.selected = 0;
+        return;
+    }
+    s.selected = s.selected.min(s.events.len() - 1);
+    if s.selected < s.top {
+        s.top = s.selected;
+        return;
+    }
+    let rows = rows(s);
+    let mut used: usize = (s.top..=s.selected)
+        .map(|i| event_rows(&s.events[i], s.width, s.wrap))
+        .sum();
+    while used > rows && s.top < s.selected {
+        used -= event_rows(&s.events[s.top], s.width, s.wrap);
+        s.top += 1;
+    }
+}
+
+/// Puts the selected event `above` events below the top, then makes sure it shows.
+fn place(s: &mut AppState, above: usize) {
+    s.top = s.selected.saturating_sub(above);
+    ensure_visible(s);
+}
+
+/// Puts the selected event on the last rows.
+fn place_bottom(s: &mut AppState) {
+    let rows = rows(s);
+    s.top = s.selected;
+    let mut used = s
+        .events
+        .get(s.selected)
+        .map_or(0, |e| event_rows(e, s.width, s.wrap));
+    while s.top > 0 {
+        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
+        if used + r > rows {
+            break;
+        }
+        used += r;
+        s.top -= 1;
+    }
+}
+
+fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
+    if l.id != s.pending.load {
+        return;
+    }
+    let offset = s.selected.saturating_sub(s.top);
+    s.pending.loading = false;
+    s.events = l.events;
+    s.at_start = l.at_start;
+    s.at_end = l.at_end;
+    if let Some(note) = l.note {
+        s.set_status(note);
+    }
+    if s.events.is_empty() {
+        s.selected = 0;
+        s.top = 0;
+        fx.extend(timeline_fx(s, false));
+        return;
+    }
+    let last = s.events.len() - 1;
+    match l.target {
+        Target::Start => {
+            s.selected = 0;
+            s.top = 0;
+        }
+        Target::End => {
+            s.selected = last;
+            place_bottom(s);
+        }
+        Target::Time(t) => {
+            s.selected = s.events.partition_point(|e| e.ts < t).min(last);
+            place(s, rows(s) / 3);
+        }
+        Target::Key(k) => {
+            s.selected = s.events.partition_point(|e| e.key() < k).min(last);
+            place(s, offset);
+        }
+    }
+    let i = s.selected;
+    select(s, i, fx);
+}
+
+fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.progress = None;
+    match span.notes.first() {
+        Some(n) if span.notes.len() > 1 => {
+            s.set_error(format!("{n} (and {} more notes)", span.notes.len() - 1));
+        }
+        Some(n) => s.set_error(n.clone()),
+        None if span.events == 0 => s.set_error("no events found in these files"),
+        None => s.set_status(format!(
+            "{} events in {} files; ? for help",
+            span.events, span.sources
+        )),
+    }
+    if let (Some(first), Some(last)) = (span.first, span.last) {
+        let secs = (last - first) / 1_000_000 + 1;
+        s.timeline.bucket_s = auto_bucket(secs, (s.width as usize).max(1));
+        s.cursor_us = last;
+    }
+    s.span = Some(span);
+    fx.push(load(s, Target::End));
+    fx.extend(timeline_fx(s, true));
+}
+
+/// Whether the view follows new events: it shows the last one, with nothing after it.
+pub fn following(s: &AppState) -> bool {
+    s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len()
+}
+
+/// The logs grew: a view at the end moves on to the newest events (like `less +F`).
+fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
+    let follow = following(s) && s.popup == Popup::None;
+    if let Some(old) = &s.span {
+        span.notes = old.notes.clone();
+    }
+    s.span = Some(span);
+    if follow && !s.pending.loading {
+        fx.push(load(s, Target::End));
+    } else {
+        // Not at the end any more: more events lie after the loaded window.
+        s.at_end = false;
+    }
+    fx.extend(timeline_fx(s, true));
+    fx.extend(count_fx(s));
+}
+
+fn got_timeline(s: &mut AppState, mut d: TimelineData) {
+    if d.id != s.timeline.pending {
+        return;
+    }
+    // Empty buckets after the logs' last event are the future, not a gap.
+    if let Some(last) = s.span.as_ref().and_then(|p| p.last) {
+        let (start, bucket) = (d.start_us, d.bucket_us);
+        d.gaps
+            .retain(|&(first, _)| start + bucket * first as i64 <= last);
+    }
+    s.timeline.data = Some(d);
+}
+
+fn open_prompt(s: &mut AppState, kind: PromptKind) {
+    s.popup = Popup::None;
+    s.prompt = Some(Prompt {
+        kind,
+        text: String::new(),
+        error: None,
+    });
+}
+
+fn toggle_popup(s: &mut AppState, p: Popup) {
+    let same = std::mem::discriminant(&s.popup) == std::mem::discriminant(&p);
+    s.popup = if same { Popup::None } else { p };
+}
+
+fn close(s: &mut AppState) {
+    if s.prompt.is_some() {
+        s.prompt = None;
+    } else if s.popup != Popup::None {
+        s.popup = Popup::None;
+    } else {
+        s.status = None;
+    }
+}

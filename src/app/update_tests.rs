@@ -1,0 +1,701 @@
+//! Tests of the state update, with the in-memory fake: every action, through the worker's
+//! answers and back.
+
+use super::data::{Effect, Loaded, Target};
+use super::fake::Fake;
+use super::serve;
+use super::state::{FilterKind, Popup, PromptKind};
+use super::{Action, AppState, LogSource, update};
+use crate::event::Level;
+
+/// 2026-10-03T00:00:00Z.
+const T0: i64 = 1_790_985_600_000_000;
+const MIN: i64 = 60_000_000;
+
+/// A state wired to a fake: every effect is served at once and its answer applied.
+struct H {
+    s: AppState,
+    src: Fake,
+}
+
+impl H {
+    /// 2000 minutes of events with a silence from minute 1000 to 1060.
+    fn new() -> H {
+        H::with(Fake::minutes(T0, 2000, 1000..1060))
+    }
+
+    fn with(src: Fake) -> H {
+        let mut h = H {
+            s: AppState::new(80, 24),
+            src,
+        };
+        h.s.now_us = T0 + 2000 * MIN;
+        let span = h.src.span();
+        h.act(Action::Opened(span));
+        h
+    }
+
+    fn act(&mut self, a: Action) -> usize {
+        let mut queue = update(&mut self.s, a);
+        let mut served = 0;
+        while let Some(e) = (!queue.is_empty()).then(|| queue.remove(0)) {
+            served += 1;
+            assert!(served < 100, "effects do not settle");
+            let answer = serve(&self.src, e);
+            queue.extend(update(&mut self.s, answer));
+        }
+        served
+    }
+
+    fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.act(Action::PromptChar(c));
+        }
+    }
+
+    fn prompt(&mut self, open: Action, text: &str) {
+        self.act(open);
+        self.keys(text);
+        self.act(Action::PromptSubmit);
+    }
+
+    fn sel(&self) -> &super::data::LogEvent {
+        self.s.selected_event().expect("an event is selected")
+    }
+
+    fn minute(&self) -> i64 {
+        (self.sel().ts - T0) / MIN
+    }
+}
+
+#[test]
+fn opening_shows_the_newest_events_and_the_timeline() {
+    let h = H::new();
+    assert_eq!(h.minute(), 1999);
+    assert!(h.s.at_end && !h.s.at_start);
+    assert_eq!(h.s.events.len(), 600);
+    assert!(h.s.timeline.data.is_some());
+    assert_eq!(h.s.cursor_us, h.sel().ts);
+    assert!(h.s.status.as_ref().unwrap().text.contains("1940 events"));
+}
+
+#[test]
+fn down_and_up_move_the_selection_and_the_cursor() {
+    let mut h = H::new();
+    h.act(Action::Up);
+    assert_eq!(h.minute(), 1998);
+    assert_eq!(h.s.cursor_us, h.sel().ts);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    assert_eq!(h.minute(), 1999, "stays on the last event");
+    h.act(Action::Scroll(-3));
+    assert_eq!(h.minute(), 1996);
+    h.act(Action::Scroll(1));
+    assert_eq!(h.minute(), 1997);
+}
+
+#[test]
+fn pages_move_by_the_view_height_and_keep_the_selection_visible() {
+    let mut h = H::new();
+    let rows = super::layout::layout(&h.s).log.rows as i64;
+    h.act(Action::PageUp);
+    assert_eq!(h.minute(), 1999 - (rows - 1));
+    assert!(h.s.top <= h.s.selected && h.s.selected < h.s.top + rows as usize);
+    h.act(Action::PageDown);
+    assert_eq!(h.minute(), 1999);
+    h.act(Action::HalfPageUp);
+    assert_eq!(h.minute(), 1999 - (rows - 1) / 2);
+    h.act(Action::HalfPageDown);
+    assert_eq!(h.minute(), 1999);
+}
+
+#[test]
+fn scrolling_near_the_edge_loads_the_next_window() {
+    let mut h = H::new();
+    let first_loaded = h.s.events[0].ts;
+    for _ in 0..35 {
+        h.act(Action::PageUp);
+    }
+    assert!(
+        h.s.events[0].ts < first_loaded,
+        "an earlier window was loaded"
+    );
+    // Walking back across the silence and over the whole history arrives at the first event.
+    for _ in 0..120 {
+        h.act(Action::PageUp);
+    }
+    assert_eq!(h.minute(), 0);
+    assert!(h.s.at_start);
+}
+
+#[test]
+fn top_and_bottom_jump_to_the_ends() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    assert_eq!(h.minute(), 0);
+    assert_eq!(h.s.top, 0);
+    h.act(Action::Bottom);
+    assert_eq!(h.minute(), 1999);
+}
+
+#[test]
+fn search_highlights_counts_and_n_moves_between_hits() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    h.prompt(Action::Search, "login");
+    assert!(h.s.prompt.is_none());
+    assert_eq!(
+        h.s.search.hits,
+        Some(388),
+        "every 5th minute outside the silence"
+    );
+    assert!(h.s.search.highlight.as_ref().unwrap().is_match("LOGIN"));
+    assert_eq!(h.minute(), 5, "the first hit after the cursor");
+    assert!(h.sel().hit);
+    h.act(Action::NextHit);
+    assert_eq!(h.minute(), 10);
+    h.act(Action::PrevHit);
+    h.act(Action::PrevHit);
+    assert_eq!(h.minute(), 0);
+    h.act(Action::PrevHit);
+    assert_eq!(h.minute(), 0);
+    assert_eq!(h.s.status.as_ref().unwrap().text, "no earlier hit");
+    let hits = h.s.events.iter().filter(|e| e.hit).count();
+    assert!(hits > 0 && hits < h.s.events.len());
+    // An empty search clears it.
+    h.prompt(Action::Search, "");
+    assert!(h.s.search.expr.is_none());
+    assert!(h.s.events.iter().all(|e| !e.hit));
+}
+
+#[test]
+fn an_invalid_search_shows_its_error_and_keeps_the_previous_one() {
+    let mut h = H::new();
+    h.prompt(Action::Search, "login");
+    h.prompt(Action::Search, "status:[1 TO");
+    let p = h.s.prompt.as_ref().expect("the prompt stays open");
+    assert_eq!(p.kind, PromptKind::Search);
+    assert!(p.error.as_ref().unwrap().contains("invalid query"), "{p:?}");
+    assert_eq!(h.s.search.text, "login");
+    h.act(Action::PromptChar(']'));
+    assert!(
+        h.s.prompt.as_ref().unwrap().error.is_none(),
+        "typing clears the error"
+    );
+    h.act(Action::Close);
+    assert!(h.s.prompt.is_none());
+}
+
+#[test]
+fn n_without_a_search_says_so() {
+    let mut h = H::new();
+    assert_eq!(h.act(Action::NextHit), 0);
+    assert!(h.s.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn keep_and_hide_filters_and_their_list() {
+    let mut h = H::new();
+    h.prompt(Action::FilterKeep, "login");
+    assert!(h.s.events.iter().all(|e| e.text.contains("login")));
+    h.prompt(Action::FilterHide, "db01");
+    assert!(
+        h.s.events
+            .iter()
+            .all(|e| e.text.contains("login") && !e.text.contains("db01"))
+    );
+    assert!(!h.s.events.is_empty());
+    // The list: toggle the first filter off, then remove it.
+    h.act(Action::Filters);
+    assert_eq!(h.s.popup, Popup::Filters { selected: 0 });
+    h.act(Action::ToggleFilter);
+    assert!(!h.s.filters[0].enabled);
+    assert!(h.s.events.iter().any(|e| !e.text.contains("login")));
+    h.act(Action::Down);
+    assert_eq!(h.s.popup, Popup::Filters { selected: 1 });
+    h.act(Action::DeleteFilter);
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Keep);
+    h.act(Action::Filters);
+    assert_eq!(h.s.popup, Popup::None);
+    // An empty or invalid filter is refused in place.
+    h.prompt(Action::FilterKeep, "");
+    assert!(h.s.prompt.as_ref().unwrap().error.is_some());
+}
+
+#[test]
+fn sources_can_be_hidden_and_shown() {
+    let mut h = H::new();
+    h.act(Action::Sources);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 0 });
+    h.act(Action::Down);
+    h.act(Action::Down);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 }, "two sources");
+    h.act(Action::ToggleFilter);
+    assert!(!h.s.events.is_empty());
+    assert!(h.s.events.iter().all(|e| e.source == "db01/auth.log"));
+    h.act(Action::ToggleFilter);
+    assert!(h.s.filters.is_empty());
+    assert!(h.s.events.iter().any(|e| e.source == "web01/syslog"));
+    h.act(Action::Close);
+    assert_eq!(h.s.popup, Popup::None);
+}
+
+#[test]
+fn level_filters_toggle() {
+    let mut h = H::new();
+    h.act(Action::LevelError);
+    assert_eq!(h.s.level, Some(Level::Error));
+    assert!(h.s.events.iter().all(|e| e.level >= Some(Level::Error)));
+    h.act(Action::LevelWarn);
+    assert_eq!(h.s.level, Some(Level::Warn));
+    h.act(Action::LevelWarn);
+    assert_eq!(h.s.level, None);
+    assert!(h.s.events.iter().any(|e| e.level == Some(Level::Info)));
+    h.act(Action::LevelError);
+    h.act(Action::LevelError);
+    assert_eq!(h.s.level, None);
+}
+
+#[test]
+fn marks_toggle_jump_and_clear() {
+    let mut h = H::new();
+    h.act(Action::ToggleMark);
+    let far = h.sel().key();
+    h.act(Action::Top);
+    h.act(Action::ToggleMark);
+    let near = h.sel().key();
+    h.act(Action::Down);
+    h.act(Action::NextMark);
+    assert_eq!(h.sel().key(), far, "loads a window around a far mark");
+    h.act(Action::PrevMark);
+    assert_eq!(h.sel().key(), near);
+    h.act(Action::PrevMark);
+    assert_eq!(h.s.status.as_ref().unwrap().text, "no earlier mark");
+    h.act(Action::ToggleMark);
+    assert_eq!(h.s.marks.len(), 1);
+    h.act(Action::ClearMarks);
+    assert!(h.s.marks.is_empty());
+}
+
+#[test]
+fn gaps_are_found_on_the_timeline() {
+    let mut h = H::with(Fake::minutes(T0, 2000, 1000..1300));
+    h.act(Action::Top);
+    h.act(Action::Command);
+    h.keys("bucket 30m");
+    h.act(Action::PromptSubmit);
+    let d = h.s.timeline.data.clone().unwrap();
+    assert!(!d.gaps.is_empty(), "{:?}", d.gaps);
+    h.act(Action::NextGap);
+    assert_eq!(h.minute(), 1300, "the first event after the silence");
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("4h30m"),
+        "{:?}",
+        h.s.status
+    );
+    h.act(Action::NextGap);
+    assert_eq!(h.minute(), 1300, "stays when there is no later gap");
+    assert!(h.s.status.as_ref().unwrap().text.contains("no later gap"));
+    h.act(Action::Bottom);
+    h.act(Action::PrevGap);
+    assert_eq!(h.minute(), 1300);
+}
+
+#[test]
+fn gaps_beyond_the_timeline_on_screen_are_found_in_the_history() {
+    let mut h = H::with(Fake::minutes(T0, 2000, 1000..1300));
+    h.prompt(Action::Command, "bucket 5m");
+    h.act(Action::Top);
+    let d = h.s.timeline.data.clone().unwrap();
+    assert!(
+        d.gaps.is_empty() && d.end_us() < T0 + 1000 * MIN,
+        "not in view"
+    );
+    h.act(Action::NextGap);
+    assert_eq!(h.minute(), 1300);
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("5h"),
+        "{:?}",
+        h.s.status
+    );
+    h.act(Action::Bottom);
+    h.act(Action::ToggleTimeline);
+    h.act(Action::PrevGap);
+    assert_eq!(h.minute(), 1300, "also with the timeline hidden");
+}
+
+#[test]
+fn spikes_are_found_on_the_timeline() {
+    let mut src = Fake::minutes(T0, 600, 0..0);
+    let burst = src.events[300].clone();
+    for i in 0..80 {
+        let mut e = burst.clone();
+        e.line = 10_000 + i;
+        e.ts += i as i64 * 100_000;
+        src.events.push(e);
+    }
+    src.events.sort_by_key(|e| e.key());
+    let mut h = H::with(src);
+    h.act(Action::Top);
+    h.act(Action::Command);
+    h.keys("bucket 5m");
+    h.act(Action::PromptSubmit);
+    h.act(Action::NextSpike);
+    assert_eq!(h.minute(), 300);
+    h.act(Action::NextSpike);
+    assert!(h.s.status.as_ref().unwrap().text.contains("no later spike"));
+    h.act(Action::Bottom);
+    h.act(Action::PrevSpike);
+    assert_eq!(h.minute(), 300);
+}
+
+#[test]
+fn zoom_and_timeline_steps() {
+    let mut h = H::new();
+    let b = h.s.timeline.bucket_s;
+    h.act(Action::ZoomIn);
+    assert!(h.s.timeline.bucket_s < b);
+    assert_eq!(
+        h.s.timeline.data.as_ref().unwrap().bucket_us,
+        h.s.timeline.bucket_s * 1_000_000
+    );
+    h.act(Action::ZoomOut);
+    h.act(Action::ZoomOut);
+    assert!(h.s.timeline.bucket_s > b);
+    h.act(Action::Command);
+    h.keys("bucket 1h");
+    h.act(Action::PromptSubmit);
+    h.act(Action::Top);
+    h.act(Action::TimelineRight);
+    assert_eq!(h.minute(), 60);
+    h.act(Action::TimelineRight);
+    h.act(Action::TimelineLeft);
+    assert_eq!(h.minute(), 60);
+    for _ in 0..20 {
+        h.act(Action::ZoomOut);
+    }
+    assert_eq!(h.s.timeline.bucket_s, 2_592_000);
+}
+
+#[test]
+fn toggles() {
+    let mut h = H::new();
+    h.act(Action::ToggleUtc);
+    assert!(h.s.utc);
+    h.act(Action::ToggleTimeline);
+    assert!(!h.s.timeline.visible);
+    h.act(Action::ToggleTimeline);
+    assert!(h.s.timeline.visible);
+    h.act(Action::ScrollRight);
+    assert_eq!(h.s.hscroll, 8);
+    h.act(Action::ScrollLeft);
+    h.act(Action::ScrollLeft);
+    assert_eq!(h.s.hscroll, 0);
+    h.act(Action::ScrollRight);
+    h.act(Action::ToggleWrap);
+    assert!(h.s.wrap);
+    assert_eq!(h.s.hscroll, 0);
+    h.act(Action::ScrollRight);
+    assert_eq!(h.s.hscroll, 0, "no horizontal scroll while wrapping");
+}
+
+#[test]
+fn help_detail_and_close() {
+    let mut h = H::new();
+    h.act(Action::Help);
+    assert_eq!(h.s.popup, Popup::Help { scroll: 0 });
+    h.act(Action::Down);
+    assert_eq!(h.s.popup, Popup::Help { scroll: 1 });
+    assert_eq!(h.minute(), 1999, "keys scroll the popup, not the view");
+    h.act(Action::Close);
+    assert_eq!(h.s.popup, Popup::None);
+    h.act(Action::Up);
+    h.act(Action::Up);
+    h.act(Action::Detail);
+    assert_eq!(h.s.popup, Popup::Detail { scroll: 0 });
+    let ctx: Vec<i64> = h.s.context.iter().map(|e| (e.ts - T0) / MIN).collect();
+    assert_eq!(
+        ctx,
+        vec![1991, 1993, 1995, 1997, 1999],
+        "its own file, unfiltered"
+    );
+    h.act(Action::Help);
+    assert_eq!(h.s.popup, Popup::Help { scroll: 0 });
+    h.act(Action::Help);
+    assert_eq!(h.s.popup, Popup::None);
+    h.s.set_status("x");
+    h.act(Action::Close);
+    assert!(h.s.status.is_none());
+}
+
+#[test]
+fn commands() {
+    let mut h = H::new();
+    h.prompt(Action::Command, "goto 2026-10-03 02:00");
+    // Local time is the process's zone: compare with what parse_time says.
+    let want = crate::window::parse_time("2026-10-03 02:00", 0, &crate::time::Zone::Local).unwrap();
+    assert!(h.sel().ts >= want && h.sel().ts < want + MIN);
+    h.act(Action::ToggleUtc);
+    h.prompt(Action::Command, "goto 2026-10-03T03:00:00Z");
+    assert_eq!(h.minute(), 180);
+    h.prompt(Action::Command, "goto -100m");
+    assert_eq!(h.minute(), 1900);
+    h.prompt(Action::Command, "since 10m");
+    assert!(h.s.since.is_some());
+    h.act(Action::Top);
+    assert_eq!(h.minute(), 1990);
+    h.prompt(Action::Command, "since off");
+    assert!(h.s.since.is_none());
+    h.prompt(Action::Command, "bucket 15m");
+    assert_eq!(h.s.timeline.bucket_s, 900);
+    h.prompt(Action::Command, "bucket 7x");
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("bucket")
+    );
+    h.act(Action::Close);
+    h.prompt(Action::Command, "frobnicate");
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("unknown command")
+    );
+    h.act(Action::Close);
+    h.prompt(Action::FilterKeep, "login");
+    h.act(Action::LevelError);
+    h.prompt(Action::Command, "clear");
+    assert!(h.s.filters.is_empty() && h.s.level.is_none());
+    h.prompt(Action::Command, "goto tomorrowish");
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("invalid time")
+    );
+    h.act(Action::Close);
+    h.prompt(Action::Command, "q");
+    assert!(h.s.quit);
+}
+
+#[test]
+fn prompt_editing() {
+    let mut h = H::new();
+    h.act(Action::Search);
+    h.keys("ab");
+    h.act(Action::PromptBackspace);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "a");
+    h.act(Action::PromptBackspace);
+    h.act(Action::PromptBackspace);
+    assert!(
+        h.s.prompt.is_none(),
+        "backspace on an empty prompt closes it"
+    );
+}
+
+#[test]
+fn clicks_jump_on_the_timeline_and_select_rows() {
+    let mut h = H::new();
+    let d = h.s.timeline.data.clone().unwrap();
+    h.act(Action::Click { x: 3, y: 1 });
+    assert!(h.sel().ts >= d.start_us + 3 * d.bucket_us);
+    assert!(h.sel().ts < d.start_us + 5 * d.bucket_us);
+    let l = super::layout::layout(&h.s);
+    let top = h.s.top;
+    h.act(Action::Click {
+        x: 10,
+        y: l.log.y + 2,
+    });
+    assert_eq!(h.s.selected, top + 2);
+}
+
+#[test]
+fn resize_keeps_the_selection_visible_and_refits_the_timeline() {
+    let mut h = H::new();
+    h.act(Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    assert_eq!(h.s.timeline.data.as_ref().unwrap().counts.len(), 160);
+    h.act(Action::Resize {
+        width: 80,
+        height: 10,
+    });
+    let rows = super::layout::layout(&h.s).log.rows as usize;
+    assert!(h.s.selected < h.s.top + rows);
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let mut h = H::new();
+    let before = h.s.events.clone();
+    let fx = update(&mut h.s, Action::Top);
+    let Some(Effect::Load { id, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    let _newer = update(&mut h.s, Action::Bottom);
+    update(
+        &mut h.s,
+        Action::Loaded(Loaded {
+            id,
+            target: Target::Start,
+            events: Vec::new(),
+            at_start: true,
+            at_end: true,
+            note: None,
+        }),
+    );
+    assert_eq!(h.s.events, before);
+}
+
+#[test]
+fn progress_failure_and_quit() {
+    let mut s = AppState::new(80, 24);
+    update(
+        &mut s,
+        Action::Progress {
+            done: 5,
+            total: 10,
+            file: "syslog".into(),
+        },
+    );
+    assert_eq!(s.progress.as_ref().unwrap().done, 5);
+    assert!(
+        update(&mut s, Action::Down).is_empty(),
+        "nothing to do before the index opens"
+    );
+    update(&mut s, Action::Failed("disk full".into()));
+    assert!(s.status.as_ref().unwrap().error);
+    update(&mut s, Action::Quit);
+    assert!(s.quit);
+}
+
+#[test]
+fn counted_answers_match_their_request() {
+    let mut h = H::new();
+    h.prompt(Action::Search, "login");
+    let n = h.s.search.hits;
+    update(&mut h.s, Action::Counted { id: 1, hits: 7 });
+    assert_eq!(h.s.search.hits, n);
+}
+
+#[test]
+fn save_and_run_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = H::new();
+    h.s.saved_path = Some(dir.path().join("queries.toml"));
+    h.prompt(Action::Search, "login");
+    h.prompt(Action::FilterHide, "db01");
+    h.act(Action::LevelError);
+    h.prompt(Action::Command, "since 1d");
+    h.prompt(Action::Command, "save logins errors from web01");
+    assert!(h.s.prompt.is_none());
+    assert_eq!(h.s.saved.len(), 1);
+    let q = h.s.saved[0].clone();
+    assert_eq!(q.name, "logins");
+    assert_eq!(q.description, "errors from web01");
+    assert_eq!(
+        (q.query.as_str(), q.hide.clone()),
+        ("login", vec!["db01".to_string()])
+    );
+    assert_eq!(
+        (q.level.as_deref(), q.since.as_deref()),
+        (Some("error"), Some("1d"))
+    );
+    let on_disk = super::saved::load(&[dir.path().join("queries.toml")]).unwrap();
+    assert_eq!(on_disk, vec![q]);
+    // Saving the same name again is refused.
+    h.prompt(Action::Command, "save logins");
+    assert!(h.s.status.as_ref().unwrap().error);
+    // Running it from a clean state restores everything.
+    h.prompt(Action::Command, "clear");
+    assert!(h.s.filters.is_empty() && h.s.search.expr.is_none());
+    h.act(Action::SavedQueries);
+    assert_eq!(h.s.popup, Popup::Saved { selected: 0 });
+    h.act(Action::Choose);
+    assert_eq!(h.s.popup, Popup::None);
+    assert_eq!(h.s.search.text, "login");
+    assert_eq!(h.s.level, Some(Level::Error));
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.since, Some(h.s.now_us - 86_400_000_000));
+    assert!(
+        h.s.events
+            .iter()
+            .all(|e| e.level >= Some(Level::Error) && !e.text.contains("db01"))
+    );
+    h.prompt(Action::Command, "clear");
+    h.prompt(Action::Command, "run logins");
+    assert_eq!(h.s.search.text, "login");
+    h.prompt(Action::Command, "run nope");
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("no saved query")
+    );
+}
+
+#[test]
+fn export_writes_the_filtered_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.jsonl");
+    let mut h = H::new();
+    h.act(Action::LevelError);
+    h.prompt(Action::Command, &format!("export {}", path.display()));
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("278 events written"),
+        "{:?}",
+        h.s.status
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 278);
+    h.prompt(Action::Command, &format!("export {}", path.display()));
+    assert!(h.s.status.as_ref().unwrap().error);
+    h.prompt(Action::Command, &format!("export! {}", path.display()));
+    assert!(!h.s.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn a_view_at_the_end_follows_new_events() {
+    let mut h = H::new();
+    assert!(super::update::following(&h.s));
+    let mut more = Fake::minutes(T0 + 2000 * MIN, 10, 0..0);
+    for e in &mut more.events {
+        e.line += 10_000;
+    }
+    h.src.events.extend(more.events.clone());
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.minute(), 2009, "moved on to the newest event");
+    assert_eq!(h.s.span.as_ref().unwrap().events, 1950);
+    // Scrolled up, the view stays where it is, and can still reach the new events.
+    h.act(Action::Up);
+    let here = h.sel().key();
+    h.src
+        .events
+        .extend(Fake::minutes(T0 + 2010 * MIN, 5, 0..0).events);
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.sel().key(), here);
+    assert!(!super::update::following(&h.s));
+    h.act(Action::Bottom);
+    assert_eq!(h.minute(), 2014);
+}

@@ -1,0 +1,451 @@
+//! The explorer's loop: terminal events and the worker's answers arrive on one channel; all
+//! pending messages are applied before drawing, and the screen is drawn at most once a frame.
+//! A worker thread owns the engine: it builds or updates the index (reporting progress), then
+//! answers the state's effects. The terminal is restored on exit, on panic and on SIGTERM.
+
+use crate::app::data::{LogSource, Span};
+use crate::app::keymap::{Keymap, route};
+use crate::app::{Action, AppState, Effect, serve, update};
+use crate::config::Config;
+use crate::engine::{Engine, EngineError, OpenOptions};
+use crate::index::update::Progress;
+use crate::ui::theme::Theme;
+use crate::ui::{Ui, draw};
+use anyhow::Context;
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// The shortest time between two draws.
+const FRAME: Duration = Duration::from_millis(16);
+/// The longest a burst of messages is applied before the screen is drawn.
+const DRAIN: Duration = Duration::from_millis(40);
+/// How long the worker waits idle before looking for new log lines.
+const REFRESH: Duration = Duration::from_secs(2);
+/// Lines a mouse wheel notch scrolls.
+const WHEEL: i32 = 3;
+
+/// What the loop receives.
+enum Msg {
+    Key(String),
+    Action(Action),
+    Quit,
+}
+
+/// Opens the explorer on `paths` (or /var/log) and runs it until the user quits.
+pub fn run(paths: Vec<PathBuf>, index_dir: Option<PathBuf>, config: Config) -> anyhow::Result<()> {
+    let paths = default_paths(paths)?;
+    for p in &paths {
+        let glob = p.to_string_lossy().contains(['*', '?', '[']);
+        if !glob && !p.exists() {
+            return Err(
+                EngineError::Usage(format!("{}: no such file or folder", p.display())).into(),
+            );
+        }
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(EngineError::Usage(
+            "the explorer needs a terminal; use `timberline search PATH...` in scripts".into(),
+        )
+        .into());
+    }
+    let dirs = directories::ProjectDirs::from("", "", "timberline");
+    let config_dir = dirs.as_ref().map(|d| d.config_dir().to_path_buf());
+    let keymap = Keymap::load(
+        config_dir
+            .as_ref()
+            .map(|d| d.join("keymap.toml"))
+            .as_deref(),
+    )?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::load(
+        config_dir.as_ref().map(|d| d.join("theme.toml")).as_deref(),
+        no_color,
+    )?;
+    let saved_path = config_dir.as_ref().map(|d| d.join("queries.toml"));
+    let mut saved_files = vec![PathBuf::from("/etc/timberline/queries.toml")];
+    saved_files.extend(saved_path.clone());
+    let saved = crate::app::saved::load(&saved_files)?;
+    let ui = Ui { theme, keymap };
+    let opts = OpenOptions {
+        paths,
+        index_dir,
+        config,
+    };
+    let (tx, rx) = mpsc::channel();
+    let effects = spawn_worker(opts, tx.clone());
+    spawn_input(tx.clone());
+    spawn_signals(tx)?;
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(std::io::stdout())).context("starting the terminal")?;
+    let size = terminal.size().context("reading the terminal size")?;
+    let mut state = AppState::new(size.width, size.height);
+    state.saved = saved;
+    state.saved_path = saved_path;
+    event_loop(&mut terminal, &mut state, &ui, &rx, &effects)
+}
+
+/// The user's paths, or /var/log when it can be read.
+fn default_paths(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
+    if !paths.is_empty() {
+        return Ok(paths);
+    }
+    let var_log = Path::new("/var/log");
+    match std::fs::read_dir(var_log) {
+        Ok(_) => Ok(vec![var_log.to_path_buf()]),
+        Err(e) => Err(EngineError::Usage(format!(
+            "/var/log cannot be read ({e}); name the logs to open, e.g. `timberline assets/demo`"
+        ))
+        .into()),
+    }
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    state: &mut AppState,
+    ui: &Ui,
+    rx: &Receiver<Msg>,
+    effects: &Sender<Effect>,
+) -> anyhow::Result<()> {
+    let mut last_draw: Option<Instant> = None;
+    let mut dirty = true;
+    loop {
+        if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
+            terminal.draw(|f| draw(f, state, ui)).context("drawing")?;
+            last_draw = Some(Instant::now());
+            dirty = false;
+        }
+        let wait = match (dirty, last_draw) {
+            (true, Some(t)) => FRAME.saturating_sub(t.elapsed()),
+            _ => Duration::from_secs(1),
+        };
+        let first = match rx.recv_timeout(wait) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let started = Instant::now();
+        let mut next = Some(first);
+        while let Some(msg) = next {
+            dirty |= apply(state, ui, msg, effects);
+            if state.quit {
+                return Ok(());
+            }
+            next = if started.elapsed() < DRAIN {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+    }
+}
+
+/// Applies one message; true when the screen may have changed.
+fn apply(state: &mut AppState, ui: &Ui, msg: Msg, effects: &Sender<Effect>) -> bool {
+    let action = match msg {
+        Msg::Quit => Some(Action::Quit),
+        Msg::Action(a) => Some(a),
+        Msg::Key(k) => route(state, &ui.keymap, &k),
+    };
+    let Some(action) = action else { return false };
+    state.now_us = chrono::Utc::now().timestamp_micros();
+    for e in update(state, action) {
+        // A closed channel means the worker is gone; its last message says why.
+        let _ = effects.send(e);
+    }
+    true
+}
+
+/// The canonical name of a key press (as keymap files write it), if it is one.
+pub fn key_name(k: &KeyEvent) -> Option<String> {
+    if k.kind == KeyEventKind::Release {
+        return None;
+    }
+    let mut mods = String::new();
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        mods.push_str("ctrl-");
+    }
+    if k.modifiers.contains(KeyModifiers::ALT) {
+        mods.push_str("alt-");
+    }
+    let base = match k.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) if mods.contains("ctrl-") => c.to_ascii_lowercase().to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::PageUp => "pageup".into(),
+        KeyCode::PageDown => "pagedown".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "backtab".into(),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Delete => "delete".into(),
+        KeyCode::Insert => "insert".into(),
+        KeyCode::F(n) => format!("f{n}"),
+        _ => return None,
+    };
+    Some(format!("{mods}{base}"))
+}
+
+/// Turns terminal events into messages, on its own thread.
+fn spawn_input(tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            let msg = match ev {
+                Event::Key(k) => key_name(&k).map(Msg::Key),
+                Event::Resize(width, height) => Some(Msg::Action(Action::Resize { width, height })),
+                Event::Mouse(m) => match m.kind {
+                    MouseEventKind::ScrollDown => Some(Msg::Action(Action::Scroll(WHEEL))),
+                    MouseEventKind::ScrollUp => Some(Msg::Action(Action::Scroll(-WHEEL))),
+                    MouseEventKind::Down(MouseButton::Left) => Some(Msg::Action(Action::Click {
+                        x: m.column,
+                        y: m.row,
+                    })),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(msg) = msg
+                && tx.send(msg).is_err()
+            {
+                return;
+            }
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop, which restores the terminal.
+fn spawn_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("installing signal handlers")?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = tx.send(Msg::Quit);
+        }
+    });
+    Ok(())
+}
+
+/// Indexing progress as messages, at most ten a second.
+struct ChannelProgress {
+    tx: Sender<Msg>,
+    total: AtomicU64,
+    done: AtomicU64,
+    file: Mutex<String>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl ChannelProgress {
+    fn report(&self) {
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        *last = Some(Instant::now());
+        let file = self.file.lock().map(|f| f.clone()).unwrap_or_default();
+        let _ = self.tx.send(Msg::Action(Action::Progress {
+            done: self.done.load(Ordering::Relaxed),
+            total: self.total.load(Ordering::Relaxed),
+            file,
+        }));
+    }
+}
+
+impl Progress for ChannelProgress {
+    fn start(&self, total_bytes: u64, _files: usize) {
+        self.total.store(total_bytes, Ordering::Relaxed);
+        self.report();
+    }
+    fn file(&self, path: &Path) {
+        if let Ok(mut f) = self.file.lock() {
+            *f = path.display().to_string();
+        }
+        self.report();
+    }
+    fn advance(&self, bytes: u64) {
+        self.done.fetch_add(bytes, Ordering::Relaxed);
+        self.report();
+    }
+}
+
+/// Starts the thread that owns the engine; returns where to send it work.
+fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
+    let (etx, erx) = mpsc::channel::<Effect>();
+    std::thread::spawn(move || {
+        let progress = ChannelProgress {
+            tx: tx.clone(),
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            file: Mutex::new(String::new()),
+            last: Mutex::new(None),
+        };
+        let engine = match Engine::open(opts, &progress) {
+            Ok((engine, summary)) => {
+                let mut span: Span = engine.span();
+                span.notes = summary.notes;
+                if tx.send(Msg::Action(Action::Opened(span))).is_err() {
+                    return;
+                }
+                engine
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Action(Action::Failed(format!(
+                    "cannot open the logs: {e}"
+                ))));
+                return;
+            }
+        };
+        let mut engine = engine;
+        loop {
+            let first = match erx.recv_timeout(REFRESH) {
+                Ok(e) => e,
+                Err(RecvTimeoutError::Timeout) => {
+                    // Idle: index what was appended meanwhile, and say so.
+                    if let Ok(s) = engine.refresh(&crate::index::update::Quiet)
+                        && s.events > 0
+                        && tx.send(Msg::Action(Action::Grew(engine.span()))).is_err()
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let mut batch = vec![first];
+            batch.extend(erx.try_iter());
+            for e in latest(batch) {
+                if tx.send(Msg::Action(serve(&engine, e))).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    etx
+}
+
+/// Only the newest effect of each kind matters: the state drops older answers anyway.
+fn latest(batch: Vec<Effect>) -> Vec<Effect> {
+    let kind = |e: &Effect| match e {
+        Effect::Load { .. } | Effect::Find { .. } | Effect::Seek { .. } => 0,
+        Effect::Timeline { .. } => 1,
+        Effect::Count { .. } => 2,
+        Effect::Save(_) => 3,
+        Effect::Context { .. } => 4,
+        Effect::Export { .. } => 5,
+    };
+    let mut out: Vec<Effect> = Vec::new();
+    for e in batch.into_iter().rev() {
+        if !out.iter().any(|o| kind(o) == kind(&e)) {
+            out.push(e);
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Raw mode, the alternate screen and mouse reports while alive; restored on drop and on
+/// panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        let hook = std::panic::take_hook();
+        // A panic in any thread ends the program: the screen cannot be trusted after it.
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            hook(info);
+            std::process::exit(101);
+        }));
+        enable_raw_mode().context("entering raw mode")?;
+        let guard = TerminalGuard;
+        execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)
+            .context("entering the alternate screen")?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_names_match_keymap_names() {
+        let k = |code, mods| key_name(&KeyEvent::new(code, mods));
+        assert_eq!(
+            k(KeyCode::Char('G'), KeyModifiers::SHIFT).as_deref(),
+            Some("G")
+        );
+        assert_eq!(
+            k(KeyCode::Char('d'), KeyModifiers::CONTROL).as_deref(),
+            Some("ctrl-d")
+        );
+        assert_eq!(
+            k(KeyCode::PageDown, KeyModifiers::NONE).as_deref(),
+            Some("pagedown")
+        );
+        assert_eq!(
+            k(KeyCode::Char(' '), KeyModifiers::NONE).as_deref(),
+            Some("space")
+        );
+        for name in ["G", "ctrl-d", "pagedown", "space", "esc", "f5"] {
+            assert_eq!(crate::app::keymap::parse_key(name).as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn only_the_latest_effect_of_a_kind_is_served() {
+        let q = crate::app::data::Query::default();
+        let load = |id| Effect::Load {
+            id,
+            query: q.clone(),
+            target: crate::app::data::Target::End,
+        };
+        let count = |id| Effect::Count {
+            id,
+            query: q.clone(),
+        };
+        assert_eq!(
+            latest(vec![load(1), count(2), load(3)]),
+            vec![count(2), load(3)]
+        );
+    }
+}

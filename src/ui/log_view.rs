@@ -1,0 +1,239 @@
+//! The log view: time, source tag, level and message of each event, merged in time order.
+
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::data::LogEvent;
+use crate::app::layout::{
+    LEVEL_COLS, SOURCE_COLS, TIME_COLS, event_lines, message_cols, skip_cols, str_cols, wrap_line,
+};
+use crate::event::Level;
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// The event's time in the zone shown.
+pub fn shown_time(ts: i64, utc: bool) -> DateTime<FixedOffset> {
+    let t = crate::time::from_micros(ts);
+    let off = if utc {
+        FixedOffset::east_opt(0)
+    } else {
+        Some(crate::time::Zone::Local.offset_at(t))
+    };
+    let off = off.unwrap_or_else(|| Utc.fix());
+    t.with_timezone(&off)
+}
+
+use chrono::Offset;
+
+/// `MM-DD HH:MM:SS` when the date differs from the previous event's, else `HH:MM:SS`.
+fn time_cell(e: &LogEvent, prev: Option<&LogEvent>, utc: bool) -> (String, bool) {
+    let t = shown_time(e.ts, utc);
+    let new_day = prev.is_none_or(|p| shown_time(p.ts, utc).date_naive() != t.date_naive());
+    if new_day {
+        (t.format("%m-%d %H:%M:%S").to_string(), true)
+    } else {
+        (format!("{:>14}", t.format("%H:%M:%S")), false)
+    }
+}
+
+/// A short tag for a source: `host/file` without rotation suffixes, the folder shortened
+/// first, always `SOURCE_COLS` columns.
+pub fn source_tag(source: &str) -> String {
+    let mut parts = source.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    let dir = parts.next();
+    let mut stem = file;
+    loop {
+        let before = stem;
+        for suffix in [".gz", ".bz2", ".xz", ".zst", ".log"] {
+            stem = stem.strip_suffix(suffix).unwrap_or(stem);
+        }
+        if let Some((head, n)) = stem.rsplit_once('.')
+            && !head.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+        {
+            stem = head;
+        }
+        if stem == before {
+            break;
+        }
+    }
+    let stem = clip(&crate::app::layout::clean(stem), SOURCE_COLS);
+    let tag = match dir {
+        Some(d) if str_cols(&stem) + 2 < SOURCE_COLS => {
+            let room = SOURCE_COLS - str_cols(&stem) - 1;
+            format!("{}/{stem}", clip(&crate::app::layout::clean(d), room))
+        }
+        _ => stem,
+    };
+    let pad = SOURCE_COLS.saturating_sub(str_cols(&tag));
+    format!("{tag}{}", " ".repeat(pad))
+}
+
+/// `s` cut to `cols` columns, with `…` when cut.
+fn clip(s: &str, cols: usize) -> String {
+    if str_cols(s) <= cols {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 1;
+    for c in s.chars() {
+        let w = crate::app::layout::char_cols(c);
+        if used + w > cols {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+pub fn level_cell(l: Option<Level>) -> String {
+    let name = l.map_or("", |l| match l {
+        Level::Notice => "NOTE",
+        Level::Trace => "TRACE",
+        Level::Debug => "DEBUG",
+        Level::Info => "INFO",
+        Level::Warn => "WARN",
+        Level::Error => "ERROR",
+        Level::Crit => "CRIT",
+        Level::Alert => "ALERT",
+        Level::Emerg => "EMERG",
+    });
+    format!("{name:<LEVEL_COLS$}")
+}
+
+/// Splits `text` into spans, the search's matches in the hit style.
+fn highlighted<'a>(
+    text: String,
+    re: Option<&regex::Regex>,
+    base: Style,
+    hit: Style,
+) -> Vec<Span<'a>> {
+    let Some(re) = re else {
+        return vec![Span::styled(text, base)];
+    };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for m in re.find_iter(&text) {
+        if m.start() == m.end() {
+            continue;
+        }
+        if m.start() > at {
+            spans.push(Span::styled(text[at..m.start()].to_string(), base));
+        }
+        spans.push(Span::styled(m.as_str().to_string(), hit));
+        at = m.end();
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), base));
+    }
+    spans
+}
+
+/// Draws the events from `s.top` down.
+pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    if s.events.is_empty() {
+        let msg = match (&s.span, &s.progress) {
+            (None, _) => "indexing… the view fills in when the index is ready",
+            (Some(_), _) if s.pending.loading => "loading…",
+            (Some(_), _) => "no events match (e/w, & and ! filters, :since and :clear change that)",
+        };
+        buf.set_string(
+            area.x + 2,
+            area.y + area.height / 3,
+            msg,
+            theme.style("time"),
+        );
+        return;
+    }
+    let cols = message_cols(area.width);
+    let prefix = area.width as usize - cols.min(area.width as usize);
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    for (i, e) in s.events.iter().enumerate().skip(s.top) {
+        if y >= bottom {
+            break;
+        }
+        let prev = if i == s.top {
+            None
+        } else {
+            s.events.get(i.wrapping_sub(1))
+        };
+        let selected = i == s.selected;
+        let marked = s.marks.contains(&e.key());
+        let (time, dated) = time_cell(e, prev, s.utc);
+        let gutter = if marked {
+            Span::styled("▌", theme.style("mark"))
+        } else if e.hit {
+            Span::styled("›", theme.style("hit"))
+        } else {
+            Span::raw(" ")
+        };
+        let time_style = theme.style(if dated { "date" } else { "time" });
+        let head = vec![
+            gutter.clone(),
+            Span::styled(format!("{time:<TIME_COLS$}"), time_style),
+            Span::raw(" "),
+            Span::styled(source_tag(&e.source), theme.source(&e.source)),
+            Span::raw(" "),
+            Span::styled(level_cell(e.level), theme.level(e.level)),
+            Span::raw(" "),
+        ];
+        let blank = vec![gutter, Span::raw(" ".repeat(prefix.saturating_sub(1)))];
+        let mut first = true;
+        for (n, text) in event_lines(e).into_iter().enumerate() {
+            let pieces = if s.wrap {
+                wrap_line(&text, cols)
+            } else {
+                vec![skip_cols(&text, s.hscroll)]
+            };
+            let style = theme.style(if n == 0 { "message" } else { "continuation" });
+            for piece in pieces {
+                if y >= bottom {
+                    break;
+                }
+                let mut spans = if first { head.clone() } else { blank.clone() };
+                first = false;
+                spans.extend(highlighted(
+                    piece,
+                    s.search.highlight.as_ref(),
+                    style,
+                    theme.style("hit"),
+                ));
+                let line = Line::from(spans);
+                buf.set_line(area.x, y, &line, area.width);
+                if selected {
+                    buf.set_style(Rect::new(area.x, y, area.width, 1), theme.style("selected"));
+                }
+                y += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_tags_fit_their_column() {
+        assert_eq!(source_tag("remote/web01/auth.log.2.gz"), "web01/auth  ");
+        assert_eq!(source_tag("remote/fra-db01/auth.log"), "fra-db…/auth");
+        assert_eq!(source_tag("nginx/access.log.1"), "nginx/access");
+        assert_eq!(source_tag("app/api.jsonl"), "a…/api.jsonl");
+        assert_eq!(source_tag("syslog.1"), "syslog      ");
+        assert_eq!(str_cols(&source_tag("syslog")), SOURCE_COLS);
+        assert_eq!(
+            str_cols(&source_tag("a/日本語日本語日本語.log")),
+            SOURCE_COLS
+        );
+        assert_eq!(level_cell(Some(Level::Warn)), "WARN ");
+    }
+}

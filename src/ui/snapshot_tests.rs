@@ -1,0 +1,217 @@
+//! Whole screens drawn with `TestBackend` at 80×24 and 160×48, compared with `insta`
+//! snapshots. Times are shown in UTC so the machine's zone does not matter.
+
+use super::theme::Theme;
+use super::{Ui, draw};
+use crate::app::fake::{Fake, settle};
+use crate::app::keymap::Keymap;
+use crate::app::state::AppState;
+use crate::app::{Action, LogSource};
+use crate::event::Level;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2026-10-03T00:00:00Z.
+const T0: i64 = 1_790_985_600_000_000;
+
+/// Five hours of events with a silence from 02:00 to 03:20, and a few awkward ones first.
+fn fake() -> Fake {
+    let mut f = Fake::minutes(T0, 300, 120..200);
+    let e = &mut f.events;
+    e[1].message = "Traceback (most recent call last):".into();
+    e[1].text = "raw Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nValueError: bad value".into();
+    e[1].level = Some(Level::Error);
+    e[2].message = "ユーザー 登録 完了 user=太郎 ok".into();
+    e[3].message = "evil \x1b[31mred\x1b[0m \x07bell".into();
+    e[4].message = "request completed".into();
+    e[4].program = None;
+    e[4].text = r#"{"ts":"2026-10-03T00:04:00Z","level":"warn","msg":"request completed","status":503,"path":"/api/v1/login"}"#.into();
+    e[4].level = Some(Level::Warn);
+    e[4].fields
+        .insert("status".into(), serde_json::json!("503"));
+    e[4].fields
+        .insert("path".into(), serde_json::json!("/api/v1/login"));
+    e[5].message = "a very long line ".repeat(12);
+    f
+}
+
+fn ui() -> Ui {
+    Ui {
+        theme: Theme::load(None, false).unwrap(),
+        keymap: Keymap::load(None).unwrap(),
+    }
+}
+
+/// A state opened on the fake at the start, in UTC, with a mark and a search.
+fn state(src: &Fake, w: u16, h: u16) -> AppState {
+    let mut s = AppState::new(w, h);
+    s.utc = true;
+    s.now_us = T0 + 300 * 60_000_000;
+    settle(&mut s, src, Action::Opened(src.span()));
+    settle(&mut s, src, Action::Top);
+    settle(&mut s, src, Action::Down);
+    settle(&mut s, src, Action::ToggleMark);
+    settle(&mut s, src, Action::Search);
+    for c in "login".chars() {
+        settle(&mut s, src, Action::PromptChar(c));
+    }
+    settle(&mut s, src, Action::PromptSubmit);
+    settle(&mut s, src, Action::Top);
+    s
+}
+
+fn screen(s: &AppState) -> String {
+    let mut t = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
+    t.draw(|f| draw(f, s, &ui())).unwrap();
+    t.backend().to_string()
+}
+
+/// Snapshots of one scene at both sizes.
+fn both(name: &str, scene: impl Fn(&mut AppState, &Fake)) {
+    let src = fake();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        scene(&mut s, &src);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&s));
+    }
+}
+
+#[test]
+fn log_view() {
+    both("log_view", |_, _| {});
+}
+
+#[test]
+fn log_view_wrapped_and_scrolled() {
+    both("log_view_wrapped", |s, src| {
+        settle(s, src, Action::ToggleWrap);
+        settle(s, src, Action::Down);
+    });
+}
+
+#[test]
+fn timeline_with_a_gap() {
+    both("timeline_gap", |s, src| {
+        settle(s, src, Action::NextGap);
+    });
+}
+
+#[test]
+fn detail() {
+    both("detail", |s, src| {
+        for _ in 0..4 {
+            settle(s, src, Action::Down);
+        }
+        settle(s, src, Action::Detail);
+    });
+}
+
+#[test]
+fn help() {
+    both("help", |s, src| settle(s, src, Action::Help));
+}
+
+#[test]
+fn search_error() {
+    both("search_error", |s, src| {
+        settle(s, src, Action::Search);
+        for c in "status:[500 TO".chars() {
+            settle(s, src, Action::PromptChar(c));
+        }
+        settle(s, src, Action::PromptSubmit);
+    });
+}
+
+#[test]
+fn filters_list() {
+    both("filters", |s, src| {
+        settle(s, src, Action::FilterHide);
+        for c in "db01".chars() {
+            settle(s, src, Action::PromptChar(c));
+        }
+        settle(s, src, Action::PromptSubmit);
+        settle(s, src, Action::Filters);
+    });
+}
+
+#[test]
+fn sources_list() {
+    both("sources", |s, src| {
+        settle(s, src, Action::Sources);
+        settle(s, src, Action::Down);
+        settle(s, src, Action::ToggleFilter);
+    });
+}
+
+#[test]
+fn saved_queries_picker() {
+    both("saved", |s, src| {
+        s.saved = crate::app::saved::parse(
+            "[[query]]\nname = \"ssh-brute-force\"\ndescription = \"failed ssh passwords\"\nquery = '\"Failed password\"'\nkeep = [\"sshd\"]\nsince = \"1d\"\n\n[[query]]\nname = \"errors\"\nlevel = \"error\"\n",
+            std::path::Path::new("q.toml"),
+        )
+        .unwrap();
+        settle(s, src, Action::SavedQueries);
+        settle(s, src, Action::Down);
+    });
+}
+
+#[test]
+fn before_the_index_is_open() {
+    let s = AppState::new(80, 24);
+    insta::assert_snapshot!("opening_80x24", screen(&s));
+}
+
+#[test]
+fn hits_and_selection_are_styled() {
+    let src = fake();
+    let s = state(&src, 80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let ui = ui();
+    t.draw(|f| draw(f, &s, &ui)).unwrap();
+    let buf = t.backend().buffer();
+    let hit = ui.theme.style("hit");
+    let hit_cells = buf
+        .content
+        .iter()
+        .filter(|c| c.bg == hit.bg.unwrap())
+        .count();
+    assert!(hit_cells >= "login".len(), "search hits are highlighted");
+    let sel = ui.theme.style("selected").bg.unwrap();
+    let y = crate::app::layout::layout(&s).log.y;
+    assert_eq!(buf[(40, y)].bg, sel, "the selected row is highlighted");
+    // Nothing raw from the log reaches the terminal.
+    assert!(buf.content.iter().all(|c| !c.symbol().contains('\x1b')));
+}
+
+#[test]
+fn timeline_bars_are_stacked_by_level_and_gaps_shaded() {
+    let mut src = fake();
+    // Minutes 5-9 (one 5m bucket) have no errors: two warnings there.
+    src.events[6].level = Some(Level::Warn);
+    src.events[7].level = Some(Level::Warn);
+    let s = state(&src, 80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let ui = ui();
+    t.draw(|f| draw(f, &s, &ui)).unwrap();
+    let buf = t.backend().buffer();
+    let bottom = crate::app::layout::TIMELINE_ROWS - 3;
+    let row: Vec<_> = (0..80).map(|x| buf[(x, bottom)].clone()).collect();
+    let fg = |k: &str| ui.theme.style(k).fg.unwrap();
+    assert!(
+        row.iter().any(|c| c.fg == fg("timeline_error")),
+        "errors at the bottom"
+    );
+    assert!(
+        row.iter().any(|c| c.fg == fg("timeline_warn")),
+        "then warnings"
+    );
+    assert!(
+        row.iter().any(|c| c.fg == fg("timeline_bar")),
+        "then the rest"
+    );
+    assert!(
+        row.iter()
+            .any(|c| c.symbol() == "░" && c.fg == fg("timeline_gap"))
+    );
+}

@@ -1,0 +1,88 @@
+//! The sources popup (s): each file with its format, zone, events, first and last time;
+//! space hides or shows the selected one.
+
+use super::log_view::shown_time;
+use super::popup;
+use super::status::thousands;
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::layout::clean;
+use crate::app::search::source_filter_text;
+use crate::app::state::FilterKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+/// The folder all paths share, to leave out.
+fn common_dir(paths: &[&str]) -> usize {
+    let Some(first) = paths.first() else { return 0 };
+    let mut len = first.rfind('/').map_or(0, |i| i + 1);
+    for p in paths {
+        while len > 0 && !p.starts_with(&first[..len]) {
+            len = first[..len - 1].rfind('/').map_or(0, |i| i + 1);
+        }
+    }
+    len
+}
+
+pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mut Buffer) {
+    let files = s.span.as_ref().map(|p| p.files.as_slice()).unwrap_or(&[]);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let cut = common_dir(&paths);
+    let name_w = paths
+        .iter()
+        .map(|p| p[cut..].chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 40);
+    let time = |t: Option<i64>| {
+        t.map_or("-".to_string(), |t| {
+            shown_time(t, s.utc).format("%Y-%m-%d %H:%M").to_string()
+        })
+    };
+    let mut lines: Vec<Line<'static>> = vec![
+        Line::from(format!(
+            "     {:<name_w$} {:<10} {:<14} {:>9}  {:<16}  {:<16}",
+            "file", "format", "zone", "events", "first", "last"
+        ))
+        .style(theme.style("popup_title")),
+    ];
+    for (i, f) in files.iter().enumerate() {
+        let hidden = s.filters.iter().any(|x| {
+            x.enabled && x.kind == FilterKind::Hide && x.text == source_filter_text(&f.path)
+        });
+        let name: String = clean(&f.path[cut..]).chars().take(name_w).collect();
+        let line = Line::from(format!(
+            " {} {:<name_w$} {:<10} {:<14} {:>9}  {:<16}  {:<16}",
+            if hidden { "[ ]" } else { "[x]" },
+            name,
+            clean(&f.format),
+            clean(&f.zone),
+            thousands(f.events),
+            time(f.first),
+            time(f.last),
+        ));
+        lines.push(if i == selected {
+            line.style(theme.style("selected"))
+        } else {
+            line
+        });
+    }
+    if files.is_empty() {
+        lines.push(Line::from(" no sources yet: the index is being built"));
+    }
+    let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));
+    let box_area = popup::centred(area, area.width, lines.len() as u16 + 2);
+    let title = format!("{} sources — space hides / shows, Esc closes", files.len());
+    popup::render(theme, &title, lines, scroll, false, box_area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_dir_is_a_whole_folder() {
+        assert_eq!(super::common_dir(&["/a/b/x.log", "/a/b/y.log"]), 5);
+        assert_eq!(super::common_dir(&["/a/bc/x", "/a/bd/y"]), 3);
+        assert_eq!(super::common_dir(&["x", "y"]), 0);
+    }
+}

@@ -1,0 +1,103 @@
+//! The status line: indexing progress, position, search and hits, filters, level, window,
+//! bucket width, time zone.
+
+use super::log_view::shown_time;
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::jump::human_secs;
+use crate::app::state::FilterKind;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The parts of the status line, left to right, the least needed last (cut first).
+pub fn parts(s: &AppState) -> Vec<String> {
+    let mut p = Vec::new();
+    if let Some(pr) = &s.progress {
+        let pct = (pr.done * 100).checked_div(pr.total).unwrap_or(0);
+        p.push(format!(
+            "indexing {pct}% {:.0}/{:.0} MB {}",
+            pr.done as f64 / 1e6,
+            pr.total as f64 / 1e6,
+            crate::app::layout::clean(&pr.file)
+        ));
+    } else if s.span.is_none() {
+        p.push("opening…".into());
+    }
+    if let Some(e) = s.selected_event() {
+        p.push(
+            shown_time(e.ts, s.utc)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        );
+    }
+    if s.search.expr.is_some() {
+        let hits = s.search.hits.map_or("…".into(), |h| thousands(h as u64));
+        p.push(format!(
+            "/{} ({hits} hits)",
+            crate::app::layout::clean(&s.search.text)
+        ));
+    }
+    let on = |k: FilterKind| {
+        s.filters
+            .iter()
+            .filter(|f| f.enabled && f.kind == k)
+            .count()
+    };
+    let (keep, hide) = (on(FilterKind::Keep), on(FilterKind::Hide));
+    if keep + hide > 0 {
+        p.push(format!("&{keep} !{hide}"));
+    }
+    if let Some(l) = s.level {
+        p.push(format!("≥{}", l.as_str()));
+    }
+    if s.since.is_some() {
+        p.push("since".into());
+    }
+    if !s.marks.is_empty() {
+        let n = s.marks.len();
+        p.push(format!("{n} mark{}", if n == 1 { "" } else { "s" }));
+    }
+    p.push(human_secs(s.timeline.bucket_s));
+    p.push(match s.selected_event() {
+        _ if s.utc => "UTC".into(),
+        Some(e) => format!("local {}", shown_time(e.ts, false).format("%:z")),
+        None => "local".into(),
+    });
+    if s.wrap {
+        p.push("wrap".into());
+    }
+    if crate::app::update::following(s) {
+        p.push("following".into());
+    }
+    if let Some(span) = &s.span {
+        p.push(format!(
+            "{} events · {} files",
+            thousands(span.events),
+            span.sources
+        ));
+    }
+    p
+}
+
+pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let style = theme.style("status");
+    buf.set_style(area, style);
+    let text = format!(" {}", parts(s).join(" │ "));
+    buf.set_stringn(area.x, area.y, text, area.width as usize, style);
+}
