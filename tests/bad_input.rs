@@ -76,7 +76,12 @@ fn every_kind_of_bad_file_is_named_and_the_rest_is_indexed() {
     // An old rotation that was damaged (a just-written one would be taken as still being
     // compressed, and read on a later run).
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    fs::File::options().write(true).open(d.join("cut.log.1.gz")).unwrap().set_modified(hour_ago).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(d.join("cut.log.1.gz"))
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
 
     let (out, so, se) = run(tl(idx.path()).arg("index").arg(d));
     assert!(out.status.success(), "{se}");
