@@ -38,6 +38,9 @@ pub struct Global {
     /// Where the index lives (default: the data directory, keyed by the paths).
     #[arg(long, global = true, value_name = "DIR", env = "TIMBERLINE_INDEX_DIR")]
     pub index_dir: Option<PathBuf>,
+    /// A team file of saved queries, merged under the user's own queries.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +66,9 @@ pub struct TailArgs {
     /// Query: terms, "phrases", AND/OR/NOT, field:value, field:[a TO b], /regex/.
     #[arg(short, long, default_value = "")]
     pub query: String,
+    /// Run a saved query (ANDed with -q).
+    #[arg(long, value_name = "NAME")]
+    pub saved: Option<String>,
     /// How many matching events to print before following.
     #[arg(short = 'n', long = "lines", default_value_t = 10, value_name = "N")]
     pub last: usize,
@@ -90,6 +96,9 @@ pub struct Filter {
     /// End of the window (exclusive), same forms as --since.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
+    /// Run a saved query (ANDed with -q; its window applies unless --since is given).
+    #[arg(long, value_name = "NAME")]
+    pub saved: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -155,7 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
-        None => crate::tui::run(cli.paths, global.index_dir, config),
+        None => crate::tui::run(cli.paths, global.index_dir, config, global.queries),
     }
 }
 
@@ -210,31 +219,70 @@ fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Res
     Ok(())
 }
 
+/// Looks up a saved query: its expression and its relative window.
+fn saved_query(
+    name: &str,
+    global: &Global,
+) -> anyhow::Result<(crate::query::Expr, Option<String>)> {
+    use crate::app::saved;
+    let user = saved::user_file();
+    let files = saved::files(global.queries.as_deref(), user.as_deref());
+    let all = saved::load_all(&files, global.queries.as_deref())
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let Some(q) = all.iter().find(|q| q.name == name) else {
+        let known: Vec<&str> = all.iter().map(|q| q.name.as_str()).collect();
+        return Err(EngineError::Usage(format!(
+            "no saved query named {name:?} (saved: {})",
+            known.join(", ")
+        ))
+        .into());
+    };
+    Ok((q.expr().map_err(EngineError::from)?, q.since.clone()))
+}
+
+/// `-q` and `--saved` together.
+fn query_of(
+    text: &str,
+    saved: Option<&str>,
+    global: &Global,
+) -> anyhow::Result<(crate::query::Expr, Option<String>)> {
+    let query = crate::query::parse(text).map_err(EngineError::from)?;
+    let Some(name) = saved else {
+        return Ok((query, None));
+    };
+    let (saved_expr, since) = saved_query(name, global)?;
+    let expr = match query {
+        crate::query::Expr::All => saved_expr,
+        q => crate::query::Expr::And(vec![q, saved_expr]),
+    };
+    Ok((expr, since))
+}
+
 /// Parses the query and time window of a command.
-fn request(filter: &Filter) -> anyhow::Result<Request> {
-    let query = crate::query::parse(&filter.query).map_err(EngineError::from)?;
+fn request(filter: &Filter, global: &Global) -> anyhow::Result<Request> {
+    let (query, saved_since) = query_of(&filter.query, filter.saved.as_deref(), global)?;
     let now = chrono::Utc::now().timestamp_micros();
     let zone = Zone::Local;
-    let time = |s: &Option<String>, what: &str| -> anyhow::Result<Option<i64>> {
-        s.as_deref()
-            .map(|t| {
-                crate::window::parse_time(t, now, &zone)
-                    .map_err(|e| EngineError::Usage(format!("--{what}: {e}")))
-            })
-            .transpose()
-            .map_err(Into::into)
+    let time = |s: Option<&str>, what: &str| -> anyhow::Result<Option<i64>> {
+        s.map(|t| {
+            crate::window::parse_time(t, now, &zone)
+                .map_err(|e| EngineError::Usage(format!("--{what}: {e}")))
+        })
+        .transpose()
+        .map_err(Into::into)
     };
+    let since = time(filter.since.as_deref().or(saved_since.as_deref()), "since")?;
     Ok(Request {
         query,
-        since: time(&filter.since, "since")?,
-        until: time(&filter.until, "until")?,
+        since,
+        until: time(filter.until.as_deref(), "until")?,
         limit: None,
         reverse: false,
     })
 }
 
 fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Result<()> {
-    let mut req = request(&args.filter)?;
+    let mut req = request(&args.filter, &global)?;
     req.limit = args.limit;
     req.reverse = args.reverse;
     let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
@@ -266,7 +314,7 @@ fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {
-    let req = request(&args.filter)?;
+    let req = request(&args.filter, &global)?;
     let bucket = match args.bucket.as_str() {
         "auto" => None,
         b => Some(crate::timeline::parse_bucket(b).ok_or_else(|| {
@@ -289,7 +337,7 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
 fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()> {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let query = crate::query::parse(&args.query).map_err(EngineError::from)?;
+    let (query, _) = query_of(&args.query, args.saved.as_deref(), &global)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))

@@ -46,7 +46,12 @@ enum Msg {
 }
 
 /// Opens the explorer on `paths` (or /var/log) and runs it until the user quits.
-pub fn run(paths: Vec<PathBuf>, index_dir: Option<PathBuf>, config: Config) -> anyhow::Result<()> {
+pub fn run(
+    paths: Vec<PathBuf>,
+    index_dir: Option<PathBuf>,
+    config: Config,
+    team_queries: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let paths = default_paths(paths)?;
     for p in &paths {
         let glob = p.to_string_lossy().contains(['*', '?', '[']);
@@ -76,9 +81,8 @@ pub fn run(paths: Vec<PathBuf>, index_dir: Option<PathBuf>, config: Config) -> a
         no_color,
     )?;
     let saved_path = config_dir.as_ref().map(|d| d.join("queries.toml"));
-    let mut saved_files = vec![PathBuf::from("/etc/timberline/queries.toml")];
-    saved_files.extend(saved_path.clone());
-    let saved = crate::app::saved::load(&saved_files)?;
+    let saved_files = crate::app::saved::files(team_queries.as_deref(), saved_path.as_deref());
+    let saved = crate::app::saved::load_all(&saved_files, team_queries.as_deref())?;
     let ui = Ui { theme, keymap };
     let opts = OpenOptions {
         paths,

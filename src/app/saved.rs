@@ -105,6 +105,76 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<SavedQuery>, SavedError> {
         .collect()
 }
 
+/// The starter set (`assets/queries.toml`), built in as the lowest layer.
+pub const STARTER: &str = include_str!("../../assets/queries.toml");
+
+/// The files of saved queries, lowest priority first: the system's team file, the team file
+/// given with `--queries`, the user's own `queries.toml`.
+pub fn files(team: Option<&Path>, user: Option<&Path>) -> Vec<PathBuf> {
+    let mut out = vec![PathBuf::from("/etc/timberline/queries.toml")];
+    out.extend(team.map(Path::to_path_buf));
+    out.extend(user.map(Path::to_path_buf));
+    out
+}
+
+/// The user's own queries file, where `:save` writes.
+pub fn user_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "timberline")
+        .map(|d| d.config_dir().join("queries.toml"))
+}
+
+/// The starter set, then `files` in order; a later query replaces an earlier one of its name.
+/// A `--queries` file given by name must exist.
+pub fn load_all(files: &[PathBuf], team: Option<&Path>) -> Result<Vec<SavedQuery>, SavedError> {
+    if let Some(t) = team.filter(|t| !t.exists()) {
+        return Err(SavedError {
+            path: t.to_path_buf(),
+            line: 1,
+            message: "no such file".into(),
+        });
+    }
+    let mut all = parse(STARTER, Path::new("assets/queries.toml (built in)"))?;
+    for q in load(files)? {
+        all.retain(|o| o.name != q.name);
+        all.push(q);
+    }
+    Ok(all)
+}
+
+impl SavedQuery {
+    /// The whole definition as one expression, for headless use: the query, the keep filters,
+    /// not the hide filters, and the level and worse, all ANDed.
+    pub fn expr(&self) -> Result<crate::query::Expr, crate::query::QueryError> {
+        use crate::query::{Bound, Expr, parse};
+        let mut parts = Vec::new();
+        if !self.query.trim().is_empty() {
+            parts.push(parse(&self.query)?);
+        }
+        for k in self.keep.iter().filter(|k| !k.trim().is_empty()) {
+            parts.push(parse(k)?);
+        }
+        for h in self.hide.iter().filter(|h| !h.trim().is_empty()) {
+            parts.push(Expr::Not(Box::new(parse(h)?)));
+        }
+        if let Some(level) = &self.level {
+            let lo = Some(Bound {
+                value: level.clone(),
+                inclusive: true,
+            });
+            parts.push(Expr::Range {
+                field: "level".into(),
+                lo,
+                hi: None,
+            });
+        }
+        Ok(match parts.len() {
+            0 => Expr::All,
+            1 => parts.remove(0),
+            _ => Expr::And(parts),
+        })
+    }
+}
+
 /// Reads the files that exist, in order; a later query replaces an earlier one of its name.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<SavedQuery>, SavedError> {
     let mut all: Vec<SavedQuery> = Vec::new();
@@ -209,5 +279,51 @@ mod tests {
         assert!(e.to_string().ends_with("unknown level \"loud\""), "{e}");
         let e = parse("[[query]]\nname = \"a\"\nwhen = 1\n", &user).unwrap_err();
         assert!(e.message.contains("when"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod starter_tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_set_parses_and_has_the_promised_queries() {
+        let all = parse(STARTER, Path::new("assets/queries.toml")).unwrap();
+        let names: Vec<_> = all.iter().map(|q| q.name.as_str()).collect();
+        for want in [
+            "ssh-brute-force",
+            "invalid-users",
+            "sudo-to-root",
+            "oom-killer",
+            "segfaults",
+            "http-5xx",
+            "web-scans",
+            "service-restarts",
+            "disk-errors",
+        ] {
+            assert!(names.contains(&want), "{want} missing from {names:?}");
+        }
+        for q in &all {
+            assert!(!q.description.is_empty(), "{} has no description", q.name);
+            q.expr().unwrap();
+        }
+    }
+
+    #[test]
+    fn headless_expression_ands_every_part() {
+        let q = SavedQuery {
+            name: "x".into(),
+            query: "sshd".into(),
+            keep: vec!["web01".into()],
+            hide: vec!["cron".into()],
+            level: Some("warn".into()),
+            ..SavedQuery::default()
+        };
+        let e = q.expr().unwrap();
+        let crate::query::Expr::And(parts) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(parts.len(), 4);
+        assert!(matches!(parts[2], crate::query::Expr::Not(_)));
     }
 }
