@@ -26,6 +26,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Logs to open in the explorer (default: /var/log).
     pub paths: Vec<PathBuf>,
+    /// Start the explorer following new events (like `less +F`).
+    #[arg(short = 'f', long)]
+    pub follow: bool,
     #[command(flatten)]
     pub global: Global,
 }
@@ -164,7 +167,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
-        None => crate::tui::run(cli.paths, global.index_dir, config, global.queries),
+        None => crate::tui::run(
+            cli.paths,
+            global.index_dir,
+            config,
+            global.queries,
+            cli.follow,
+        ),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn run(
     index_dir: Option<PathBuf>,
     config: Config,
     team_queries: Option<PathBuf>,
+    follow: bool,
 ) -> anyhow::Result<()> {
     let paths = default_paths(paths)?;
     for p in &paths {
@@ -98,6 +99,7 @@ pub fn run(
         Terminal::new(CrosstermBackend::new(std::io::stdout())).context("starting the terminal")?;
     let size = terminal.size().context("reading the terminal size")?;
     let mut state = AppState::new(size.width, size.height);
+    state.follow = follow;
     state.saved = saved;
     state.saved_path = saved_path;
     event_loop(&mut terminal, &mut state, &ui, &rx, &effects)

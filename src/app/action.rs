@@ -49,6 +49,8 @@ pub enum Action {
     /// Moves the timeline cursor one bucket earlier / later.
     TimelineLeft,
     TimelineRight,
+    /// Follow new events as they are written (like `less +F`); again to stop.
+    ToggleFollow,
     ToggleUtc,
     ToggleTimeline,
     ToggleWrap,

@@ -126,6 +126,10 @@ pub struct AppState {
     pub events: Vec<LogEvent>,
     pub at_start: bool,
     pub at_end: bool,
+    /// Follow mode (`F`, or `-f`): the view stays on the newest events as they arrive.
+    pub follow: bool,
+    /// Events in the logs when follow was paused by scrolling up (for "N new events").
+    pub paused_at: Option<u64>,
     pub selected: usize,
     /// First event drawn.
     pub top: usize,
@@ -168,6 +172,8 @@ impl AppState {
             events: Vec::new(),
             at_start: true,
             at_end: true,
+            follow: false,
+            paused_at: None,
             selected: 0,
             top: 0,
             cursor_us: 0,

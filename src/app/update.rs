@@ -19,13 +19,39 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
     match a {
         Action::Quit => s.quit = true,
         Action::Down => move_or_scroll(s, 1, &mut fx),
-        Action::Up => move_or_scroll(s, -1, &mut fx),
+        Action::Up => {
+            pause_follow(s);
+            move_or_scroll(s, -1, &mut fx)
+        }
         Action::PageDown => move_or_scroll(s, page(s), &mut fx),
-        Action::PageUp => move_or_scroll(s, -page(s), &mut fx),
+        Action::PageUp => {
+            pause_follow(s);
+            move_or_scroll(s, -page(s), &mut fx)
+        }
         Action::HalfPageDown => move_or_scroll(s, page(s) / 2, &mut fx),
-        Action::HalfPageUp => move_or_scroll(s, -page(s) / 2, &mut fx),
-        Action::Scroll(n) => move_or_scroll(s, n as isize, &mut fx),
-        Action::Top => fx.push(load(s, Target::Start)),
+        Action::HalfPageUp => {
+            pause_follow(s);
+            move_or_scroll(s, -page(s) / 2, &mut fx)
+        }
+        Action::Scroll(n) => {
+            if n < 0 {
+                pause_follow(s);
+            }
+            move_or_scroll(s, n as isize, &mut fx)
+        }
+        Action::ToggleFollow => {
+            if s.follow {
+                pause_follow(s);
+            } else {
+                s.follow = true;
+                s.paused_at = None;
+                fx.push(load(s, Target::End));
+            }
+        }
+        Action::Top => {
+            pause_follow(s);
+            fx.push(load(s, Target::Start))
+        }
         Action::Bottom => fx.push(load(s, Target::End)),
         Action::Search => open_prompt(s, PromptKind::Search),
         Action::FilterKeep => open_prompt(s, PromptKind::Keep),
@@ -400,9 +426,24 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     fx.extend(timeline_fx(s, true));
 }
 
-/// Whether the view follows new events: it shows the last one, with nothing after it.
+/// Whether the view follows new events: follow mode is on, or it shows the last event with
+/// nothing after it.
 pub fn following(s: &AppState) -> bool {
-    s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len()
+    s.follow || (s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len())
+}
+
+/// Scrolling up stops follow mode; the status line then counts what arrives meanwhile.
+fn pause_follow(s: &mut AppState) {
+    if s.follow {
+        s.follow = false;
+        s.paused_at = s.span.as_ref().map(|p| p.events);
+    }
+}
+
+/// Events that arrived since follow was paused.
+pub fn new_since_pause(s: &AppState) -> Option<u64> {
+    let (at, now) = (s.paused_at?, s.span.as_ref()?.events);
+    (now > at).then(|| now - at)
 }
 
 /// The logs grew: a view at the end moves on to the newest events (like `less +F`).

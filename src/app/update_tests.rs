@@ -699,3 +699,26 @@ fn a_view_at_the_end_follows_new_events() {
     h.act(Action::Bottom);
     assert_eq!(h.minute(), 2014);
 }
+
+#[test]
+fn f_toggles_follow_and_scrolling_up_pauses_it_counting_new_events() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    assert!(!super::update::following(&h.s));
+    h.act(Action::ToggleFollow);
+    assert!(h.s.follow && super::update::following(&h.s));
+    assert_eq!(h.minute(), 1999, "F jumps to the newest event");
+    h.act(Action::Up);
+    assert!(!h.s.follow, "scrolling up pauses follow");
+    h.src
+        .events
+        .extend(Fake::minutes(T0 + 2000 * MIN, 7, 0..0).events);
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(super::update::new_since_pause(&h.s), Some(7));
+    h.act(Action::ToggleFollow);
+    assert_eq!(h.minute(), 2006, "resumed on the newest event");
+    assert_eq!(super::update::new_since_pause(&h.s), None);
+    h.act(Action::ToggleFollow);
+    assert!(!h.s.follow);
+}

@@ -128,7 +128,7 @@ pub fn update(
 
     let mut writer: IndexWriter<TantivyDocument> = match store
         .index
-        .writer_with_num_threads(writer_threads(), 256 << 20)
+        .writer_with_num_threads(writer_threads(), writer_budget())
     {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -172,6 +172,16 @@ fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
     let mut policy = tantivy::indexer::LogMergePolicy::default();
     policy.set_max_docs_before_merge(300_000);
     Box::new(policy)
+}
+
+/// Memory for tantivy's indexing buffers, shared by its threads (`TIMBERLINE_WRITER_MB`
+/// overrides it, for measuring).
+fn writer_budget() -> usize {
+    std::env::var("TIMBERLINE_WRITER_MB")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(192)
+        << 20
 }
 
 fn writer_threads() -> usize {

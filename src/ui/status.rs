@@ -81,6 +81,8 @@ pub fn parts(s: &AppState) -> Vec<String> {
     }
     if crate::app::update::following(s) {
         p.push("following".into());
+    } else if let Some(n) = crate::app::update::new_since_pause(s) {
+        p.push(format!("{} new events (F follows)", thousands(n)));
     }
     if let Some(span) = &s.span {
         p.push(format!(
