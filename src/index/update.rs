@@ -481,10 +481,18 @@ impl Run<'_> {
             let split = pending
                 .as_ref()
                 .is_some_and(|p| p.lines >= MAX_EVENT_LINES || p.text.len() >= MAX_EVENT_TEXT);
-            match kind {
-                LineKind::Start(parsed) => {
+            // A line opens a new event when it has its own timestamp, or when there is no event
+            // to continue (lines before the first timestamp) or the current one is too big.
+            let opens = match kind {
+                LineKind::Start(parsed) => Some(Some(parsed)),
+                _ if pending.is_none() || split => Some(None),
+                _ => None,
+            };
+            match opens {
+                Some(parsed) => {
                     if let Some(p) = pending.take() {
-                        last_ts = Some(self.add_event(i, p, Some(parsed.ts), stored)?);
+                        let next_ts = parsed.as_ref().map(|x| x.ts);
+                        last_ts = Some(self.add_event(i, p, next_ts, stored)?);
                     }
                     resume = Resume {
                         offset: line.offset,
@@ -497,30 +505,11 @@ impl Run<'_> {
                         line.offset,
                         line_no,
                         line.len_with_eol,
-                        Some(parsed),
+                        parsed,
                         &text,
                     ));
                 }
-                _ if pending.is_none() || split => {
-                    if let Some(p) = pending.take() {
-                        last_ts = Some(self.add_event(i, p, None, stored)?);
-                    }
-                    resume = Resume {
-                        offset: line.offset,
-                        line: line_no - 1,
-                        year: before.0,
-                        last_month: before.1,
-                        last_ts,
-                    };
-                    pending = Some(Pending::start(
-                        line.offset,
-                        line_no,
-                        line.len_with_eol,
-                        None,
-                        &text,
-                    ));
-                }
-                _ => {
+                None => {
                     if let Some(p) = pending.as_mut() {
                         p.push(line.len_with_eol, &text);
                     }
