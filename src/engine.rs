@@ -196,7 +196,8 @@ impl Engine {
 
     /// Brings the index up to date again (for followers) and makes the new events searchable.
     pub fn refresh(&mut self, progress: &dyn Progress) -> Result<Summary, EngineError> {
-        let summary = update(&mut self.store, &self.config, progress)?;
+        let summary =
+            crate::index::update::update_keeping(&mut self.store, &self.config, progress, true)?;
         self.reader
             .reload()
             .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;

@@ -80,6 +80,8 @@ pub struct Store {
     pub index: Index,
     pub fields: Fields,
     pub checkpoint: Checkpoint,
+    /// The writer a follower keeps open between updates (see `update::update_keeping`).
+    pub writer: Option<tantivy::IndexWriter<tantivy::TantivyDocument>>,
 }
 
 /// Opens the index in `dir` for `roots`, creating or rebuilding it as needed. `notes` receives
@@ -152,6 +154,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
         index,
         fields,
         checkpoint,
+        writer: None,
     })
 }
 
@@ -202,6 +205,7 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
         index,
         fields,
         checkpoint: Checkpoint::new(roots.to_vec()),
+        writer: None,
     })
 }
 
@@ -215,6 +219,7 @@ pub fn in_ram() -> Store {
         index,
         fields,
         checkpoint: Checkpoint::new(vec![PathBuf::from("-")]),
+        writer: None,
     }
 }
 

@@ -74,6 +74,19 @@ pub fn update(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<Summary, IndexError> {
+    update_keeping(store, config, progress, false)
+}
+
+/// Like [`update`]; with `keep_writer`, tantivy's writer stays open in the store for the next
+/// call, as a follower wants: each round then costs a commit, not a writer's start and the end
+/// of its merges. The process holds the index's writer lock meanwhile, and a concurrent
+/// `search` answers from the follower's last commit.
+pub fn update_keeping(
+    store: &mut Store,
+    config: &Config,
+    progress: &dyn Progress,
+    keep_writer: bool,
+) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let roots = store.checkpoint.roots.clone();
@@ -126,10 +139,16 @@ pub fn update(
         return Ok(summary);
     }
 
-    let mut writer: IndexWriter<TantivyDocument> = match store
-        .index
-        .writer_with_num_threads(writer_threads(), writer_budget())
-    {
+    let opened = match store.writer.take() {
+        Some(w) => Ok(w),
+        None => store
+            .index
+            .writer_with_num_threads(writer_threads(), writer_budget())
+            .inspect(|w: &IndexWriter<TantivyDocument>| {
+                w.set_merge_policy(merge_policy());
+            }),
+    };
+    let mut writer: IndexWriter<TantivyDocument> = match opened {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(..)) => {
             summary.skipped_busy = true;
@@ -142,7 +161,6 @@ pub fn update(
         Err(e) => return Err(IndexError::tantivy(&store.dir, e)),
     };
 
-    writer.set_merge_policy(merge_policy());
     let mut run = Run {
         writer: &mut writer,
         store,
@@ -155,11 +173,13 @@ pub fn update(
     };
     run.apply(work, plan.gone)?;
     let dir = run.store.dir.clone();
-    tracing_phase("ingest+commit", started);
-    writer
-        .wait_merging_threads()
-        .map_err(|e| IndexError::tantivy(&dir, e))?;
-    tracing_phase("merge", started);
+    if keep_writer {
+        store.writer = Some(writer);
+    } else {
+        writer
+            .wait_merging_threads()
+            .map_err(|e| IndexError::tantivy(&dir, e))?;
+    }
     restrict_permissions(&dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -909,12 +929,6 @@ pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
     out.sort();
     out.dedup();
     out
-}
-
-fn tracing_phase(what: &str, started: Instant) {
-    if std::env::var_os("TIMBERLINE_PHASES").is_some() {
-        eprintln!("phase {what}: {:.2}s", started.elapsed().as_secs_f64());
-    }
 }
 
 #[cfg(test)]
