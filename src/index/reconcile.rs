@@ -220,11 +220,23 @@ pub fn plan(
                 path: d.path.clone(),
                 of: known[i].path.clone(),
             }),
-            None => plan.actions.push(Action::New {
-                path: d.path.clone(),
-                stat: *stat,
-                compression: d.compression,
-            }),
+            None => match partial_copy_of(known, d, &prefix, heads) {
+                // Too short to carry a whole head hash, and the start of a file beside it: a
+                // copy being made (logrotate's copytruncate, caught mid-copy). Wait, and keep
+                // every identity alive meanwhile.
+                Some(of) => {
+                    compressing = true;
+                    plan.actions.push(Action::Defer {
+                        path: d.path.clone(),
+                        of,
+                    });
+                }
+                None => plan.actions.push(Action::New {
+                    path: d.path.clone(),
+                    stat: *stat,
+                    compression: d.compression,
+                }),
+            },
         }
     }
 
@@ -237,6 +249,31 @@ pub fn plan(
             .collect();
     }
     plan
+}
+
+/// A known file in the same folder whose content starts with `prefix`, when `prefix` is
+/// shorter than a full head (a file being copied shows only its first bytes).
+fn partial_copy_of(
+    known: &[FileState],
+    d: &Discovered,
+    prefix: &[u8],
+    heads: &dyn HeadReader,
+) -> Option<PathBuf> {
+    if prefix.is_empty() || prefix.len() >= HEAD_LEN {
+        return None;
+    }
+    let dir = d.path.parent()?;
+    known
+        .iter()
+        .filter(|k| {
+            k.path.parent() == Some(dir) && k.path != d.path && k.size as usize > prefix.len()
+        })
+        .find(|k| {
+            heads
+                .head(&k.path, k.compression, prefix.len())
+                .is_ok_and(|h| h == prefix)
+        })
+        .map(|k| k.path.clone())
 }
 
 fn head_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> std::io::Result<bool> {
@@ -450,6 +487,38 @@ mod tests {
         let p = plan(&known, &files, &heads, 1_000 + YOUNG_NS);
         assert!(
             !p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_copy_caught_mid_copy_waits_for_the_copy_to_finish() {
+        let known = [state(
+            1,
+            "/l/x",
+            10,
+            &b"Nov 22 07:39:58 vm a: one\n".repeat(60),
+            None,
+        )];
+        let partial = b"Nov 22 07:39:58 vm a: one\nNov 22 07:3".to_vec();
+        let heads = MemHeads(HashMap::from([
+            (
+                PathBuf::from("/l/x"),
+                b"Nov 22 07:39:58 vm a: one\n".repeat(60),
+            ),
+            (PathBuf::from("/l/x.1"), partial.clone()),
+        ]));
+        let files = [
+            file("/l/x", 10, 60 * 26, 100, None),
+            file("/l/x.1", 11, partial.len() as u64, 150, None),
+        ];
+        let p = plan(&known, &files, &heads, 0);
+        assert!(
+            p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
+            "{p:?}"
+        );
+        assert!(
+            !p.actions.iter().any(|a| matches!(a, Action::New { .. })),
             "{p:?}"
         );
     }
