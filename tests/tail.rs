@@ -42,7 +42,6 @@ fn logrotate(conf: &Path, state: &Path) {
 }
 
 #[test]
-#[ignore = "known race: about 1 run in 5 misses or repeats lines around a rotation; .ci/run runs it without blocking, see issue 4"]
 fn tail_prints_every_line_once_in_order_through_real_logrotate() {
     if !have("logrotate") {
         eprintln!("skipped: logrotate is not installed (.ci/run installs it)");

@@ -89,30 +89,10 @@ pub fn update_keeping(
 ) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let roots = store.checkpoint.roots.clone();
-    let (found, skipped) = discover(&roots);
-    summary.notes.extend(skipped.iter().map(|s| s.to_string()));
-    let mut files = Vec::with_capacity(found.len());
-    for d in found {
-        match FileStat::of(&d.path) {
-            Ok(st) => files.push((d, st)),
-            Err(e) => summary.notes.push(format!(
-                "{}: {}; skipped",
-                d.path.display(),
-                crate::source::discover::describe_io(&e)
-            )),
-        }
-    }
-    summary.files = files.len();
-    let now_ns = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let plan = plan(&store.checkpoint.files, &files, &FsHeads, now_ns);
-    for (path, why) in &plan.unreadable {
-        summary
-            .notes
-            .push(format!("{}: {why}; skipped", path.display()));
-    }
+    let survey = survey_settled(&store.checkpoint.files, &store.checkpoint.roots);
+    summary.notes.extend(survey.notes);
+    summary.files = survey.files;
+    let plan = survey.plan;
 
     let mut work = Vec::new();
     for action in plan.actions {
@@ -183,6 +163,82 @@ pub fn update_keeping(
     restrict_permissions(&dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Files as they are now, and what to do with each.
+struct Survey {
+    files: usize,
+    plan: super::reconcile::Plan,
+    notes: Vec<String>,
+    /// Files listed but gone by the time they were looked at (a rename under way).
+    vanished: usize,
+}
+
+fn survey(known: &[FileState], roots: &[PathBuf]) -> Survey {
+    let (found, skipped) = discover(roots);
+    let mut notes: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
+    let mut files = Vec::with_capacity(found.len());
+    let mut vanished = 0;
+    for d in found {
+        match FileStat::of(&d.path) {
+            Ok(st) => files.push((d, st)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => vanished += 1,
+            Err(e) => notes.push(format!(
+                "{}: {}; skipped",
+                d.path.display(),
+                crate::source::discover::describe_io(&e)
+            )),
+        }
+    }
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    let plan = plan(known, &files, &FsHeads, now_ns);
+    for (path, why) in &plan.unreadable {
+        notes.push(format!("{}: {why}; skipped", path.display()));
+    }
+    Survey {
+        files: files.len(),
+        plan,
+        notes,
+        vanished,
+    }
+}
+
+/// Surveys until the picture is settled. A rotation renames files while they are listed, so a
+/// file can be missing from one listing and present under its new name in the next: a known
+/// file is only declared gone when two surveys a moment apart agree, otherwise its events would
+/// be removed and read again (and shown twice by a follower).
+fn survey_settled(known: &[FileState], roots: &[PathBuf]) -> Survey {
+    settle(|| survey(known, roots), std::thread::sleep)
+}
+
+fn settle(mut survey: impl FnMut() -> Survey, pause: impl Fn(Duration)) -> Survey {
+    const PAUSES_MS: [u64; 3] = [20, 60, 150];
+    let mut current = survey();
+    for ms in PAUSES_MS {
+        if current.plan.gone.is_empty() && current.vanished == 0 {
+            break;
+        }
+        pause(Duration::from_millis(ms));
+        let previous = current;
+        current = survey();
+        if current.vanished == 0 {
+            // Only what both surveys miss is gone; the rest is looked at again next run.
+            current
+                .plan
+                .gone
+                .retain(|id| previous.plan.gone.contains(id));
+            if current.plan.gone == previous.plan.gone || current.plan.gone.is_empty() {
+                break;
+            }
+        }
+    }
+    if current.vanished > 0 {
+        // Still moving: nothing is declared gone during this run.
+        current.plan.gone.clear();
+    }
+    current
 }
 
 /// Merges only small segments (those of incremental updates): the large segments of a first
@@ -934,6 +990,58 @@ pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn surveyed(gone: &[u64], vanished: usize) -> Survey {
+        Survey {
+            files: 0,
+            plan: super::super::reconcile::Plan {
+                gone: gone.to_vec(),
+                ..Default::default()
+            },
+            notes: Vec::new(),
+            vanished,
+        }
+    }
+
+    /// Replays surveys in order; counts the calls.
+    fn settle_over(seq: Vec<Survey>) -> (Survey, usize) {
+        let mut seq = seq.into_iter();
+        let mut calls = 0;
+        let last = settle(
+            || {
+                calls += 1;
+                seq.next().unwrap_or_else(|| surveyed(&[], 0))
+            },
+            |_| {},
+        );
+        (last, calls)
+    }
+
+    #[test]
+    fn a_file_missed_by_one_listing_is_not_gone() {
+        // Listed then renamed before its stat (logrotate at work): the next survey finds it.
+        let (s, _) = settle_over(vec![surveyed(&[7], 1), surveyed(&[], 0)]);
+        assert!(s.plan.gone.is_empty());
+        // Missing from one listing, present in the next.
+        let (s, _) = settle_over(vec![surveyed(&[7], 0), surveyed(&[], 0)]);
+        assert!(s.plan.gone.is_empty());
+        // Still moving after every retry: nothing is declared gone this run.
+        let moving = (0..4).map(|_| surveyed(&[7], 1)).collect();
+        let (s, calls) = settle_over(moving);
+        assert!(s.plan.gone.is_empty());
+        assert_eq!(calls, 4);
+    }
+
+    #[test]
+    fn a_deleted_file_is_gone_once_two_surveys_agree() {
+        let (s, calls) = settle_over(vec![surveyed(&[3, 7], 0), surveyed(&[3], 0)]);
+        assert_eq!(calls, 3, "the two surveys disagree: look once more");
+        assert!(s.plan.gone.is_empty(), "{:?}", s.plan.gone);
+        let (s, calls) = settle_over(vec![surveyed(&[3], 0), surveyed(&[3], 0)]);
+        assert_eq!((s.plan.gone, calls), (vec![3], 2));
+        let (_, calls) = settle_over(vec![surveyed(&[], 0)]);
+        assert_eq!(calls, 1, "nothing missing: one survey");
+    }
 
     #[test]
     fn words_leave_out_the_timestamp_text() {
