@@ -16,6 +16,15 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def peak_rss(pid):
+    """Peak resident memory of a running process, in MB (VmHWM)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", type=int, default=2000)
@@ -44,10 +53,14 @@ def main():
     found = []
     stop = threading.Event()
     def searcher():
+        probed = -1
         while not stop.is_set():
-            if not sent:
+            # Each probe looks for the newest line written since the previous probe (once the
+            # writer stops, there is nothing new to probe).
+            seq = max(sent, default=-1)
+            if seq <= probed:
                 time.sleep(0.05); continue
-            seq = max(k for k in sent)
+            probed = seq
             t0 = sent[seq]
             while not stop.is_set():
                 out = subprocess.run([a.timberline, "search", logs, "--count", "-q", f'"seq={seq} "'],
@@ -72,6 +85,7 @@ def main():
         time.sleep(max(0, start + (seq / a.rate) - time.time()))
     time.sleep(3)
     stop.set()
+    peak_rss_mb = peak_rss(tail.pid)
     tail.terminate()
     tail.wait(timeout=10)
     th.join(timeout=5)
@@ -80,9 +94,11 @@ def main():
     dups = sum(1 for k, v in recv.items() if isinstance(k, tuple) and v > 1)
     print(f"{seq} lines written at {a.rate}/s across {a.files} files for {a.seconds:.0f} s")
     print(f"append → tail stdout: p50 {pct(lat, 50):.0f} ms, p99 {pct(lat, 99):.0f} ms, max {max(lat):.0f} ms; "
-          f"lost {len(lost)}, duplicated {dups}")
+          f"lost {len(lost)}, duplicated {dups}; tail peak RSS {peak_rss_mb:.0f} MB")
     if found:
         print(f"append → found by search: p50 {pct(found, 50)*1000:.0f} ms, p99 {pct(found, 99)*1000:.0f} ms ({len(found)} probes)")
+        if os.environ.get("TL_BENCH_DEBUG"):
+            print("probe latencies (ms, in order):", [round(x * 1000) for x in found])
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -248,6 +248,20 @@ impl Waker {
         )
     }
 
+    /// Whether a change was notified since the last look (never when polling: the caller
+    /// looks every [`POLL`] instead).
+    pub fn changed(&self) -> bool {
+        match &self.events {
+            Some(rx) => rx.try_iter().count() > 0,
+            None => false,
+        }
+    }
+
+    /// Whether changes are found by polling (watching was impossible).
+    pub fn is_polling(&self) -> bool {
+        self.events.is_none()
+    }
+
     /// Waits for a change or the poll interval, whichever comes first.
     pub fn wait(&self) {
         match &self.events {

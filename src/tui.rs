@@ -8,6 +8,7 @@ use crate::app::keymap::{Keymap, route};
 use crate::app::{Action, AppState, Effect, serve, update};
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions};
+use crate::follow::{POLL, Waker};
 use crate::index::update::Progress;
 use crate::ui::theme::Theme;
 use crate::ui::{Ui, draw};
@@ -33,8 +34,12 @@ use std::time::{Duration, Instant};
 const FRAME: Duration = Duration::from_millis(16);
 /// The longest a burst of messages is applied before the screen is drawn.
 const DRAIN: Duration = Duration::from_millis(40);
-/// How long the worker waits idle before looking for new log lines.
+/// How often the worker looks for new log lines when no change notification arrives.
 const REFRESH: Duration = Duration::from_secs(2);
+/// How long the worker waits for work before looking at change notifications.
+const TICK: Duration = Duration::from_millis(40);
+/// The shortest time between two index updates (a flood of lines is taken in batches).
+const MIN_ROUND: Duration = Duration::from_millis(100);
 /// Lines a mouse wheel notch scrolls.
 const WHEEL: i32 = 3;
 
@@ -325,25 +330,39 @@ fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
             }
         };
         let mut engine = engine;
+        let (waker, note) = Waker::new(engine.roots());
+        if let Some(note) = note
+            && tx.send(Msg::Action(Action::Notice(note))).is_err()
+        {
+            return;
+        }
+        let refresh_every = if waker.is_polling() { POLL } else { REFRESH };
+        let mut changed = false;
+        let mut last_round = Instant::now();
         loop {
-            let first = match erx.recv_timeout(REFRESH) {
-                Ok(e) => e,
-                Err(RecvTimeoutError::Timeout) => {
-                    // Idle: index what was appended meanwhile, and say so.
-                    if let Ok(s) = engine.refresh(&crate::index::update::Quiet)
-                        && s.events > 0
-                        && tx.send(Msg::Action(Action::Grew(engine.span()))).is_err()
-                    {
-                        return;
+            // The user's requests first; new lines are taken in when they are answered.
+            match erx.recv_timeout(TICK) {
+                Ok(first) => {
+                    let mut batch = vec![first];
+                    batch.extend(erx.try_iter());
+                    for e in latest(batch) {
+                        if tx.send(Msg::Action(serve(&engine, e))).is_err() {
+                            return;
+                        }
                     }
-                    continue;
                 }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
-            };
-            let mut batch = vec![first];
-            batch.extend(erx.try_iter());
-            for e in latest(batch) {
-                if tx.send(Msg::Action(serve(&engine, e))).is_err() {
+            }
+            changed |= waker.changed();
+            let since = last_round.elapsed();
+            if (changed && since >= MIN_ROUND) || since >= refresh_every {
+                changed = false;
+                last_round = Instant::now();
+                if let Ok(s) = engine.refresh(&crate::index::update::Quiet)
+                    && s.events > 0
+                    && tx.send(Msg::Action(Action::Grew(engine.span()))).is_err()
+                {
                     return;
                 }
             }

@@ -82,3 +82,129 @@ fn open_search_jump_to_the_gap_and_quit_in_tmux() {
     t(&["kill-server"]);
     assert_eq!(code.trim(), "0", "quit cleanly");
 }
+
+/// A private tmux server running one command.
+struct Pane {
+    sock: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Pane {
+    fn start(cmd: &str, width: u16, height: u16) -> Pane {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("tmux.sock").display().to_string();
+        let pane = Pane { sock, _dir: dir };
+        pane.t(&[
+            "new-session",
+            "-d",
+            "-s",
+            "tl",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            cmd,
+        ]);
+        pane
+    }
+
+    fn t(&self, args: &[&str]) -> String {
+        let mut all = vec!["-S", self.sock.as_str()];
+        all.extend_from_slice(args);
+        tmux(&all)
+    }
+
+    fn keys(&self, keys: &str) {
+        self.t(&["send-keys", "-t", "tl", keys]);
+    }
+
+    /// Waits until the screen satisfies `ok` (at most 30 s); returns the last screen.
+    fn wait(&self, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.t(&["capture-pane", "-t", "tl", "-p"]);
+            if ok(&screen) || start.elapsed() > Duration::from_secs(30) {
+                return screen;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        self.t(&["kill-server"]);
+    }
+}
+
+#[test]
+fn follow_shows_new_lines_as_they_are_written_and_pauses_on_scroll() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let logs = work.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let log = logs.join("app.log");
+    let mut seq = 0;
+    let append = |n: usize, seq: &mut usize| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        for _ in 0..n {
+            let ts = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
+            writeln!(f, "{ts} web01 app[7]: request seq={seq} done").unwrap();
+            *seq += 1;
+        }
+    };
+    append(50, &mut seq);
+    let cmd = format!(
+        "TZ=UTC TIMBERLINE_INDEX_DIR={idx} {bin} -f {logs}; sleep 30",
+        idx = work.path().join("index").display(),
+        bin = assert_cmd::cargo::cargo_bin("timberline").display(),
+        logs = logs.display(),
+    );
+    let pane = Pane::start(&cmd, 100, 24);
+    let screen = pane.wait(|s| s.contains("seq=49 ") && s.contains("following"));
+    assert!(
+        screen.contains("seq=49 ") && screen.contains("following"),
+        "starts following at the end:\n{screen}"
+    );
+
+    // Lines written while following appear without a key press, and the count grows.
+    for round in 0..5 {
+        append(10, &mut seq);
+        let last = format!("seq={} ", seq - 1);
+        let screen = pane.wait(|s| s.contains(&last));
+        assert!(
+            screen.contains(&last),
+            "round {round}: {last} never shown:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let screen = pane.wait(|s| s.contains("100 events"));
+    assert!(screen.contains("100 events"), "{screen}");
+
+    // Scrolling up pauses follow; what arrives meanwhile is counted, not shown.
+    pane.keys("g");
+    let screen = pane.wait(|s| s.contains("seq=0 ") && !s.contains("following"));
+    assert!(!screen.contains("following"), "g pauses follow:\n{screen}");
+    append(7, &mut seq);
+    let screen = pane.wait(|s| s.contains("7 new events (F follows)"));
+    assert!(
+        screen.contains("7 new events (F follows)") && !screen.contains("seq=106 "),
+        "paused:\n{screen}"
+    );
+    // F resumes: the newest events are shown.
+    pane.keys("F");
+    let screen = pane.wait(|s| s.contains("seq=106 ") && s.contains("following"));
+    assert!(
+        screen.contains("seq=106 ") && screen.contains("following"),
+        "F resumes:\n{screen}"
+    );
+    pane.keys("q");
+}
