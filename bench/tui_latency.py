@@ -36,8 +36,9 @@ class Tmux:
         return subprocess.run(["tmux", "-S", self.sock, *args], capture_output=True,
                               text=True).stdout
 
-    def screen(self):
-        return self.t("capture-pane", "-t", "b", "-p")
+    def screen(self, styled=False):
+        """The pane's text (with its colours and highlights as escape sequences when styled)."""
+        return self.t("capture-pane", "-t", "b", "-p", *(["-e"] if styled else []))
 
     def keys(self, *keys):
         self.t("send-keys", "-t", "b", *keys)
@@ -55,11 +56,11 @@ class Tmux:
             time.sleep(0.05)
         raise RuntimeError("timberline is not running in the pane:\n" + self.screen())
 
-    def wait(self, pred, timeout=30.0, every=0.003):
+    def wait(self, pred, timeout=30.0, every=0.003, styled=False):
         """Polls the screen until pred(screen); returns (seconds, screen)."""
         t0 = time.perf_counter()
         while True:
-            s = self.screen()
+            s = self.screen(styled)
             if pred(s):
                 return time.perf_counter() - t0, s
             if time.perf_counter() - t0 > timeout:
@@ -193,27 +194,38 @@ def browse(a):
         tm = Tmux(f"{a.timberline} {cfg}{a.logs}", env)
         try:
             # The first screen with events on it: the status line names the selected event's time.
-            first, _ = tm.wait(lambda s: re.search(r"│ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d │", s) and "events ·" in s,
+            first, _ = tm.wait(lambda s: re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d │", s) and "events ·" in s,
                                timeout=120, every=0.002)
             firsts.append(time.perf_counter() - t0 - 0.0)
             pid = tm.pid()
             time.sleep(0.5)
-            steps = [("G", ["G"]), ("g", ["g"]), ("goto", [":goto " + a.goto, "Enter"]),
-                     ("]", ["]"]), ("j", ["j"]), ("search", ["/", a.term, "Enter"])]
-            for name, keys in steps:
-                before = tm.screen()
+            # Each step: its keys, and what the screen shows once it is done.
+            goto_shown = a.goto.replace("T", " ")
+            steps = [
+                ("g", ["g"], lambda s: re.search(rf"{a.first} \d\d:\d\d:\d\d │", s)),
+                ("G", ["G"], lambda s: re.search(rf"{a.last} \d\d:\d\d:\d\d │", s)),
+                ("goto", [":goto " + a.goto, "Enter"], lambda s: f"{goto_shown}:" in s.splitlines()[-2]),
+                ("]", ["]"], lambda s: "gap:" in s or "no later gap" in s),
+                ("j", ["j"], None),
+                ("search", ["/", a.term, "Enter"], lambda s: re.search(r"\(\d[\d,]* hits\)", s)),
+            ]
+            for name, keys, done in steps:
                 if name in ("goto", "search"):
                     # Type the command first; time only its Enter.
+                    before = tm.screen()
                     tm.keys(*keys[:-1])
                     tm.wait(lambda s: s != before, timeout=10)
-                    before = tm.screen()
                     keys = keys[-1:]
+                # Without a marker to wait for, any change counts, the selection's highlight too.
+                before = tm.screen(styled=done is None)
+                ready = done or (lambda s: s != before)
                 t = time.perf_counter()
                 tm.keys(*keys)
                 try:
-                    tm.wait(lambda s: s != before and "loading…" not in s and "(… hits)" not in s, timeout=30)
+                    tm.wait(ready, timeout=30, styled=done is None)
                     times.setdefault(name, []).append(time.perf_counter() - t)
-                except TimeoutError:
+                except TimeoutError as e:
+                    print(f"{name}: {e}", file=sys.stderr)
                     times.setdefault(name, []).append(float("nan"))
                 time.sleep(0.3)
             rss = max(rss, peak_rss_mb(pid))
@@ -242,6 +254,8 @@ def main():
     b.add_argument("--config")
     b.add_argument("--reps", type=int, default=5)
     b.add_argument("--goto", default="2026-10-08 13:00")
+    b.add_argument("--first", default="2026-10-01", help="the logs' first day")
+    b.add_argument("--last", default="2026-10-14", help="the logs' last day")
     b.add_argument("--term", default="error")
     a = ap.parse_args()
     if not shutil.which("tmux"):

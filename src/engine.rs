@@ -7,6 +7,7 @@ use crate::format::{Format, LineContext, LineKind};
 use crate::index::IndexError;
 use crate::index::compile::{CompileContext, CompileError, compile, files_query};
 use crate::index::histogram::{BucketCollector, Histogram, SpanCollector};
+use crate::index::probe::{Extent, first_hits};
 use crate::index::search::{Hit, HitCollector, path_ranks, within_window};
 use crate::index::store::{self, Store};
 use crate::index::text::{FileTable, SegmentTexts};
@@ -245,9 +246,33 @@ impl Engine {
     }
 
     /// Matching events in time order (newest first with `reverse`), up to `limit`.
+    /// With a limit, growing time windows are searched from the start (or the end), so a
+    /// short page costs the same on a week of logs as on a year.
     pub fn search(&self, req: &Request) -> Result<Vec<Hit>, EngineError> {
         let searcher = self.searcher();
-        let q = self.build(req, &searcher)?;
+        let (Some(limit), Some(extent)) = (req.limit, Extent::of(&searcher)) else {
+            return self.search_in(req, &searcher);
+        };
+        first_hits(
+            extent,
+            req.since,
+            req.until,
+            limit,
+            req.reverse,
+            |since, until, limit| {
+                let window = Request {
+                    since: Some(since),
+                    until: Some(until),
+                    limit: Some(limit),
+                    ..req.clone()
+                };
+                self.search_in(&window, &searcher)
+            },
+        )
+    }
+
+    fn search_in(&self, req: &Request, searcher: &Searcher) -> Result<Vec<Hit>, EngineError> {
+        let q = self.build(req, searcher)?;
         let collector = HitCollector {
             limit: req.limit,
             reverse: req.reverse,

@@ -163,8 +163,22 @@ impl SegmentCollector for HitSegment {
     type Fruit = Vec<Hit>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        let ts = self.ts.first(doc).map_or(0, |d| d.into_timestamp_micros());
+        // With a full heap, a hit whose time alone ranks it after the worst kept one cannot get
+        // in: skip reading its other columns (this is most hits of a long, unfiltered view).
+        if let (Some(limit), Some((top, _))) = (self.limit, self.heap.peek())
+            && self.heap.len() >= limit
+        {
+            let worse = match top {
+                SortKeyOrd::Asc(k) => ts > k.0,
+                SortKeyOrd::Desc(Reverse(k)) => ts < k.0,
+            };
+            if worse {
+                return;
+            }
+        }
         let hit = Hit {
-            ts: self.ts.first(doc).map_or(0, |d| d.into_timestamp_micros()),
+            ts,
             file: self.file.first(doc).unwrap_or(0),
             line: self.line.first(doc).unwrap_or(0),
             offset: self.offset.first(doc).unwrap_or(0),
