@@ -94,50 +94,41 @@ impl Engine {
             }
             return Engine::open_stdin(opts.config);
         }
-        let wanted = canonical_roots(&opts.paths);
-        for (p, c) in opts.paths.iter().zip(&wanted) {
-            let _ = p;
-            if !c.exists() && !c.to_string_lossy().contains(['*', '?', '[']) {
-                return Err(EngineError::Usage(format!(
-                    "{}: no such file or folder",
-                    c.display()
-                )));
-            }
+        let mut located = Located::find(&opts)?;
+        let mut summary = update(&mut located.store, &opts.config, progress)?;
+        located.notes.append(&mut summary.notes);
+        summary.notes = std::mem::take(&mut located.notes);
+        Ok((located.engine(opts.config)?, summary))
+    }
+
+    /// Opens the index for `opts.paths` as last committed, without updating it: what the
+    /// explorer shows at once while [`Engine::open`] brings the index up to date on another
+    /// thread. A new index is created empty. Returns the notes of opening.
+    pub fn open_committed(opts: OpenOptions) -> Result<(Engine, Vec<String>), EngineError> {
+        let mut located = Located::find(&opts)?;
+        let notes = std::mem::take(&mut located.notes);
+        Ok((located.engine(opts.config)?, notes))
+    }
+
+    /// Takes in what another writer committed since this engine last looked (the explorer's
+    /// view while the index is being built). True when something new was committed.
+    pub fn reload_committed(&mut self) -> Result<bool, EngineError> {
+        let before = self.reader.searcher().segment_readers().len() as u64
+            + self.reader.searcher().num_docs();
+        self.reader
+            .reload()
+            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+        let after = self.reader.searcher().segment_readers().len() as u64
+            + self.reader.searcher().num_docs();
+        if before == after {
+            return Ok(false);
         }
-        let mut notes = Vec::new();
-        let (dir, roots) = match &opts.index_dir {
-            Some(dir) => {
-                let roots = marker_roots(dir)
-                    .filter(|r| covers(r, &wanted))
-                    .unwrap_or_else(|| wanted.clone());
-                (dir.clone(), roots)
-            }
-            None => match store::find_covering(&wanted) {
-                Some(found) => found,
-                None => (
-                    store::default_dir(&wanted).ok_or(IndexError::NoDataDir)?,
-                    wanted.clone(),
-                ),
-            },
-        };
-        let mut store = store::open(&dir, &roots, &mut notes)?;
-        let mut summary = update(&mut store, &opts.config, progress)?;
-        notes.append(&mut summary.notes);
-        summary.notes = notes;
-        let only = (roots != wanted).then(|| {
-            store
-                .checkpoint
-                .files
-                .iter()
-                .filter(|f| wanted.iter().any(|w| f.path.starts_with(w)))
-                .map(|f| f.id)
-                .collect()
-        });
-        let display_root = (roots.len() == 1)
-            .then(|| roots[0].clone())
-            .filter(|r| r.is_dir());
-        let engine = Engine::from_store(store, only, opts.config, display_root)?;
-        Ok((engine, summary))
+        if let Some(checkpoint) = store::committed_checkpoint(&self.store) {
+            self.store.checkpoint = checkpoint;
+            self.files = FileTable::new(&self.store.checkpoint.files);
+            self.only = self.only_files();
+        }
+        Ok(true)
     }
 
     fn open_stdin(config: Config) -> Result<(Engine, Summary), EngineError> {
@@ -182,7 +173,8 @@ impl Engine {
         })
     }
 
-    /// The files under the user's paths, when those are a part of the index's roots.
+    /// The files under the user's paths, when those are a part of the index's roots
+    /// (recomputed after each update: new files under those paths join).
     fn only_files(&self) -> Option<Vec<u64>> {
         (!self.wanted.is_empty() && self.store.checkpoint.roots != self.wanted).then(|| {
             self.store
@@ -415,6 +407,62 @@ impl Engine {
             }
         }
         rec
+    }
+}
+
+/// The index that answers for the user's paths, opened as last committed.
+struct Located {
+    store: Store,
+    roots: Vec<PathBuf>,
+    wanted: Vec<PathBuf>,
+    notes: Vec<String>,
+}
+
+impl Located {
+    fn find(opts: &OpenOptions) -> Result<Located, EngineError> {
+        let wanted = canonical_roots(&opts.paths);
+        for c in &wanted {
+            if !c.exists() && !c.to_string_lossy().contains(['*', '?', '[']) {
+                return Err(EngineError::Usage(format!(
+                    "{}: no such file or folder",
+                    c.display()
+                )));
+            }
+        }
+        let mut notes = Vec::new();
+        let (dir, roots) = match &opts.index_dir {
+            Some(dir) => {
+                let roots = marker_roots(dir)
+                    .filter(|r| covers(r, &wanted))
+                    .unwrap_or_else(|| wanted.clone());
+                (dir.clone(), roots)
+            }
+            None => match store::find_covering(&wanted) {
+                Some(found) => found,
+                None => (
+                    store::default_dir(&wanted).ok_or(IndexError::NoDataDir)?,
+                    wanted.clone(),
+                ),
+            },
+        };
+        let store = store::open(&dir, &roots, &mut notes)?;
+        Ok(Located {
+            store,
+            roots,
+            wanted,
+            notes,
+        })
+    }
+
+    fn engine(self, config: Config) -> Result<Engine, EngineError> {
+        let display_root = (self.roots.len() == 1)
+            .then(|| self.roots[0].clone())
+            .filter(|r| r.is_dir());
+        let mut engine = Engine::from_store(self.store, None, config, display_root)?;
+        // The user's paths stay known, so that every refresh keeps searching only under them.
+        engine.wanted = self.wanted;
+        engine.only = engine.only_files();
+        Ok(engine)
     }
 }
 

@@ -192,3 +192,75 @@ fn tail_prints_every_line_once_in_order_through_real_logrotate() {
         "short.log's oldest rotation was deleted, so fewer lines remain"
     );
 }
+
+/// `tail` on a folder inside an indexed root follows only that folder, round after round.
+#[test]
+fn tail_of_a_subfolder_of_an_indexed_root_stays_within_it() {
+    let work = tempfile::tempdir().unwrap();
+    let logs = work.path().join("logs");
+    for sub in ["a", "b"] {
+        fs::create_dir_all(logs.join(sub)).unwrap();
+    }
+    let idx = work.path().join("index");
+    let append = |sub: &str, seq: usize| {
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(logs.join(sub).join("app.log"))
+            .unwrap();
+        writeln!(f, "{}", line(seq, sub)).unwrap();
+    };
+    append("a", 0);
+    append("b", 1);
+    // The whole tree is indexed first, so `tail logs/a` reuses that index with a filter.
+    let status = Command::new(assert_cmd::cargo::cargo_bin("timberline"))
+        .arg("index")
+        .arg(&logs)
+        .env("TIMBERLINE_INDEX_DIR", &idx)
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("timberline"))
+        .args(["tail", "--format", "jsonl", "-n", "10"])
+        .arg(logs.join("a"))
+        .env("TIMBERLINE_INDEX_DIR", &idx)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
+    });
+    std::thread::sleep(Duration::from_millis(1200));
+    for seq in 2..8 {
+        append(if seq % 2 == 0 { "a" } else { "b" }, seq);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    let files: Vec<String> = reader
+        .join()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"]
+                .as_str()
+                .unwrap()
+                .split("file=")
+                .nth(1)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(files, vec!["a"; 4], "only logs/a is followed");
+}

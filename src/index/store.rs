@@ -210,6 +210,14 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
 }
 
 /// An in-memory index (for stdin).
+/// The checkpoint of the index's last commit (made by another writer, maybe), if readable.
+pub fn committed_checkpoint(store: &Store) -> Option<Checkpoint> {
+    let payload = store.index.load_metas().ok()?.payload?;
+    serde_json::from_str::<Checkpoint>(&payload)
+        .ok()
+        .filter(|c| c.version == VERSION)
+}
+
 pub fn in_ram() -> Store {
     let (schema, fields) = Fields::build();
     let index = Index::create_in_ram(schema);
