@@ -9,7 +9,7 @@ use crate::app::{Action, AppState, Effect, serve, update};
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions};
 use crate::follow::{POLL, Waker};
-use crate::index::update::Progress;
+use crate::index::update::{Progress, Summary};
 use crate::ui::theme::Theme;
 use crate::ui::{Ui, draw};
 use anyhow::Context;
@@ -38,6 +38,8 @@ const DRAIN: Duration = Duration::from_millis(40);
 const REFRESH: Duration = Duration::from_secs(2);
 /// How long the worker waits for work before looking at change notifications.
 const TICK: Duration = Duration::from_millis(40);
+/// How often the explorer looks for the indexer's commits while the index is being built.
+const COMMIT_LOOK: Duration = Duration::from_millis(500);
 /// The shortest time between two index updates (a flood of lines is taken in batches).
 const MIN_ROUND: Duration = Duration::from_millis(100);
 /// Lines a mouse wheel notch scrolls.
@@ -306,22 +308,9 @@ impl Progress for ChannelProgress {
 fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
     let (etx, erx) = mpsc::channel::<Effect>();
     std::thread::spawn(move || {
-        let progress = ChannelProgress {
-            tx: tx.clone(),
-            total: AtomicU64::new(0),
-            done: AtomicU64::new(0),
-            file: Mutex::new(String::new()),
-            last: Mutex::new(None),
-        };
-        let engine = match Engine::open(opts, &progress) {
-            Ok((engine, summary)) => {
-                let mut span: Span = engine.span();
-                span.notes = summary.notes;
-                if tx.send(Msg::Action(Action::Opened(span))).is_err() {
-                    return;
-                }
-                engine
-            }
+        // What was indexed before is shown at once; the update runs on its own thread.
+        let (mut engine, notes) = match Engine::open_committed(opts.clone()) {
+            Ok(opened) => opened,
             Err(e) => {
                 let _ = tx.send(Msg::Action(Action::Failed(format!(
                     "cannot open the logs: {e}"
@@ -329,7 +318,16 @@ fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
                 return;
             }
         };
-        let mut engine = engine;
+        let indexer = spawn_indexer(opts, tx.clone());
+        let mut span: Span = engine.span();
+        span.notes = notes;
+        if tx.send(Msg::Action(Action::Opened(span))).is_err() {
+            return;
+        }
+        match serve_while_indexing(engine, &indexer, &erx, &tx) {
+            Some(e) => engine = e,
+            None => return,
+        }
         let (waker, note) = Waker::new(engine.roots());
         if let Some(note) = note
             && tx.send(Msg::Action(Action::Notice(note))).is_err()
@@ -369,6 +367,80 @@ fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
         }
     });
     etx
+}
+
+/// Brings the index up to date on its own thread, reporting progress; the up-to-date engine
+/// (or why there is none) arrives on the returned channel.
+fn spawn_indexer(
+    opts: OpenOptions,
+    tx: Sender<Msg>,
+) -> Receiver<Result<(Engine, Summary), EngineError>> {
+    let (done_tx, done_rx) = mpsc::channel();
+    // The progress bar shows from the first screen on.
+    let _ = tx.send(Msg::Action(Action::Progress {
+        done: 0,
+        total: 0,
+        file: String::new(),
+    }));
+    std::thread::spawn(move || {
+        let progress = ChannelProgress {
+            tx,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            file: Mutex::new(String::new()),
+            last: Mutex::new(None),
+        };
+        let _ = done_tx.send(Engine::open(opts, &progress));
+    });
+    done_rx
+}
+
+/// Answers the state's effects from what is committed while the indexer works, taking in its
+/// commits as they come (the views fill in); returns the indexer's up-to-date engine, or the
+/// committed one if indexing failed (said on the status line). `None`: the explorer is gone.
+fn serve_while_indexing(
+    mut engine: Engine,
+    indexer: &Receiver<Result<(Engine, Summary), EngineError>>,
+    erx: &Receiver<Effect>,
+    tx: &Sender<Msg>,
+) -> Option<Engine> {
+    let mut last_look = Instant::now();
+    loop {
+        match indexer.try_recv() {
+            Ok(Ok((fresh, summary))) => {
+                let mut span = fresh.span();
+                span.notes = summary.notes;
+                tx.send(Msg::Action(Action::Indexed(span))).ok()?;
+                return Some(fresh);
+            }
+            Ok(Err(e)) => {
+                let span = engine.span();
+                tx.send(Msg::Action(Action::Indexed(span))).ok()?;
+                let msg = format!("indexing failed: {e}; showing what was indexed before");
+                tx.send(Msg::Action(Action::Failed(msg))).ok()?;
+                return Some(engine);
+            }
+            Err(mpsc::TryRecvError::Disconnected) => return Some(engine),
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        match erx.recv_timeout(TICK) {
+            Ok(first) => {
+                let mut batch = vec![first];
+                batch.extend(erx.try_iter());
+                for e in latest(batch) {
+                    tx.send(Msg::Action(serve(&engine, e))).ok()?;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+        if last_look.elapsed() >= COMMIT_LOOK {
+            last_look = Instant::now();
+            if engine.reload_committed().unwrap_or(false) {
+                tx.send(Msg::Action(Action::Grew(engine.span()))).ok()?;
+            }
+        }
+    }
 }
 
 /// Only the newest effect of each kind matters: the state drops older answers anyway.

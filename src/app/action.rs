@@ -105,6 +105,10 @@ pub enum Action {
     /// New events were indexed since (the logs grew).
     #[serde(skip)]
     Grew(Span),
+    /// The index is up to date with the files (after opening): the span, with the notes of
+    /// the update.
+    #[serde(skip)]
+    Indexed(Span),
     #[serde(skip)]
     Loaded(Loaded),
     #[serde(skip)]

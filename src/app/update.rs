@@ -154,6 +154,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         }
         Action::Opened(span) => opened(s, span, &mut fx),
         Action::Grew(span) => grew(s, span, &mut fx),
+        Action::Indexed(span) => indexed(s, span, &mut fx),
         Action::Loaded(l) => loaded(s, l, &mut fx),
         Action::Timeline(d) => got_timeline(s, d),
         Action::Context { id, events } => {
@@ -404,7 +405,22 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
 }
 
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
-    s.progress = None;
+    // While the index is being built, an empty index is not news: the progress bar says why.
+    if s.progress.is_none() || span.events > 0 || !span.notes.is_empty() {
+        say_opened(s, &span);
+    }
+    if let (Some(first), Some(last)) = (span.first, span.last) {
+        let secs = (last - first) / 1_000_000 + 1;
+        s.timeline.bucket_s = auto_bucket(secs, (s.width as usize).max(1));
+        s.cursor_us = last;
+    }
+    s.span = Some(span);
+    fx.push(load(s, Target::End));
+    fx.extend(timeline_fx(s, true));
+}
+
+/// What the status line says once the logs are open (or indexed).
+fn say_opened(s: &mut AppState, span: &Span) {
     match span.notes.first() {
         Some(n) if span.notes.len() > 1 => {
             s.set_error(format!("{n} (and {} more notes)", span.notes.len() - 1));
@@ -416,14 +432,14 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
             span.events, span.sources
         )),
     }
-    if let (Some(first), Some(last)) = (span.first, span.last) {
-        let secs = (last - first) / 1_000_000 + 1;
-        s.timeline.bucket_s = auto_bucket(secs, (s.width as usize).max(1));
-        s.cursor_us = last;
-    }
-    s.span = Some(span);
-    fx.push(load(s, Target::End));
-    fx.extend(timeline_fx(s, true));
+}
+
+/// The index caught up with the files: the progress bar goes, the update's notes are shown,
+/// and the view takes in what was indexed.
+fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.progress = None;
+    say_opened(s, &span);
+    grew(s, span, fx);
 }
 
 /// Whether the view follows new events: follow mode is on, or it shows the last event with
@@ -448,8 +464,21 @@ pub fn new_since_pause(s: &AppState) -> Option<u64> {
 
 /// The logs grew: a view at the end moves on to the newest events (like `less +F`).
 fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
+    // The first events of an index being built: open on them as if they had been there.
+    if s.span.as_ref().is_none_or(|old| old.events == 0) && span.events > 0 {
+        let notes = s.span.as_ref().map(|o| o.notes.clone()).unwrap_or_default();
+        if span.notes.is_empty() {
+            span.notes = notes;
+        }
+        let keep = s.status.clone();
+        opened(s, span, fx);
+        s.status = keep;
+        return;
+    }
     let follow = following(s) && s.popup == Popup::None;
-    if let Some(old) = &s.span {
+    if let Some(old) = &s.span
+        && span.notes.is_empty()
+    {
         span.notes = old.notes.clone();
     }
     s.span = Some(span);

@@ -722,3 +722,36 @@ fn f_toggles_follow_and_scrolling_up_pauses_it_counting_new_events() {
     h.act(Action::ToggleFollow);
     assert!(!h.s.follow);
 }
+
+#[test]
+fn an_index_being_built_fills_the_view_in_and_then_says_it_is_done() {
+    let mut s = AppState::new(80, 24);
+    let progress = Action::Progress {
+        done: 0,
+        total: 0,
+        file: String::new(),
+    };
+    update(&mut s, progress);
+    // Nothing indexed yet: no "no events found" while the progress bar runs.
+    update(&mut s, Action::Opened(super::data::Span::default()));
+    assert!(s.status.is_none(), "{:?}", s.status);
+    assert!(s.progress.is_some());
+    // The indexer's first commit: the view opens on it, at the end.
+    let mut h = H {
+        s,
+        src: Fake::minutes(T0, 200, 50..60),
+    };
+    let span = h.src.span();
+    h.act(Action::Grew(span.clone()));
+    assert!(!h.s.events.is_empty(), "the first events are shown");
+    assert!(h.s.at_end);
+    assert!(h.s.progress.is_some(), "still indexing");
+    assert!(h.s.timeline.data.is_some(), "the timeline is drawn");
+    // Done: the bar goes, the notes of the update are said.
+    let mut done = span;
+    done.notes = vec!["x.gz: truncated; what could be read was indexed".into()];
+    h.act(Action::Indexed(done));
+    assert!(h.s.progress.is_none());
+    let status = h.s.status.as_ref().unwrap();
+    assert!(status.error && status.text.contains("x.gz: truncated"));
+}
