@@ -171,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.paths,
             global.index_dir,
             config,
+            global.config,
             global.queries,
             cli.follow,
         ),

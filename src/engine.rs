@@ -199,6 +199,17 @@ impl Engine {
         Ok(summary)
     }
 
+    /// The config in use (its overrides decide each file's format and zone).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces the config; the next [`Engine::refresh`] re-reads every file whose format or
+    /// zone it changes.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
     /// The roots the index covers.
     pub fn roots(&self) -> &[PathBuf] {
         &self.store.checkpoint.roots

@@ -3,7 +3,7 @@
 //! A worker thread owns the engine: it builds or updates the index (reporting progress), then
 //! answers the state's effects. The terminal is restored on exit, on panic and on SIGTERM.
 
-use crate::app::data::{LogSource, Span};
+use crate::app::data::{LogSource, SetSource, Span};
 use crate::app::keymap::{Keymap, route};
 use crate::app::{Action, AppState, Effect, serve, update};
 use crate::config::Config;
@@ -57,10 +57,13 @@ pub fn run(
     paths: Vec<PathBuf>,
     index_dir: Option<PathBuf>,
     config: Config,
+    config_file: Option<PathBuf>,
     team_queries: Option<PathBuf>,
     follow: bool,
 ) -> anyhow::Result<()> {
     let paths = default_paths(paths)?;
+    // Where the sources pane writes format and zone overrides.
+    let config_file = config_file.or_else(crate::config::default_path);
     for p in &paths {
         let glob = p.to_string_lossy().contains(['*', '?', '[']);
         if !glob && !p.exists() {
@@ -98,7 +101,7 @@ pub fn run(
         config,
     };
     let (tx, rx) = mpsc::channel();
-    let effects = spawn_worker(opts, tx.clone());
+    let effects = spawn_worker(opts, config_file, tx.clone());
     spawn_input(tx.clone());
     spawn_signals(tx)?;
     let _guard = TerminalGuard::enter()?;
@@ -305,7 +308,11 @@ impl Progress for ChannelProgress {
 }
 
 /// Starts the thread that owns the engine; returns where to send it work.
-fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
+fn spawn_worker(
+    opts: OpenOptions,
+    config_file: Option<PathBuf>,
+    tx: Sender<Msg>,
+) -> Sender<Effect> {
     let (etx, erx) = mpsc::channel::<Effect>();
     std::thread::spawn(move || {
         // What was indexed before is shown at once; the update runs on its own thread.
@@ -324,9 +331,20 @@ fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
         if tx.send(Msg::Action(Action::Opened(span))).is_err() {
             return;
         }
-        match serve_while_indexing(engine, &indexer, &erx, &tx) {
+        let mut settings = Settings {
+            file: config_file,
+            pending: Vec::new(),
+        };
+        match serve_while_indexing(engine, &indexer, &erx, &tx, &mut settings) {
             Some(e) => engine = e,
             None => return,
+        }
+        if let Some(last) = settings.pending.last().cloned()
+            && tx
+                .send(Msg::Action(settings.reread(&mut engine, &last)))
+                .is_err()
+        {
+            return;
         }
         let (waker, note) = Waker::new(engine.roots());
         if let Some(note) = note
@@ -344,7 +362,11 @@ fn spawn_worker(opts: OpenOptions, tx: Sender<Msg>) -> Sender<Effect> {
                     let mut batch = vec![first];
                     batch.extend(erx.try_iter());
                     for e in latest(batch) {
-                        if tx.send(Msg::Action(serve(&engine, e))).is_err() {
+                        let answer = match e {
+                            Effect::SetSource(r) => settings.apply(&mut engine, &r, &tx),
+                            e => serve(&engine, e),
+                        };
+                        if tx.send(Msg::Action(answer)).is_err() {
                             return;
                         }
                     }
@@ -403,11 +425,16 @@ fn serve_while_indexing(
     indexer: &Receiver<Result<(Engine, Summary), EngineError>>,
     erx: &Receiver<Effect>,
     tx: &Sender<Msg>,
+    settings: &mut Settings,
 ) -> Option<Engine> {
     let mut last_look = Instant::now();
     loop {
         match indexer.try_recv() {
-            Ok(Ok((fresh, summary))) => {
+            Ok(Ok((mut fresh, summary))) => {
+                // Settings written meanwhile: the indexer read with the config it started with.
+                if settings.pending.last().is_some() {
+                    fresh.set_config(engine.config().clone());
+                }
                 let mut span = fresh.span();
                 span.notes = summary.notes;
                 tx.send(Msg::Action(Action::Indexed(span))).ok()?;
@@ -428,7 +455,11 @@ fn serve_while_indexing(
                 let mut batch = vec![first];
                 batch.extend(erx.try_iter());
                 for e in latest(batch) {
-                    tx.send(Msg::Action(serve(&engine, e))).ok()?;
+                    let answer = match e {
+                        Effect::SetSource(r) => settings.write_later(&mut engine, r),
+                        e => serve(&engine, e),
+                    };
+                    tx.send(Msg::Action(answer)).ok()?;
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -443,19 +474,115 @@ fn serve_while_indexing(
     }
 }
 
-/// Only the newest effect of each kind matters: the state drops older answers anyway.
+/// The sources pane's format and zone settings: the config file they are written to, and the
+/// settings written while the index was being built (applied once it is).
+struct Settings {
+    file: Option<PathBuf>,
+    pending: Vec<SetSource>,
+}
+
+impl Settings {
+    /// Writes `r` into the config file and gives the engine the new config; returns how many
+    /// indexed files it changes (they are read again at the next refresh).
+    fn write(&self, engine: &mut Engine, r: &SetSource) -> Result<usize, String> {
+        use crate::index::settings::{Change, Configured, change};
+        let file = self.file.as_deref().ok_or_else(|| {
+            format!(
+                "{}: no config directory to save it in (start with --config FILE)",
+                r.describe()
+            )
+        })?;
+        let config = crate::config::edit::write_override(
+            file,
+            Path::new(&r.path),
+            r.setting,
+            r.value.as_deref(),
+        )
+        .map_err(|e| format!("{}: not changed: {e}", r.describe()))?;
+        let rereads = engine
+            .files()
+            .iter()
+            .filter(|f| {
+                let now = Configured::of(&config, &f.path);
+                matches!(change(f, false, &now), Change::Reread { .. })
+            })
+            .count();
+        engine.set_config(config);
+        Ok(rereads)
+    }
+
+    /// Writes `r`, says so, re-reads the files it changes and answers with the new span.
+    fn apply(&self, engine: &mut Engine, r: &SetSource, tx: &Sender<Msg>) -> Action {
+        let n = match self.write(engine, r) {
+            Ok(n) => n,
+            Err(e) => return Action::SourceSet(Err(e)),
+        };
+        if n > 0 {
+            let _ = tx.send(Msg::Action(Action::Notice(format!(
+                "{}; re-reading {n} file{}…",
+                r.describe(),
+                plural(n)
+            ))));
+        }
+        self.reread(engine, r)
+    }
+
+    /// Refreshes the index (the changed files are read again) and says what happened.
+    fn reread(&self, engine: &mut Engine, r: &SetSource) -> Action {
+        let saved = self
+            .file
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match engine.refresh(&crate::index::update::Quiet) {
+            Ok(summary) => {
+                let n = summary.reread.len();
+                let what = match n {
+                    0 => "nothing to re-read".to_string(),
+                    n => format!("re-read {n} file{}", plural(n)),
+                };
+                let msg = format!("{}; {what} (saved in {saved})", r.describe());
+                Action::SourceSet(Ok((engine.span(), msg)))
+            }
+            Err(e) => Action::SourceSet(Err(format!(
+                "{}: saved in {saved}, but the index could not be updated: {e}",
+                r.describe()
+            ))),
+        }
+    }
+
+    /// While the index is being built: writes `r` now, reads the file again once indexing is
+    /// done.
+    fn write_later(&mut self, engine: &mut Engine, r: SetSource) -> Action {
+        if let Err(e) = self.write(engine, &r) {
+            return Action::SourceSet(Err(e));
+        }
+        let msg = format!("{}; applied when indexing is done", r.describe());
+        self.pending.push(r);
+        Action::SourceSet(Ok((engine.span(), msg)))
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Only the newest effect of each kind matters: the state drops older answers anyway. Every
+/// source setting is kept (each one changes the config file).
 fn latest(batch: Vec<Effect>) -> Vec<Effect> {
     let kind = |e: &Effect| match e {
-        Effect::Load { .. } | Effect::Find { .. } | Effect::Seek { .. } => 0,
-        Effect::Timeline { .. } => 1,
-        Effect::Count { .. } => 2,
-        Effect::Save(_) => 3,
-        Effect::Context { .. } => 4,
-        Effect::Export { .. } => 5,
+        Effect::Load { .. } | Effect::Find { .. } | Effect::Seek { .. } => Some(0),
+        Effect::Timeline { .. } => Some(1),
+        Effect::Count { .. } => Some(2),
+        Effect::Save(_) => Some(3),
+        Effect::Context { .. } => Some(4),
+        Effect::Export { .. } => Some(5),
+        Effect::SetSource(_) => None,
     };
     let mut out: Vec<Effect> = Vec::new();
     for e in batch.into_iter().rev() {
-        if !out.iter().any(|o| kind(o) == kind(&e)) {
+        if kind(&e).is_none() || !out.iter().any(|o| kind(o) == kind(&e)) {
             out.push(e);
         }
     }
@@ -528,6 +655,65 @@ mod tests {
         }
     }
 
+    /// The worker's side of the sources pane, on a real engine: the override lands in the
+    /// config file (comments kept), the file is read again, and the span shows it.
+    #[test]
+    fn a_source_setting_is_saved_and_the_file_reread() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        std::fs::create_dir(&logs).unwrap();
+        let lines: String = (0..20)
+            .map(|i| format!("Oct  5 02:00:{i:02} web01 sshd[7]: line {i}\n"))
+            .collect();
+        std::fs::write(logs.join("web.log"), lines).unwrap();
+        let config_file = dir.path().join("config.toml");
+        std::fs::write(&config_file, "# mine\n").unwrap();
+        let opts = OpenOptions {
+            paths: vec![logs.clone()],
+            index_dir: Some(dir.path().join("idx")),
+            config: Config::default(),
+        };
+        let (mut engine, _) = Engine::open(opts, &crate::index::update::Quiet).unwrap();
+        let path = engine.span().files[0].path.clone();
+        let settings = Settings {
+            file: Some(config_file.clone()),
+            pending: Vec::new(),
+        };
+        let (tx, rx) = mpsc::channel();
+        let set = SetSource {
+            path: path.clone(),
+            name: "web.log".into(),
+            setting: crate::config::edit::Setting::Zone,
+            value: Some("Asia/Tokyo".into()),
+        };
+        let Action::SourceSet(Ok((span, msg))) = settings.apply(&mut engine, &set, &tx) else {
+            panic!("not applied");
+        };
+        assert_eq!(
+            msg,
+            "web.log: zone Asia/Tokyo; re-read 1 file (saved in config.toml)"
+        );
+        let Ok(Msg::Action(Action::Notice(first))) = rx.try_recv() else {
+            panic!("no notice before the re-read");
+        };
+        assert_eq!(first, "web.log: zone Asia/Tokyo; re-reading 1 file…");
+        let f = &span.files[0];
+        assert_eq!(
+            (f.zone.as_str(), f.set_zone.as_deref()),
+            ("Asia/Tokyo", Some("Asia/Tokyo"))
+        );
+        assert_eq!(span.events, 20, "re-read, not duplicated");
+        let text = std::fs::read_to_string(&config_file).unwrap();
+        assert!(text.starts_with("# mine\n"), "{text}");
+        assert!(text.contains(&format!("path = {path:?}")), "{text}");
+        // A config file that does not parse is named, and nothing changes.
+        std::fs::write(&config_file, "[[source]\n").unwrap();
+        let Action::SourceSet(Err(e)) = settings.apply(&mut engine, &set, &tx) else {
+            panic!("applied over a broken config");
+        };
+        assert!(e.contains(&config_file.display().to_string()), "{e}");
+    }
+
     #[test]
     fn only_the_latest_effect_of_a_kind_is_served() {
         let q = crate::app::data::Query::default();
@@ -543,6 +729,19 @@ mod tests {
         assert_eq!(
             latest(vec![load(1), count(2), load(3)]),
             vec![count(2), load(3)]
+        );
+        let set = |zone: &str| {
+            Effect::SetSource(crate::app::data::SetSource {
+                path: "/logs/web.log".into(),
+                name: "web.log".into(),
+                setting: crate::config::edit::Setting::Zone,
+                value: Some(zone.into()),
+            })
+        };
+        assert_eq!(
+            latest(vec![set("UTC"), load(1), set("Asia/Tokyo")]),
+            vec![set("UTC"), load(1), set("Asia/Tokyo")],
+            "every setting is written"
         );
     }
 }

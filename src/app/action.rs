@@ -62,6 +62,10 @@ pub enum Action {
     DeleteFilter,
     /// Opens the detail pane of the selected event.
     Detail,
+    /// In the sources list (else for the selected event's file): a prompt to set the file's
+    /// format / zone in the config file (empty: detect / local time).
+    SourceFormat,
+    SourceZone,
     /// Closes the open popup or prompt.
     Close,
 
@@ -128,6 +132,9 @@ pub enum Action {
     /// A message for the status line.
     #[serde(skip)]
     Notice(String),
+    /// The worker applied a source's format or zone (the new span, what to say), or could not.
+    #[serde(skip)]
+    SourceSet(Result<(Span, String), String>),
 }
 
 impl Action {

@@ -108,6 +108,8 @@ pub struct Span {
     pub notes: Vec<String>,
     /// Each file, for the sources list.
     pub files: Vec<SourceInfo>,
+    /// The format names a source can be set to (built-in and the config's own).
+    pub formats: Vec<String>,
 }
 
 /// One file of the logs.
@@ -119,6 +121,9 @@ pub struct SourceInfo {
     pub events: u64,
     pub first: Option<i64>,
     pub last: Option<i64>,
+    /// What the config sets for this file (`None`: detected format, local time).
+    pub set_format: Option<String>,
+    pub set_zone: Option<String>,
 }
 
 /// Counts per bucket for the timeline.
@@ -204,6 +209,33 @@ pub enum Effect {
         path: String,
         key: EventKey,
     },
+    /// The sources pane's `f` / `z`: write a file's override into the config file, then
+    /// re-read the file with it.
+    SetSource(SetSource),
+}
+
+/// Sets (`Some`) or removes (`None`) one setting of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetSource {
+    /// The file's path, exactly as indexed.
+    pub path: String,
+    /// The file as messages name it.
+    pub name: String,
+    pub setting: crate::config::edit::Setting,
+    pub value: Option<String>,
+}
+
+impl SetSource {
+    /// `web.log: zone Asia/Tokyo`, `web.log: format detected`.
+    pub fn describe(&self) -> String {
+        use crate::config::edit::Setting;
+        let value = match (&self.value, self.setting) {
+            (Some(v), _) => v.as_str(),
+            (None, Setting::Format) => "detected",
+            (None, Setting::Zone) => "local",
+        };
+        format!("{}: {} {value}", self.name, self.setting.word())
+    }
 }
 
 /// Events shown on each side of an event in the detail pane.
@@ -253,6 +285,11 @@ pub trait LogSource {
         limit: usize,
     ) -> Result<Vec<EventKey>, String>;
     fn span(&self) -> Span;
+    /// Applies a sources-pane setting; the answer is the new span and what to say. The TUI's
+    /// worker does this itself (it needs the engine mutably), so the default refuses.
+    fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {
+        Err(format!("{}: cannot be changed here", r.describe()))
+    }
 }
 
 /// `level:>=LEVEL`.

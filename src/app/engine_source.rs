@@ -144,13 +144,18 @@ impl LogSource for Engine {
         let mut files: Vec<SourceInfo> = self
             .files()
             .iter()
-            .map(|f| SourceInfo {
-                path: f.path.display().to_string(),
-                format: f.format.clone(),
-                zone: f.ctx.zone.clone(),
-                events: f.events,
-                first: f.first_ts,
-                last: f.max_ts,
+            .map(|f| {
+                let set = crate::index::settings::Configured::of(self.config(), &f.path);
+                SourceInfo {
+                    path: f.path.display().to_string(),
+                    format: f.format.clone(),
+                    zone: f.ctx.zone.clone(),
+                    events: f.events,
+                    first: f.first_ts,
+                    last: f.max_ts,
+                    set_format: set.format.clone(),
+                    set_zone: set.zone.clone(),
+                }
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -169,6 +174,10 @@ impl LogSource for Engine {
             events: self.count(&Request::default()).unwrap_or(0) as u64,
             notes: Vec::new(),
             files,
+            formats: crate::format::builtin_names()
+                .map(str::to_string)
+                .chain(self.config().formats.iter().map(|f| f.name.clone()))
+                .collect(),
         }
     }
 }

@@ -1,12 +1,20 @@
 //! An in-memory [`LogSource`] for tests, with a small matcher for the query language.
 
-use super::data::{EventKey, LogEvent, LogSource, Query, Span};
+use super::data::{EventKey, LogEvent, LogSource, Query, SetSource, Span};
+use crate::config::edit::Setting;
 use crate::event::Level;
 use crate::query::Expr;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// A file's format and zone as the config sets them.
+pub type Set = (Option<String>, Option<String>);
 
 /// Events in time order.
 pub struct Fake {
     pub events: Vec<LogEvent>,
+    /// Format and zone set per path by the sources pane (as the config file would hold them).
+    pub settings: RefCell<BTreeMap<String, Set>>,
 }
 
 impl Fake {
@@ -37,7 +45,10 @@ impl Fake {
                 }
             })
             .collect();
-        Fake { events }
+        Fake {
+            events,
+            settings: RefCell::default(),
+        }
     }
 
     fn matching<'a>(
@@ -166,16 +177,53 @@ impl LogSource for Fake {
             notes: Vec::new(),
             files: ["db01/auth.log", "web01/syslog"]
                 .iter()
-                .map(|p| super::data::SourceInfo {
-                    path: format!("/logs/{p}"),
-                    format: "rfc3164".into(),
-                    zone: "UTC".into(),
-                    events: (self.events.len() / 2) as u64,
-                    first: self.events.first().map(|e| e.ts),
-                    last: self.events.last().map(|e| e.ts),
+                .map(|p| {
+                    let path = format!("/logs/{p}");
+                    let (set_format, set_zone) = self
+                        .settings
+                        .borrow()
+                        .get(&path)
+                        .cloned()
+                        .unwrap_or_default();
+                    super::data::SourceInfo {
+                        format: set_format.clone().unwrap_or_else(|| "rfc3164".into()),
+                        zone: set_zone.clone().unwrap_or_else(|| "UTC".into()),
+                        path,
+                        events: (self.events.len() / 2) as u64,
+                        first: self.events.first().map(|e| e.ts),
+                        last: self.events.last().map(|e| e.ts),
+                        set_format,
+                        set_zone,
+                    }
                 })
                 .collect(),
+            formats: crate::format::builtin_names().map(str::to_string).collect(),
         }
+    }
+
+    fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {
+        self.apply(r)
+    }
+}
+
+impl Fake {
+    /// What the worker does for the sources pane: the setting is recorded (as the config file
+    /// would record it) and the file counts as read again.
+    fn apply(&self, r: &SetSource) -> Result<(Span, String), String> {
+        if r.path.contains("unwritable") {
+            return Err(format!("/cfg/config.toml: cannot write: {}", r.describe()));
+        }
+        let mut map = self.settings.borrow_mut();
+        let entry = map.entry(r.path.clone()).or_default();
+        match r.setting {
+            Setting::Format => entry.0 = r.value.clone(),
+            Setting::Zone => entry.1 = r.value.clone(),
+        }
+        if *entry == (None, None) {
+            map.remove(&r.path);
+        }
+        drop(map);
+        Ok((self.span(), format!("{}; re-read 1 file", r.describe())))
     }
 }
 

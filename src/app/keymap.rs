@@ -238,6 +238,8 @@ pub fn route(s: &AppState, map: &Keymap, key: &str) -> Option<Action> {
         (Popup::Filters { .. }, "space") => return Some(Action::ToggleFilter),
         (Popup::Filters { .. }, "d" | "delete") => return Some(Action::DeleteFilter),
         (Popup::Sources { .. }, "space") => return Some(Action::ToggleFilter),
+        (Popup::Sources { .. }, "f") => return Some(Action::SourceFormat),
+        (Popup::Sources { .. }, "z") => return Some(Action::SourceZone),
         (Popup::Saved { .. }, "enter") => return Some(Action::Choose),
         (Popup::None, _) => {}
         (_, "esc" | "q") => return Some(Action::Close),

@@ -14,6 +14,7 @@ pub mod layout;
 pub mod saved;
 pub mod search;
 pub mod serve;
+pub mod sources;
 pub mod state;
 pub mod update;
 #[cfg(test)]

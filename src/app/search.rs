@@ -15,6 +15,7 @@ pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
         PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),
         PromptKind::Hide => add_filter(s, FilterKind::Hide, &text, fx),
         PromptKind::Command => run_command(s, &text, fx),
+        PromptKind::Format | PromptKind::Zone => super::sources::submit(s, &p, &text, fx),
     };
     match res {
         Ok(()) => s.prompt = None,

@@ -71,6 +71,7 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             Ok(n) => Action::Notice(format!("{n} events written to {}", path.display())),
             Err(e) => Action::Failed(e),
         }),
+        Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
         Effect::Save(r) => Ok(Action::Saved(
             super::saved::append(&r.path, &r.query).map(|()| r.query),
         )),

@@ -38,6 +38,9 @@ pub enum PromptKind {
     Keep,
     Hide,
     Command,
+    /// A source's format or zone (the sources pane's `f` / `z`).
+    Format,
+    Zone,
 }
 
 impl PromptKind {
@@ -47,6 +50,7 @@ impl PromptKind {
             PromptKind::Keep => '&',
             PromptKind::Hide => '!',
             PromptKind::Command => ':',
+            PromptKind::Format | PromptKind::Zone => '=',
         }
     }
 }
@@ -57,6 +61,26 @@ pub struct Prompt {
     pub kind: PromptKind,
     pub text: String,
     pub error: Option<String>,
+    /// The file a format or zone prompt sets (its path as indexed).
+    pub target: Option<String>,
+}
+
+impl Prompt {
+    /// What the line starts with: the sigil, or `zone of web.log: `.
+    pub fn label(&self) -> String {
+        match (self.kind, &self.target) {
+            (PromptKind::Format | PromptKind::Zone, Some(path)) => format!(
+                "{} of {}: ",
+                if self.kind == PromptKind::Format {
+                    "format"
+                } else {
+                    "zone"
+                },
+                path.rsplit('/').next().unwrap_or(path)
+            ),
+            _ => self.kind.sigil().to_string(),
+        }
+    }
 }
 
 /// The popup over the log view.

@@ -7,6 +7,7 @@ use super::jump::{click, jump_gap, jump_mark, jump_spike, step_timeline, toggle_
 use super::layout::{event_rows, layout};
 use super::search::{edit_filter, find, run_saved, set_level, submit};
 use super::state::{AppState, Popup, Progress, Prompt, PromptKind};
+use crate::config::edit::Setting;
 use crate::event::Level;
 use crate::timeline::auto_bucket;
 
@@ -126,6 +127,9 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
             }
         }
         Action::Detail => {}
+        Action::SourceFormat => super::sources::prompt(s, Setting::Format),
+        Action::SourceZone => super::sources::prompt(s, Setting::Zone),
+        Action::SourceSet(res) => super::sources::applied(s, res, &mut fx),
         Action::Close => close(s),
         Action::PromptChar(c) => {
             if let Some(p) = &mut s.prompt {
@@ -511,6 +515,7 @@ fn open_prompt(s: &mut AppState, kind: PromptKind) {
         kind,
         text: String::new(),
         error: None,
+        target: None,
     });
 }
 

@@ -755,3 +755,140 @@ fn an_index_being_built_fills_the_view_in_and_then_says_it_is_done() {
     let status = h.s.status.as_ref().unwrap();
     assert!(status.error && status.text.contains("x.gz: truncated"));
 }
+
+/// Empties the open prompt (Backspace on an empty prompt would close it).
+fn clear_prompt(h: &mut H) {
+    let n = h.s.prompt.as_ref().map_or(0, |p| p.text.chars().count());
+    for _ in 0..n {
+        h.act(Action::PromptBackspace);
+    }
+}
+
+/// The sources pane on its second file (`/logs/web01/syslog`).
+fn on_web01() -> H {
+    let mut h = H::new();
+    h.act(Action::Sources);
+    h.act(Action::Down);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 });
+    h
+}
+
+fn web01(h: &H) -> &super::data::SourceInfo {
+    &h.s.span.as_ref().unwrap().files[1]
+}
+
+#[test]
+fn a_sources_zone_is_set_through_the_worker_and_shown() {
+    let mut h = on_web01();
+    h.act(Action::SourceZone);
+    let p = h.s.prompt.clone().expect("a prompt");
+    assert_eq!(p.kind, PromptKind::Zone);
+    assert_eq!(p.text, "UTC", "prefilled with the zone in use");
+    assert_eq!(p.target.as_deref(), Some("/logs/web01/syslog"));
+    assert_eq!(p.label(), "zone of syslog: ");
+    clear_prompt(&mut h);
+    h.keys("Asia/Tokyo");
+    h.act(Action::PromptSubmit);
+    assert_eq!(h.s.prompt, None);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 }, "the pane stays");
+    let f = web01(&h);
+    assert_eq!(
+        (f.zone.as_str(), f.set_zone.as_deref()),
+        ("Asia/Tokyo", Some("Asia/Tokyo"))
+    );
+    let status = h.s.status.clone().unwrap();
+    assert!(!status.error);
+    assert_eq!(status.text, "web01/syslog: zone Asia/Tokyo; re-read 1 file");
+    assert!(!h.s.events.is_empty(), "the view reloaded");
+    // The other file is untouched.
+    assert_eq!(h.s.span.as_ref().unwrap().files[0].set_zone, None);
+}
+
+#[test]
+fn a_sources_format_is_checked_in_place_and_an_empty_value_removes_it() {
+    let mut h = on_web01();
+    h.act(Action::SourceFormat);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "rfc3164");
+    clear_prompt(&mut h);
+    h.keys("nope");
+    let fx = update(&mut h.s, Action::PromptSubmit);
+    assert!(fx.is_empty(), "nothing is written: {fx:?}");
+    let err = h.s.prompt.as_ref().unwrap().error.clone().unwrap();
+    assert!(
+        err.starts_with("unknown format \"nope\" (formats: "),
+        "{err}"
+    );
+    assert!(err.contains("logfmt"), "{err}");
+    clear_prompt(&mut h);
+    h.keys("json");
+    h.act(Action::PromptSubmit);
+    assert_eq!(web01(&h).set_format.as_deref(), Some("json"));
+    assert_eq!(web01(&h).format, "json");
+    // Again: prefilled with the override; emptied, it goes back to detection.
+    h.act(Action::SourceFormat);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "json");
+    clear_prompt(&mut h);
+    h.act(Action::PromptSubmit);
+    assert_eq!(h.s.prompt, None);
+    assert_eq!(web01(&h).set_format, None);
+    assert_eq!(web01(&h).format, "rfc3164");
+    assert!(h.src.settings.borrow().is_empty(), "the entry is gone");
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("web01/syslog: format detected"),
+        "{:?}",
+        h.s.status
+    );
+}
+
+#[test]
+fn a_bad_zone_is_refused_and_esc_or_an_unchanged_value_changes_nothing() {
+    let mut h = on_web01();
+    h.act(Action::SourceZone);
+    clear_prompt(&mut h);
+    h.keys("Mars/Base");
+    let fx = update(&mut h.s, Action::PromptSubmit);
+    assert!(fx.is_empty());
+    let err = h.s.prompt.as_ref().unwrap().error.clone().unwrap();
+    assert!(err.starts_with("unknown time zone \"Mars/Base\""), "{err}");
+    h.act(Action::Close);
+    assert_eq!(h.s.prompt, None, "Esc cancels");
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 });
+    // The value in use, submitted as it is: nothing to write.
+    update(&mut h.s, Action::SourceZone);
+    let fx = update(&mut h.s, Action::PromptSubmit);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(
+        h.s.status.as_ref().unwrap().text,
+        "web01/syslog: zone UTC (unchanged)"
+    );
+    assert!(h.src.settings.borrow().is_empty());
+    // The worker's refusal (an unwritable config, say) is said.
+    h.act(Action::SourceSet(Err(
+        "web01/syslog: zone UTC: not changed: /cfg/config.toml: cannot write".into(),
+    )));
+    let status = h.s.status.clone().unwrap();
+    assert!(status.error && status.text.contains("/cfg/config.toml"));
+}
+
+#[test]
+fn f_and_z_act_in_the_sources_pane_and_on_the_selected_events_file() {
+    let map = super::keymap::Keymap::load(None).unwrap();
+    let mut h = on_web01();
+    assert_eq!(
+        super::keymap::route(&h.s, &map, "f"),
+        Some(Action::SourceFormat)
+    );
+    assert_eq!(
+        super::keymap::route(&h.s, &map, "z"),
+        Some(Action::SourceZone)
+    );
+    h.act(Action::Close);
+    // Bound by name elsewhere (a user's keymap): the selected event's file.
+    h.act(Action::SourceZone);
+    let p = h.s.prompt.clone().unwrap();
+    assert_eq!(p.target.as_deref(), Some(h.sel().path.as_str()));
+}

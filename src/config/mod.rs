@@ -13,6 +13,8 @@
 //! time_format = "%Y-%m-%d %H:%M:%S"
 //! ```
 
+pub mod edit;
+
 use crate::format::UserFormat;
 use crate::time::Zone;
 use serde::Deserialize;
@@ -40,6 +42,11 @@ pub struct Config {
 pub enum ConfigError {
     #[error("{}: {source}", path.display())]
     Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
         path: PathBuf,
         source: std::io::Error,
     },

@@ -34,6 +34,10 @@ pub struct FileState {
     pub head_hash: u64,
     /// Detected or configured format name.
     pub format: String,
+    /// What the config said for this file's path when its format and zone were decided
+    /// (absent in checkpoints written before it was recorded): a change re-reads the file.
+    #[serde(default)]
+    pub configured: Option<super::settings::Configured>,
     /// Parser state at `offset` (zone, year inference).
     pub ctx: LineContext,
     /// Time of the last event before `offset`, used to date lines without a timestamp.

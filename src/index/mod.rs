@@ -9,6 +9,7 @@ pub mod probe;
 pub mod reconcile;
 pub mod schema;
 pub mod search;
+pub mod settings;
 pub mod store;
 pub mod text;
 pub mod update;

@@ -326,6 +326,7 @@ mod tests {
             head_len: head_len as u32,
             head_hash: hash_bytes(&content[..head_len]),
             format: "rfc3164".into(),
+            configured: None,
             ctx: LineContext {
                 zone: "UTC".into(),
                 mtime_us: 0,

@@ -7,6 +7,7 @@ use super::checkpoint::FileState;
 use super::error::{IndexError, is_disk_full};
 use super::reconcile::{Action, FsHeads, plan};
 use super::schema::kv_term;
+use super::settings::{Change, Configured, change};
 use super::store::{Store, restrict_permissions};
 use crate::config::Config;
 use crate::event::Parsed;
@@ -38,6 +39,9 @@ fn commit_bytes() -> u64 {
         .unwrap_or(COMMIT_BYTES)
 }
 const COMMIT_INTERVAL: Duration = Duration::from_secs(15);
+/// A run's first commit comes sooner, so that an explorer opened on logs being indexed for the
+/// first time shows events within seconds.
+const FIRST_COMMIT_INTERVAL: Duration = Duration::from_secs(2);
 /// Lines read to detect a file's format.
 const DETECT_LINES: usize = 200;
 
@@ -65,6 +69,9 @@ pub struct Summary {
     pub skipped_busy: bool,
     /// Earliest time among the events added by this run (what a follower must look at).
     pub min_new_ts: Option<i64>,
+    /// Files read again from their start because the config's format or zone for them
+    /// changed (their ids).
+    pub reread: Vec<u64>,
     pub notes: Vec<String>,
 }
 
@@ -92,7 +99,12 @@ pub fn update_keeping(
     let survey = survey_settled(&store.checkpoint.files, &store.checkpoint.roots);
     summary.notes.extend(survey.notes);
     summary.files = survey.files;
-    let plan = survey.plan;
+    let mut plan = survey.plan;
+    plan.actions = plan
+        .actions
+        .into_iter()
+        .map(|a| settle_settings(store, config, a, &mut summary))
+        .collect();
 
     let mut work = Vec::new();
     for action in plan.actions {
@@ -150,6 +162,7 @@ pub fn update_keeping(
         since_commit: 0,
         last_commit: Instant::now(),
         commit_every: commit_bytes(),
+        commits: 0,
     };
     run.apply(work, plan.gone)?;
     let dir = run.store.dir.clone();
@@ -163,6 +176,63 @@ pub fn update_keeping(
     restrict_permissions(&dir);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Applies a change of the config's format or zone for an already indexed file: the action
+/// becomes a re-read from the start with the new settings (see [`super::settings`]).
+fn settle_settings(
+    store: &mut Store,
+    config: &Config,
+    action: Action,
+    summary: &mut Summary,
+) -> Action {
+    let (id, path, known) = match &action {
+        Action::Unchanged { id, path } => (*id, path, None),
+        Action::Resume {
+            id,
+            path,
+            stat,
+            compression,
+        }
+        | Action::Reindex {
+            id,
+            path,
+            stat,
+            compression,
+        } => (*id, path, Some((*stat, *compression))),
+        Action::New { .. } | Action::Defer { .. } => return action,
+    };
+    let Some(f) = store.checkpoint.files.iter_mut().find(|f| f.id == id) else {
+        return action;
+    };
+    let now = Configured::of(config, path);
+    match change(f, f.path != *path, &now) {
+        Change::None => action,
+        Change::Record => {
+            f.configured = Some(now);
+            action
+        }
+        Change::Reread { format } => {
+            let (stat, compression) = match known {
+                Some(k) => k,
+                None => match FileStat::of(path) {
+                    Ok(stat) => (stat, f.compression),
+                    // Gone meanwhile: looked at again next run.
+                    Err(_) => return action,
+                },
+            };
+            // No format: detection runs again when the file is read (see `redetect`).
+            f.format = format.unwrap_or_else(|| Format::plain_text().name().to_string());
+            f.configured = Some(now);
+            summary.reread.push(id);
+            Action::Reindex {
+                id,
+                path: path.clone(),
+                stat,
+                compression,
+            }
+        }
+    }
 }
 
 /// Files as they are now, and what to do with each.
@@ -275,6 +345,8 @@ struct Run<'a> {
     since_commit: u64,
     last_commit: Instant,
     commit_every: u64,
+    /// Commits made by this run.
+    commits: u32,
 }
 
 impl Run<'_> {
@@ -433,6 +505,7 @@ impl Run<'_> {
             head_len: 0,
             head_hash: 0,
             format: format.name().to_string(),
+            configured: Some(Configured::of(self.config, path)),
             ctx: LineContext::new(&zone, stat.mtime_ns / 1000),
             last_ts: None,
             tail_indexed: false,
@@ -470,7 +543,17 @@ impl Run<'_> {
         }
         self.since_commit = 0;
         self.last_commit = Instant::now();
+        self.commits += 1;
         Ok(())
+    }
+
+    /// The longest time between two commits while indexing.
+    fn interval(&self) -> Duration {
+        if self.commits == 0 {
+            FIRST_COMMIT_INTERVAL
+        } else {
+            COMMIT_INTERVAL
+        }
     }
 
     /// Reads file `i` from its checkpoint to the end, adding its events.
@@ -593,7 +676,7 @@ impl Run<'_> {
             }
             self.since_commit += line.len_with_eol;
             if self.since_commit >= self.commit_every
-                || (self.since_commit > (1 << 20) && self.last_commit.elapsed() >= COMMIT_INTERVAL)
+                || (self.since_commit > (1 << 20) && self.last_commit.elapsed() >= self.interval())
             {
                 self.progress.advance(bytes);
                 bytes = 0;

@@ -70,6 +70,12 @@ pub fn lines(ui: &Ui) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     out.push(Line::from(
+        " Sources (s): f sets the selected file's format, z its zone (empty: detect /",
+    ));
+    out.push(Line::from(
+        " local time), saved in config.toml for that exact path, not its rotated siblings.",
+    ));
+    out.push(Line::from(
         " Mouse: the wheel scrolls, a click on the timeline jumps there.",
     ));
     out

@@ -1,4 +1,4 @@
-//! The bottom line: the `/`, `&`, `!` or `:` prompt being typed (its error in a box above
+//! The bottom line: the `/`, `&`, `!` or `:` prompt (or a source's format or zone) being typed (its error in a box above
 //! it), or else the last message, or a hint.
 
 use super::Ui;
@@ -24,7 +24,7 @@ pub fn render(s: &AppState, ui: &Ui, area: Rect, over: Rect, buf: &mut Buffer) -
         buf.set_stringn(area.x, area.y, text, area.width as usize, style);
         return None;
     };
-    let text = format!("{}{}", p.kind.sigil(), clean(&p.text));
+    let text = format!("{}{}", clean(&p.label()), clean(&p.text));
     let cols = str_cols(&text);
     // Keep the end of a long line in view.
     let skip = (cols + 1).saturating_sub(area.width as usize);

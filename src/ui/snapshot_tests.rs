@@ -143,6 +143,30 @@ fn sources_list() {
     });
 }
 
+/// A file's format set from the pane (marked `*`), then an unknown zone refused in place.
+#[test]
+fn sources_settings() {
+    both("sources_settings", |s, src| {
+        settle(s, src, Action::Sources);
+        settle(s, src, Action::Down);
+        let typed = |s: &mut AppState, text: &str| {
+            while s.prompt.as_ref().is_some_and(|p| !p.text.is_empty()) {
+                settle(s, src, Action::PromptBackspace);
+            }
+            for c in text.chars() {
+                settle(s, src, Action::PromptChar(c));
+            }
+            settle(s, src, Action::PromptSubmit);
+        };
+        settle(s, src, Action::SourceFormat);
+        typed(s, "json");
+        settle(s, src, Action::SourceZone);
+        typed(s, "Mars/Base");
+        // The next size starts from the fake as it was.
+        src.settings.borrow_mut().clear();
+    });
+}
+
 #[test]
 fn saved_queries_picker() {
     both("saved", |s, src| {

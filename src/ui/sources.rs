@@ -1,5 +1,6 @@
 //! The sources popup (s): each file with its format, zone, events, first and last time;
-//! space hides or shows the selected one.
+//! space hides or shows the selected one, `f` and `z` set its format and zone (a value the
+//! config sets is marked `*`).
 
 use super::log_view::shown_time;
 use super::popup;
@@ -8,22 +9,11 @@ use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::layout::clean;
 use crate::app::search::source_filter_text;
+use crate::app::sources::common_dir;
 use crate::app::state::FilterKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-
-/// The folder all paths share, to leave out.
-fn common_dir(paths: &[&str]) -> usize {
-    let Some(first) = paths.first() else { return 0 };
-    let mut len = first.rfind('/').map_or(0, |i| i + 1);
-    for p in paths {
-        while len > 0 && !p.starts_with(&first[..len]) {
-            len = first[..len - 1].rfind('/').map_or(0, |i| i + 1);
-        }
-    }
-    len
-}
 
 pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mut Buffer) {
     let files = s.span.as_ref().map(|p| p.files.as_slice()).unwrap_or(&[]);
@@ -52,12 +42,15 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             x.enabled && x.kind == FilterKind::Hide && x.text == source_filter_text(&f.path)
         });
         let name: String = clean(&f.path[cut..]).chars().take(name_w).collect();
+        let set = |value: &str, by_config: bool| {
+            format!("{}{}", clean(value), if by_config { "*" } else { "" })
+        };
         let line = Line::from(format!(
             " {} {:<name_w$} {:<10} {:<14} {:>9}  {:<16}  {:<16}",
             if hidden { "[ ]" } else { "[x]" },
             name,
-            clean(&f.format),
-            clean(&f.zone),
+            set(&f.format, f.set_format.is_some()),
+            set(&f.zone, f.set_zone.is_some()),
             thousands(f.events),
             time(f.first),
             time(f.last),
@@ -73,16 +66,9 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     }
     let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));
     let box_area = popup::centred(area, area.width, lines.len() as u16 + 2);
-    let title = format!("{} sources — space hides / shows, Esc closes", files.len());
+    let title = format!(
+        "{} sources — space hides / shows, f format, z zone, Esc closes",
+        files.len()
+    );
     popup::render(theme, &title, lines, scroll, false, box_area, buf);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn common_dir_is_a_whole_folder() {
-        assert_eq!(super::common_dir(&["/a/b/x.log", "/a/b/y.log"]), 5);
-        assert_eq!(super::common_dir(&["/a/bc/x", "/a/bd/y"]), 3);
-        assert_eq!(super::common_dir(&["x", "y"]), 0);
-    }
 }
