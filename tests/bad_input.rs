@@ -201,7 +201,7 @@ fn permission_denied_is_named_and_skipped() {
                 .arg(&bin);
             c
         } else {
-            eprintln!("skipped: running as root without setpriv");
+            common::skip("running as root without setpriv");
             return;
         }
     } else {
@@ -226,7 +226,7 @@ fn permission_denied_is_named_and_skipped() {
 #[test]
 fn a_full_disk_is_a_clear_error_and_the_index_stays_consistent() {
     if !is_root() {
-        eprintln!("skipped: mounting a small file system needs root");
+        common::skip("mounting a small file system needs root");
         return;
     }
     let c = common::make_corpus(6 << 20, 3);
@@ -237,6 +237,7 @@ fn a_full_disk_is_a_clear_error_and_the_index_stays_consistent() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
+        // A container without CAP_SYS_ADMIN: an environment limit, not a missing tool.
         eprintln!("skipped: cannot mount a tmpfs here");
         return;
     }

@@ -3,6 +3,8 @@
 //! folders appear: every line written is printed exactly once, in time order, and the index
 //! afterwards holds exactly the lines still on disk.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -44,7 +46,7 @@ fn logrotate(conf: &Path, state: &Path) {
 #[test]
 fn tail_prints_every_line_once_in_order_through_real_logrotate() {
     if !have("logrotate") {
-        eprintln!("skipped: logrotate is not installed (.ci/run installs it)");
+        common::skip("logrotate is not installed (.ci/run installs it)");
         return;
     }
     let work = tempfile::tempdir().unwrap();
