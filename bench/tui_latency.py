@@ -117,7 +117,8 @@ def follow(a):
                 seq[0] += 1
             time.sleep(max(0, start + (seq[0] - n0) / rate - time.time()))
 
-    tm = Tmux(f"{a.timberline} -f {logs}", {"TIMBERLINE_INDEX_DIR": idx, "TZ": "Asia/Tokyo"})
+    tm = Tmux(f"{a.timberline} -f {logs}", {"TIMBERLINE_INDEX_DIR": idx, "TZ": "Asia/Tokyo",
+                                                "TIMBERLINE_STATE_DIR": os.path.join(work, "state")})
     try:
         tm.wait(lambda s: "following" in s and "start file=" in s)
         pid = tm.pid()
@@ -185,11 +186,14 @@ def follow(a):
 
 
 def browse(a):
-    env = {"TIMBERLINE_INDEX_DIR": a.index_dir, "TZ": "UTC"}
+    # A private state folder: every run starts without a saved session (at the end).
+    state = tempfile.mkdtemp(prefix="tl-tui-state-")
+    env = {"TIMBERLINE_INDEX_DIR": a.index_dir, "TZ": "UTC", "TIMBERLINE_STATE_DIR": state}
     cfg = f"--config {a.config} " if a.config else ""
     firsts, times = [], {}
     rss = 0.0
     for rep in range(a.reps):
+        shutil.rmtree(os.path.join(state, "sessions"), ignore_errors=True)
         t0 = time.perf_counter()
         tm = Tmux(f"{a.timberline} {cfg}{a.logs}", env)
         try:

@@ -5,6 +5,7 @@
 
 use crate::app::data::{LogSource, SetSource, Span};
 use crate::app::keymap::{Keymap, route};
+use crate::app::session_file::{Keeper, sessions_dir};
 use crate::app::{Action, AppState, Effect, serve, update};
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions};
@@ -95,6 +96,12 @@ pub fn run(
     let saved_files = crate::app::saved::files(team_queries.as_deref(), saved_path.as_deref());
     let saved = crate::app::saved::load_all(&saved_files, team_queries.as_deref())?;
     let ui = Ui { theme, keymap };
+    // Stdin is new each time: it has no session to restore.
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let mut keeper = Keeper::new(
+        sessions_dir().filter(|_| !stdin),
+        crate::index::update::canonical_roots(&paths),
+    );
     let opts = OpenOptions {
         paths,
         index_dir,
@@ -112,7 +119,7 @@ pub fn run(
     state.follow = follow;
     state.saved = saved;
     state.saved_path = saved_path;
-    event_loop(&mut terminal, &mut state, &ui, &rx, &effects)
+    event_loop(&mut terminal, &mut state, &ui, &rx, &effects, &mut keeper)
 }
 
 /// The user's paths, or /var/log when it can be read.
@@ -136,10 +143,13 @@ fn event_loop(
     ui: &Ui,
     rx: &Receiver<Msg>,
     effects: &Sender<Effect>,
+    keeper: &mut Keeper,
 ) -> anyhow::Result<()> {
     let mut last_draw: Option<Instant> = None;
     let mut dirty = true;
     loop {
+        // Saved as you go: what changed is written now, or when the throttle allows.
+        dirty |= keeper.save(state, Instant::now());
         if dirty && last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
             terminal.draw(|f| draw(f, state, ui)).context("drawing")?;
             last_draw = Some(Instant::now());
@@ -149,16 +159,23 @@ fn event_loop(
             (true, Some(t)) => FRAME.saturating_sub(t.elapsed()),
             _ => Duration::from_secs(1),
         };
+        let wait = keeper.deadline().map_or(wait, |d| {
+            wait.min(d.saturating_duration_since(Instant::now()))
+        });
         let first = match rx.recv_timeout(wait) {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => {
+                keeper.flush(state);
+                return Ok(());
+            }
         };
         let started = Instant::now();
         let mut next = Some(first);
         while let Some(msg) = next {
-            dirty |= apply(state, ui, msg, effects);
+            dirty |= apply(state, ui, msg, effects, keeper);
             if state.quit {
+                keeper.flush(state);
                 return Ok(());
             }
             next = if started.elapsed() < DRAIN {
@@ -171,15 +188,27 @@ fn event_loop(
 }
 
 /// Applies one message; true when the screen may have changed.
-fn apply(state: &mut AppState, ui: &Ui, msg: Msg, effects: &Sender<Effect>) -> bool {
+fn apply(
+    state: &mut AppState,
+    ui: &Ui,
+    msg: Msg,
+    effects: &Sender<Effect>,
+    keeper: &mut Keeper,
+) -> bool {
     let action = match msg {
         Msg::Quit => Some(Action::Quit),
         Msg::Action(a) => Some(a),
         Msg::Key(k) => route(state, &ui.keymap, &k),
     };
     let Some(action) = action else { return false };
+    if let Action::Opened(span) = &action {
+        keeper.opened(&span.roots);
+    }
     state.now_us = chrono::Utc::now().timestamp_micros();
-    for e in update(state, action) {
+    let mut fx = update(state, action);
+    // The last session comes back once the logs have events to show.
+    fx.extend(keeper.restore(state));
+    for e in fx {
         // A closed channel means the worker is gone; its last message says why.
         let _ = effects.send(e);
     }

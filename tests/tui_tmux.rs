@@ -1,4 +1,7 @@
-//! The explorer in a real terminal (tmux): open the demo logs, search, jump to the gap, quit.
+//! The explorer in a real terminal (tmux): open the demo logs, search, jump to the gap, quit,
+//! reopen where it was; follow a growing file.
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +15,7 @@ fn tmux(args: &[&str]) -> String {
 #[test]
 fn open_search_jump_to_the_gap_and_quit_in_tmux() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        common::skip("tmux is not installed (.ci/run installs it)");
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -22,9 +25,10 @@ fn open_search_jump_to_the_gap_and_quit_in_tmux() {
     let sock = socket.to_str().unwrap();
     let session = "tl";
     let cmd = format!(
-        "cd {root} && TZ=UTC TIMBERLINE_INDEX_DIR={idx} {bin} --config assets/demo.toml assets/demo; echo $? > {exit}; sleep 30",
+        "cd {root} && TZ=UTC TIMBERLINE_INDEX_DIR={idx} TIMBERLINE_STATE_DIR={state} {bin} --config assets/demo.toml assets/demo; echo $? > {exit}; sleep 30",
         root = root.display(),
         idx = work.path().join("index").display(),
+        state = work.path().join("state").display(),
         bin = assert_cmd::cargo::cargo_bin("timberline").display(),
         exit = exit_file.display(),
     );
@@ -81,6 +85,28 @@ fn open_search_jump_to_the_gap_and_quit_in_tmux() {
     let code = std::fs::read_to_string(&exit_file).unwrap_or_default();
     t(&["kill-server"]);
     assert_eq!(code.trim(), "0", "quit cleanly");
+    let selected = |screen: &str| -> Option<String> {
+        // The gap jump's status names the event it landed on; the line itself is on screen.
+        screen
+            .lines()
+            .find(|l| l.contains("Failed password"))
+            .map(str::to_string)
+    };
+    let before = selected(&screen);
+
+    // The same logs again: the search, the zoom and the place come back.
+    let pane = Pane::start(&cmd.replace("; echo $?", "; echo reopened $?"), 120, 30);
+    let again = pane.wait(|s| s.contains("last session restored"));
+    assert!(
+        again.contains("last session restored") && again.contains("/Failed password (215 hits)"),
+        "reopened:\n{again}"
+    );
+    assert_eq!(
+        selected(&again),
+        before,
+        "same place:\n{screen}\n---\n{again}"
+    );
+    pane.keys("q");
 }
 
 /// A private tmux server running one command.
@@ -140,7 +166,7 @@ impl Drop for Pane {
 #[test]
 fn follow_shows_new_lines_as_they_are_written_and_pauses_on_scroll() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed (.ci/run installs it)");
+        common::skip("tmux is not installed (.ci/run installs it)");
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -163,8 +189,9 @@ fn follow_shows_new_lines_as_they_are_written_and_pauses_on_scroll() {
     };
     append(50, &mut seq);
     let cmd = format!(
-        "TZ=UTC TIMBERLINE_INDEX_DIR={idx} {bin} -f {logs}; sleep 30",
+        "TZ=UTC TIMBERLINE_INDEX_DIR={idx} TIMBERLINE_STATE_DIR={state} {bin} -f {logs}; sleep 30",
         idx = work.path().join("index").display(),
+        state = work.path().join("state").display(),
         bin = assert_cmd::cargo::cargo_bin("timberline").display(),
         logs = logs.display(),
     );

@@ -6,7 +6,9 @@ use crate::event::Level;
 use crate::query::Expr;
 
 /// Identifies an event: its time, file and line (the engine's sort order is time first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct EventKey {
     pub ts: i64,
     pub file: u64,
@@ -108,6 +110,8 @@ pub struct Span {
     pub notes: Vec<String>,
     /// Each file, for the sources list.
     pub files: Vec<SourceInfo>,
+    /// The index's roots (canonical): they name the saved session.
+    pub roots: Vec<std::path::PathBuf>,
     /// The format names a source can be set to (built-in and the config's own).
     pub formats: Vec<String>,
 }

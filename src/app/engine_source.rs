@@ -174,6 +174,7 @@ impl LogSource for Engine {
             events: self.count(&Request::default()).unwrap_or(0) as u64,
             notes: Vec::new(),
             files,
+            roots: self.roots().to_vec(),
             formats: crate::format::builtin_names()
                 .map(str::to_string)
                 .chain(self.config().formats.iter().map(|f| f.name.clone()))

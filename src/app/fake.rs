@@ -197,6 +197,7 @@ impl LogSource for Fake {
                     }
                 })
                 .collect(),
+            roots: vec!["/logs".into()],
             formats: crate::format::builtin_names().map(str::to_string).collect(),
         }
     }

@@ -14,6 +14,10 @@ pub mod layout;
 pub mod saved;
 pub mod search;
 pub mod serve;
+pub mod session;
+pub mod session_file;
+#[cfg(test)]
+mod session_tests;
 pub mod sources;
 pub mod state;
 pub mod update;

@@ -6,7 +6,8 @@ use crate::query::Expr;
 use std::collections::BTreeSet;
 
 /// Keep or hide events matching a filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FilterKind {
     Keep,
     Hide,
@@ -154,6 +155,8 @@ pub struct AppState {
     pub follow: bool,
     /// Events in the logs when follow was paused by scrolling up (for "N new events").
     pub paused_at: Option<u64>,
+    /// The last session was put back (the opening message says so).
+    pub restored: bool,
     pub selected: usize,
     /// First event drawn.
     pub top: usize,
@@ -198,6 +201,7 @@ impl AppState {
             at_end: true,
             follow: false,
             paused_at: None,
+            restored: false,
             selected: 0,
             top: 0,
             cursor_us: 0,

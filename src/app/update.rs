@@ -432,8 +432,14 @@ fn say_opened(s: &mut AppState, span: &Span) {
         Some(n) => s.set_error(n.clone()),
         None if span.events == 0 => s.set_error("no events found in these files"),
         None => s.set_status(format!(
-            "{} events in {} files; ? for help",
-            span.events, span.sources
+            "{} events in {} files; {}",
+            span.events,
+            span.sources,
+            if s.restored {
+                "last session restored"
+            } else {
+                "? for help"
+            }
         )),
     }
 }

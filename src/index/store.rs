@@ -27,6 +27,12 @@ pub fn indexes_home() -> Option<PathBuf> {
 
 /// The default index folder for a set of canonical roots.
 pub fn default_dir(roots: &[PathBuf]) -> Option<PathBuf> {
+    indexes_home().map(|h| h.join(roots_name(roots)))
+}
+
+/// A file name for a set of canonical roots: the first root's name (letters and digits only)
+/// and a hash of them all. Index folders and the explorer's saved sessions are named so.
+pub fn roots_name(roots: &[PathBuf]) -> String {
     let key: Vec<String> = roots
         .iter()
         .map(|r| r.to_string_lossy().into_owned())
@@ -43,7 +49,7 @@ pub fn default_dir(roots: &[PathBuf]) -> Option<PathBuf> {
                 .collect::<String>()
         })
         .unwrap_or_default();
-    indexes_home().map(|h| h.join(format!("{name}-{hash:016x}")))
+    format!("{name}-{hash:016x}")
 }
 
 /// An existing default index whose roots contain every one of `paths` (so that
