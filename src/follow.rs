@@ -300,4 +300,20 @@ mod tests {
         assert_eq!(s.floor, 201);
         assert!(s.above.is_empty());
     }
+
+    #[test]
+    fn a_folder_that_cannot_be_watched_falls_back_to_polling_with_one_note() {
+        let gone = std::env::temp_dir()
+            .join("timberline-no-such-folder-for-watching")
+            .join("app.log");
+        let (waker, note) = Waker::new(&[gone]);
+        assert!(waker.is_polling());
+        let note = note.expect("a notice");
+        assert!(note.starts_with("file watching is unavailable ("), "{note}");
+        assert!(note.ends_with("polling every 250 ms instead"), "{note}");
+        assert!(!waker.changed());
+        let started = std::time::Instant::now();
+        waker.wait();
+        assert!(started.elapsed() >= POLL);
+    }
 }

@@ -6,7 +6,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, Schema,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
@@ -52,11 +52,13 @@ impl Fields {
                 .set_fast()
                 .set_precision(DateTimePrecision::Microseconds),
         );
-        let file = b.add_u64_field("file", INDEXED | FAST);
+        // Indexed without field norms (INDEXED would add a byte per document for scoring).
+        let keyed = || NumericOptions::default().set_indexed().set_fast();
+        let file = b.add_u64_field("file", keyed());
         let line = b.add_u64_field("line", FAST);
         let offset = b.add_u64_field("offset", FAST);
         let len = b.add_u64_field("len", FAST);
-        let level = b.add_u64_field("level", INDEXED | FAST);
+        let level = b.add_u64_field("level", keyed());
         let text = b.add_text_field(
             "text",
             TextOptions::default().set_indexing_options(
