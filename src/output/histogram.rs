@@ -53,30 +53,30 @@ pub fn write_json(out: &mut dyn Write, h: &Histogram) -> io::Result<()> {
 
 const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
 
-/// One line per bucket: start, count, a bar scaled to `width` cells; gaps marked.
+/// Empty buckets in a row beyond which the text rendering shows only the run's two ends.
+const COLLAPSE_AFTER: usize = 6;
+
+/// One line per bucket: start, count, a bar scaled to `width` cells; gaps marked. A run of more
+/// than [`COLLAPSE_AFTER`] empty buckets shows its first and last bucket around one `⋮` line
+/// (years of silence would otherwise be thousands of blank lines); json keeps every bucket.
 pub fn write_text(out: &mut dyn Write, h: &Histogram, width: usize) -> io::Result<()> {
     let max = h.counts.iter().copied().max().unwrap_or(0).max(1);
     let digits = max.to_string().len();
-    let mut gap_at = std::collections::HashMap::new();
-    for (a, b) in &h.gaps {
-        gap_at.insert(*a, *b);
-    }
+    let gap_end: std::collections::HashMap<usize, usize> = h.gaps.iter().copied().collect();
     let mut in_gap: Option<usize> = None;
-    for (i, &c) in h.counts.iter().enumerate() {
-        if let Some(&end) = gap_at.get(&i) {
+    let mut i = 0;
+    while i < h.counts.len() {
+        if let Some(&end) = gap_end.get(&i) {
             in_gap = Some(end);
         }
-        let bar = bar(c, max, width);
-        let mark = match in_gap {
-            Some(end) if i == end || gap_at.contains_key(&i) => {
-                if gap_at.contains_key(&i) {
-                    let (a, b) = (h.bucket_start(i), h.bucket_start(end + 1));
-                    format!("  ← gap {} – {}", format_utc(a), format_utc(b))
-                } else {
-                    String::new()
-                }
-            }
-            _ => String::new(),
+        let c = h.counts[i];
+        let mark = match gap_end.get(&i) {
+            Some(&end) => format!(
+                "  ← gap {} – {}",
+                format_utc(h.bucket_start(i)),
+                format_utc(h.bucket_start(end + 1))
+            ),
+            None => String::new(),
         };
         let fill = if in_gap.is_some() { "░" } else { "" };
         writeln!(
@@ -84,13 +84,31 @@ pub fn write_text(out: &mut dyn Write, h: &Histogram, width: usize) -> io::Resul
             "{}  {:>digits$} {}{}{}",
             format_utc(h.bucket_start(i)),
             c,
-            bar,
+            bar(c, max, width),
             fill,
             mark
         )?;
         if in_gap == Some(i) {
             in_gap = None;
         }
+        let run = h.counts[i..].iter().take_while(|&&n| n == 0).count();
+        let last = i + run.saturating_sub(1);
+        if run > COLLAPSE_AFTER && !(i + 1..last).any(|k| gap_end.contains_key(&k)) {
+            // Keep the run's last bucket (it may end a gap); elide the middle.
+            let elided = last - i - 1;
+            if in_gap.is_some_and(|end| end < last) {
+                in_gap = None;
+            }
+            let fill = if in_gap.is_some() { "░" } else { "" };
+            writeln!(
+                out,
+                "{:>24}  {:>digits$} {fill}⋮ {elided} more empty buckets",
+                "", ""
+            )?;
+            i = last;
+            continue;
+        }
+        i += 1;
     }
     let total: u64 = h.counts.iter().sum();
     writeln!(
@@ -158,5 +176,33 @@ mod tests {
         );
         assert!(lines[2].ends_with("░"), "{s}");
         assert!(lines[3].ends_with(" 4 █"), "{s}");
+    }
+
+    #[test]
+    fn a_long_empty_run_shows_its_ends_and_how_many_were_left_out() {
+        let mut counts = vec![5];
+        counts.extend(std::iter::repeat_n(0, 1000));
+        counts.push(7);
+        let h = Histogram {
+            start_us: 0,
+            bucket_us: 86_400_000_000,
+            counts,
+            gaps: vec![(1, 1000)],
+        };
+        let mut buf = Vec::new();
+        write_text(&mut buf, &h, 4).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        let lines: Vec<_> = s.lines().collect();
+        assert_eq!(lines.len(), 6, "{s}");
+        assert!(lines[1].starts_with("1970-01-02T00:00:00.000Z") && lines[1].contains("← gap"));
+        assert!(
+            lines[2]
+                .trim_start()
+                .starts_with("░⋮ 998 more empty buckets"),
+            "{s}"
+        );
+        assert!(lines[3].starts_with("1972-09-27T00:00:00.000Z") && lines[3].ends_with('░'));
+        assert!(lines[4].ends_with(" 7 ████"), "{s}");
+        assert!(lines[5].starts_with("12 events in 1002 buckets"), "{s}");
     }
 }
