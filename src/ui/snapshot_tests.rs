@@ -167,6 +167,33 @@ fn sources_settings() {
     });
 }
 
+/// A format name longer than the column's heading keeps every later column aligned.
+#[test]
+fn a_long_format_name_keeps_the_sources_columns_aligned() {
+    let src = fake();
+    let mut s = state(&src, 160, 48);
+    settle(&mut s, &src, Action::Sources);
+    settle(&mut s, &src, Action::SourceFormat);
+    while s.prompt.as_ref().is_some_and(|p| !p.text.is_empty()) {
+        settle(&mut s, &src, Action::PromptBackspace);
+    }
+    for c in "apache-error".chars() {
+        settle(&mut s, &src, Action::PromptChar(c));
+    }
+    settle(&mut s, &src, Action::PromptSubmit);
+    let text = screen(&s);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("[x]") || l.contains("[ ]"))
+        .collect();
+    assert!(rows.len() >= 2, "{text}");
+    assert!(rows.iter().any(|r| r.contains("apache-error*")), "{text}");
+    let zone_at = |r: &str| r.find("UTC").or_else(|| r.find("local"));
+    let first = zone_at(rows[0]);
+    assert!(first.is_some(), "{text}");
+    assert!(rows.iter().all(|r| zone_at(r) == first), "{text}");
+}
+
 #[test]
 fn saved_queries_picker() {
     both("saved", |s, src| {

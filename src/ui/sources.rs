@@ -25,6 +25,19 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         .max()
         .unwrap_or(0)
         .clamp(8, 40);
+    let set = |value: &str, by_config: bool| {
+        format!("{}{}", clean(value), if by_config { "*" } else { "" })
+    };
+    // Columns as wide as their longest value (`apache-error*`, `America/Argentina/Salta`).
+    let format_w = files
+        .iter()
+        .map(|f| set(&f.format, f.set_format.is_some()).chars().count())
+        .fold(10, usize::max);
+    let zone_w = files
+        .iter()
+        .map(|f| set(&f.zone, f.set_zone.is_some()).chars().count())
+        .fold(14, usize::max)
+        .min(40);
     let time = |t: Option<i64>| {
         t.map_or("-".to_string(), |t| {
             shown_time(t, s.utc).format("%Y-%m-%d %H:%M").to_string()
@@ -32,7 +45,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     };
     let mut lines: Vec<Line<'static>> = vec![
         Line::from(format!(
-            "     {:<name_w$} {:<10} {:<14} {:>9}  {:<16}  {:<16}",
+            "     {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}",
             "file", "format", "zone", "events", "first", "last"
         ))
         .style(theme.style("popup_title")),
@@ -42,15 +55,15 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             x.enabled && x.kind == FilterKind::Hide && x.text == source_filter_text(&f.path)
         });
         let name: String = clean(&f.path[cut..]).chars().take(name_w).collect();
-        let set = |value: &str, by_config: bool| {
-            format!("{}{}", clean(value), if by_config { "*" } else { "" })
-        };
         let line = Line::from(format!(
-            " {} {:<name_w$} {:<10} {:<14} {:>9}  {:<16}  {:<16}",
+            " {} {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}",
             if hidden { "[ ]" } else { "[x]" },
             name,
             set(&f.format, f.set_format.is_some()),
-            set(&f.zone, f.set_zone.is_some()),
+            set(&f.zone, f.set_zone.is_some())
+                .chars()
+                .take(zone_w)
+                .collect::<String>(),
             thousands(f.events),
             time(f.first),
             time(f.last),
