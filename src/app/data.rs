@@ -176,6 +176,8 @@ pub enum Effect {
         query: Query,
         from: EventKey,
         forward: bool,
+        /// A new search: with no hit that way, go to the nearest hit the other way.
+        turn_back: bool,
     },
     Timeline {
         id: u64,

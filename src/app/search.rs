@@ -106,7 +106,13 @@ pub(super) fn set_search(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) -> 
     fx.extend(count_fx(s));
     fx.extend(timeline_fx(s, true));
     match s.selected_event().map(|e| e.key()) {
-        Some(from) => fx.push(find_fx(s, from, true)),
+        Some(from) => {
+            let mut find = find_fx(s, from, true);
+            if let Effect::Find { turn_back, .. } = &mut find {
+                *turn_back = true;
+            }
+            fx.push(find);
+        }
         None => {
             let target = here(s);
             fx.push(load(s, target));
@@ -152,6 +158,7 @@ pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool) -> Effect
         query: s.query(),
         from,
         forward,
+        turn_back: false,
     }
 }
 

@@ -16,8 +16,26 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             query,
             from,
             forward,
+            turn_back,
         } => find(src, &query, from, forward).and_then(|key| match key {
             Some(k) => load(src, id, &query, Target::Key(k)).map(Action::Loaded),
+            None if turn_back && is_hit(src, &query, from)? => {
+                load(src, id, &query, Target::Key(from)).map(Action::Loaded)
+            }
+            None if turn_back => match find(src, &query, from, !forward)? {
+                Some(k) => load(src, id, &query, Target::Key(k)).map(|mut l| {
+                    l.note = Some(format!(
+                        "no {} hit: the nearest {} one is shown",
+                        if forward { "later" } else { "earlier" },
+                        if forward { "earlier" } else { "later" }
+                    ));
+                    Action::Loaded(l)
+                }),
+                None => load(src, id, &query, Target::Key(from)).map(|mut l| {
+                    l.note = Some("no hit".to_string());
+                    Action::Loaded(l)
+                }),
+            },
             None => load(src, id, &query, Target::Key(from)).map(|mut l| {
                 l.note = Some(format!(
                     "no {} hit",
@@ -116,6 +134,13 @@ fn context(src: &dyn LogSource, path: &str, key: EventKey) -> Result<Vec<LogEven
     let at = events.iter().position(|e| e.key() == key).unwrap_or(0);
     let lo = at.saturating_sub(CONTEXT);
     Ok(events.into_iter().skip(lo).take(CONTEXT * 2 + 1).collect())
+}
+
+/// Whether the event at `from` is itself a hit.
+fn is_hit(src: &dyn LogSource, q: &Query, from: EventKey) -> Result<bool, String> {
+    Ok(src
+        .keys(&q.hits_expr(), q.since, from.ts, true, 64)?
+        .contains(&from))
 }
 
 fn find(

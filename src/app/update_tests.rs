@@ -168,6 +168,30 @@ fn search_highlights_counts_and_n_moves_between_hits() {
     assert!(h.s.events.iter().all(|e| !e.hit));
 }
 
+/// Logs open at their end: a new search there goes to the last hit before it, not nowhere.
+#[test]
+fn a_new_search_with_no_later_hit_turns_back_to_the_nearest_earlier_one() {
+    let mut h = H::new();
+    h.act(Action::Bottom);
+    assert_eq!(h.minute(), 1999);
+    h.prompt(Action::Search, "login");
+    assert_eq!(h.minute(), 1995, "the last hit");
+    assert_eq!(
+        h.s.status.as_ref().unwrap().text,
+        "no later hit: the nearest earlier one is shown"
+    );
+    // `n` past the last hit stays put, as in less.
+    h.act(Action::NextHit);
+    assert_eq!(h.minute(), 1995);
+    assert_eq!(h.s.status.as_ref().unwrap().text, "no later hit");
+    // A new search from the last hit stays on it.
+    h.prompt(Action::Search, "login");
+    assert_eq!(h.minute(), 1995);
+    h.prompt(Action::Search, "zebra");
+    assert_eq!(h.minute(), 1995);
+    assert_eq!(h.s.status.as_ref().unwrap().text, "no hit");
+}
+
 #[test]
 fn an_invalid_search_shows_its_error_and_keeps_the_previous_one() {
     let mut h = H::new();
