@@ -196,6 +196,39 @@ fn since_until_window_is_half_open() {
     assert_eq!(gap, 0);
 }
 
+/// The histogram of every event and of a query agree with `search --count` inside a window
+/// that starts and ends mid-bucket.
+#[test]
+fn histogram_counts_in_a_window_equal_the_search_counts() {
+    let c = corpus();
+    let idx = index_dir();
+    let (since, until) = ("2026-10-01T10:17:31Z", "2026-10-02T03:42:07Z");
+    for q in ["", "level:>=info OR NOT level:>=info"] {
+        let out = stdout(
+            tl(idx.path(), &c.config)
+                .args(["histogram", "--bucket", "1h", "--format", "json"])
+                .args(["-q", q, "--since", since, "--until", until])
+                .arg(&c.logs),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let total: u64 = v["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum();
+        let n = count(
+            tl(idx.path(), &c.config)
+                .args([
+                    "search", "--count", "-q", q, "--since", since, "--until", until,
+                ])
+                .arg(&c.logs),
+        );
+        assert!(n > 0, "the window holds events");
+        assert_eq!(total, n, "query {q:?}");
+    }
+}
+
 #[test]
 fn histogram_has_every_bucket_and_finds_the_planted_gap() {
     let c = corpus();

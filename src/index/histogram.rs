@@ -42,6 +42,19 @@ pub struct BucketSegment {
     start_us: i64,
     bucket_us: i64,
     counts: Vec<u64>,
+    /// Times of a block of hits, read from the column in one call.
+    block: Vec<Option<DateTime>>,
+}
+
+impl BucketSegment {
+    fn count(&mut self, ts: DateTime) {
+        let d = ts.into_timestamp_micros() - self.start_us;
+        if d >= 0
+            && let Some(c) = self.counts.get_mut((d / self.bucket_us) as usize)
+        {
+            *c += 1;
+        }
+    }
 }
 
 impl Collector for BucketCollector {
@@ -58,6 +71,7 @@ impl Collector for BucketCollector {
             start_us: self.start_us,
             bucket_us: self.bucket_us,
             counts: vec![0; self.n],
+            block: Vec::new(),
         })
     }
 
@@ -81,13 +95,20 @@ impl SegmentCollector for BucketSegment {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(ts) = self.ts.first(doc) {
-            let d = ts.into_timestamp_micros() - self.start_us;
-            if d >= 0
-                && let Some(c) = self.counts.get_mut((d / self.bucket_us) as usize)
-            {
-                *c += 1;
-            }
+            self.count(ts);
         }
+    }
+
+    /// Whole blocks of hits (no deletes, no scoring): the column decodes them in one call.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut block = std::mem::take(&mut self.block);
+        block.clear();
+        block.resize(docs.len(), None);
+        self.ts.first_vals(docs, &mut block);
+        for ts in block.iter().flatten() {
+            self.count(*ts);
+        }
+        self.block = block;
     }
 
     fn harvest(self) -> Vec<u64> {
