@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::format::{Format, LineContext, LineKind};
 use crate::index::IndexError;
 use crate::index::compile::{CompileContext, CompileError, compile, files_query};
-use crate::index::histogram::{BucketCollector, Histogram, SpanCollector};
+use crate::index::histogram::{BucketCollector, Histogram, MinuteCache, SpanCollector};
 use crate::index::probe::{Extent, first_hits};
 use crate::index::search::{Hit, HitCollector, path_ranks, within_window};
 use crate::index::store::{self, Store};
@@ -78,6 +78,8 @@ pub struct Engine {
     /// Shown instead of a path for stdin.
     stdin_name: Option<String>,
     _stdin_file: Option<tempfile::TempDir>,
+    /// Events per minute of each segment, for histograms of all events.
+    minutes: MinuteCache,
 }
 
 impl Engine {
@@ -170,6 +172,7 @@ impl Engine {
             wanted: Vec::new(),
             stdin_name: None,
             _stdin_file: None,
+            minutes: MinuteCache::default(),
         })
     }
 
@@ -333,16 +336,26 @@ impl Engine {
                 "{n} buckets of {bucket_s}s: choose a wider --bucket or a shorter --since/--until window"
             )));
         }
-        let counts = searcher
-            .search(
-                &q,
-                &BucketCollector {
-                    start_us: start,
-                    bucket_us,
-                    n,
-                },
-            )
-            .map_err(|e| self.tantivy_err(e))?;
+        let every_event = if matches!(req.query, Expr::All) && self.only.is_none() {
+            self.minutes
+                .count_every_event(&searcher, (req.since, req.until), start, bucket_us, n)
+                .map_err(|e| self.tantivy_err(e))?
+        } else {
+            None
+        };
+        let counts = match every_event {
+            Some(counts) => counts,
+            None => searcher
+                .search(
+                    &q,
+                    &BucketCollector {
+                        start_us: start,
+                        bucket_us,
+                        n,
+                    },
+                )
+                .map_err(|e| self.tantivy_err(e))?,
+        };
         Ok(Histogram::new(start, bucket_us, counts))
     }
 

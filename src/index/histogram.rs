@@ -1,6 +1,8 @@
 //! Counting matching events per time bucket, with gaps.
 
 use crate::timeline::find_gaps;
+use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
@@ -113,6 +115,126 @@ impl SegmentCollector for BucketSegment {
 
     fn harvest(self) -> Vec<u64> {
         self.counts
+    }
+}
+
+const MINUTE_US: i64 = 60_000_000;
+/// Longest span of one segment whose minutes are counted (about two years).
+const MAX_SEGMENT_MINUTES: i64 = 1 << 20;
+
+/// Events per minute of one segment, nonzero minutes only, in order. Segments never change, so
+/// these are computed once and make every later histogram of all events (at whole-minute
+/// buckets) cost a few thousand additions instead of a scan of every event's time.
+#[derive(Debug, Default)]
+pub struct MinuteCounts(Vec<(i64, u32)>);
+
+/// Per-segment [`MinuteCounts`], kept while their segments are searched.
+#[derive(Default)]
+pub struct MinuteCache(std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<MinuteCounts>>>);
+
+impl MinuteCache {
+    /// Counts every event of the window `[since, until)` into `n` buckets from `start_us`.
+    /// `None` when a segment has deleted documents or events without a time (the caller then
+    /// runs [`BucketCollector`]). Whole-minute buckets and windows use the cached minutes.
+    pub fn count_every_event(
+        &self,
+        searcher: &tantivy::Searcher,
+        (since, until): (Option<i64>, Option<i64>),
+        start_us: i64,
+        bucket_us: i64,
+        n: usize,
+    ) -> tantivy::Result<Option<Vec<u64>>> {
+        let whole_minutes = [Some(start_us), Some(bucket_us), since, until]
+            .iter()
+            .flatten()
+            .all(|t| t.rem_euclid(MINUTE_US) == 0);
+        let (since, until) = (since.unwrap_or(i64::MIN), until.unwrap_or(i64::MAX));
+        let mut counts = vec![0u64; n];
+        let mut add = |t: i64, k: u64| {
+            if t >= since && t < until {
+                let d = t - start_us;
+                if d >= 0
+                    && let Some(c) = counts.get_mut((d / bucket_us) as usize)
+                {
+                    *c += k;
+                }
+            }
+        };
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let live: std::collections::HashSet<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        cache.retain(|id, _| live.contains(id));
+        for reader in searcher.segment_readers() {
+            let ts = reader.fast_fields().date("ts")?;
+            if reader.alive_bitset().is_some()
+                || ts.get_cardinality() != tantivy::columnar::Cardinality::Full
+            {
+                return Ok(None);
+            }
+            let minutes = match cache.get(&reader.segment_id()) {
+                Some(m) => Some(m.clone()),
+                None => MinuteCounts::of(&ts).map(|m| {
+                    let m = Arc::new(m);
+                    cache.insert(reader.segment_id(), m.clone());
+                    m
+                }),
+            };
+            match minutes {
+                Some(m) if whole_minutes => {
+                    for &(minute, k) in &m.0 {
+                        add(minute * MINUTE_US, u64::from(k));
+                    }
+                }
+                _ => each_time(&ts, |t| add(t, 1)),
+            }
+        }
+        Ok(Some(counts))
+    }
+}
+
+impl MinuteCounts {
+    /// `None` for a segment spanning more than [`MAX_SEGMENT_MINUTES`].
+    fn of(ts: &tantivy::columnar::Column<DateTime>) -> Option<MinuteCounts> {
+        let minute = |t: i64| t.div_euclid(MINUTE_US);
+        let lo = minute(ts.values.min_value().into_timestamp_micros());
+        let hi = minute(ts.values.max_value().into_timestamp_micros());
+        if hi - lo >= MAX_SEGMENT_MINUTES {
+            return None;
+        }
+        let mut dense = vec![0u32; (hi - lo + 1) as usize];
+        each_time(ts, |t| {
+            // min/max are bounds: a value outside them cannot occur.
+            if let Some(c) = dense.get_mut((minute(t) - lo) as usize) {
+                *c += 1;
+            }
+        });
+        Some(MinuteCounts(
+            dense
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k > 0)
+                .map(|(i, k)| (lo + i as i64, *k))
+                .collect(),
+        ))
+    }
+}
+
+/// Calls `f` with every event's time (µs) of a full time column, decoded in bulk.
+fn each_time(ts: &tantivy::columnar::Column<DateTime>, mut f: impl FnMut(i64)) {
+    const CHUNK: u32 = 4096;
+    let mut buf = vec![DateTime::MIN; CHUNK as usize];
+    let rows = ts.values.num_vals();
+    let mut row = 0;
+    while row < rows {
+        let len = CHUNK.min(rows - row) as usize;
+        ts.values.get_range(u64::from(row), &mut buf[..len]);
+        for t in &buf[..len] {
+            f(t.into_timestamp_micros());
+        }
+        row += len as u32;
     }
 }
 
