@@ -194,6 +194,35 @@ fn a_long_format_name_keeps_the_sources_columns_aligned() {
     assert!(rows.iter().all(|r| zone_at(r) == first), "{text}");
 }
 
+/// While the index is built, the file being read says so and the pane says more will come.
+#[test]
+fn the_sources_pane_shows_the_file_being_read() {
+    let src = fake();
+    let mut s = state(&src, 160, 48);
+    settle(&mut s, &src, Action::Sources);
+    settle(
+        &mut s,
+        &src,
+        Action::Progress {
+            done: 50,
+            total: 200,
+            file: "/logs/web01/syslog".into(),
+        },
+    );
+    let text = screen(&s);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.contains("[x]") && l.contains(name))
+            .unwrap_or("")
+    };
+    assert!(row("web01/syslog").contains("reading"), "{text}");
+    assert!(row("db01/auth.log").contains("indexed"), "{text}");
+    assert!(
+        text.contains("indexing 25%: files not read yet are listed once they are"),
+        "{text}"
+    );
+}
+
 #[test]
 fn saved_queries_picker() {
     both("saved", |s, src| {

@@ -38,6 +38,11 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         .map(|f| set(&f.zone, f.set_zone.is_some()).chars().count())
         .fold(14, usize::max)
         .min(40);
+    // The file the indexer is reading now; the others are as of the last commit.
+    let state = |f: &crate::app::data::SourceInfo| match &s.progress {
+        Some(p) if p.file == f.path => "reading",
+        _ => "indexed",
+    };
     let time = |t: Option<i64>| {
         t.map_or("-".to_string(), |t| {
             shown_time(t, s.utc).format("%Y-%m-%d %H:%M").to_string()
@@ -45,8 +50,8 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     };
     let mut lines: Vec<Line<'static>> = vec![
         Line::from(format!(
-            "     {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}",
-            "file", "format", "zone", "events", "first", "last"
+            "     {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}  {}",
+            "file", "format", "zone", "events", "first", "last", "state"
         ))
         .style(theme.style("popup_title")),
     ];
@@ -56,7 +61,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         });
         let name: String = clean(&f.path[cut..]).chars().take(name_w).collect();
         let line = Line::from(format!(
-            " {} {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}",
+            " {} {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}  {}",
             if hidden { "[ ]" } else { "[x]" },
             name,
             set(&f.format, f.set_format.is_some()),
@@ -67,6 +72,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             thousands(f.events),
             time(f.first),
             time(f.last),
+            state(f),
         ));
         lines.push(if i == selected {
             line.style(theme.style("selected"))
@@ -76,6 +82,12 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     }
     if files.is_empty() {
         lines.push(Line::from(" no sources yet: the index is being built"));
+    }
+    if let Some(p) = &s.progress {
+        let pct = (p.done * 100).checked_div(p.total).unwrap_or(0);
+        lines.push(Line::from(format!(
+            " indexing {pct}%: files not read yet are listed once they are"
+        )));
     }
     let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));
     let box_area = popup::centred(area, area.width, lines.len() as u16 + 2);
