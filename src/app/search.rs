@@ -106,13 +106,7 @@ pub(super) fn set_search(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) -> 
     fx.extend(count_fx(s));
     fx.extend(timeline_fx(s, true));
     match s.selected_event().map(|e| e.key()) {
-        Some(from) => {
-            let mut find = find_fx(s, from, true);
-            if let Effect::Find { turn_back, .. } = &mut find {
-                *turn_back = true;
-            }
-            fx.push(find);
-        }
+        Some(from) => fx.push(find_fx(s, from, true, true)),
         None => {
             let target = here(s);
             fx.push(load(s, target));
@@ -149,7 +143,9 @@ pub fn highlighter(e: &Expr) -> Option<regex::Regex> {
         .ok()
 }
 
-pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool) -> Effect {
+/// Looks for the next hit from `from`; `turn_back` (a new search) goes to the nearest hit the
+/// other way when there is none this way.
+pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool, turn_back: bool) -> Effect {
     let id = s.id();
     s.pending.load = id;
     s.pending.loading = true;
@@ -158,7 +154,7 @@ pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool) -> Effect
         query: s.query(),
         from,
         forward,
-        turn_back: false,
+        turn_back,
     }
 }
 
@@ -168,7 +164,7 @@ pub(super) fn find(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
         return;
     }
     if let Some(from) = s.selected_event().map(|e| e.key()) {
-        fx.push(find_fx(s, from, forward));
+        fx.push(find_fx(s, from, forward, false));
     }
 }
 

@@ -121,6 +121,12 @@ pub struct Progress {
     pub file: String,
 }
 
+impl Progress {
+    pub fn percent(&self) -> u64 {
+        (self.done * 100).checked_div(self.total).unwrap_or(0)
+    }
+}
+
 /// The timeline: bucket width, the counts shown, whether it is visible.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {

@@ -50,12 +50,24 @@ pub struct BucketSegment {
 
 impl BucketSegment {
     fn count(&mut self, ts: DateTime) {
-        let d = ts.into_timestamp_micros() - self.start_us;
-        if d >= 0
-            && let Some(c) = self.counts.get_mut((d / self.bucket_us) as usize)
-        {
-            *c += 1;
-        }
+        add_to_bucket(
+            &mut self.counts,
+            self.start_us,
+            self.bucket_us,
+            ts.into_timestamp_micros(),
+            1,
+        );
+    }
+}
+
+/// Adds `k` to the bucket of time `t` (µs) among `counts` from `start_us`; a time outside them
+/// is not counted.
+fn add_to_bucket(counts: &mut [u64], start_us: i64, bucket_us: i64, t: i64, k: u64) {
+    let d = t - start_us;
+    if d >= 0
+        && let Some(c) = counts.get_mut((d / bucket_us) as usize)
+    {
+        *c += k;
     }
 }
 
@@ -152,12 +164,7 @@ impl MinuteCache {
         let mut counts = vec![0u64; n];
         let mut add = |t: i64, k: u64| {
             if t >= since && t < until {
-                let d = t - start_us;
-                if d >= 0
-                    && let Some(c) = counts.get_mut((d / bucket_us) as usize)
-                {
-                    *c += k;
-                }
+                add_to_bucket(&mut counts, start_us, bucket_us, t, k);
             }
         };
         let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -174,21 +181,24 @@ impl MinuteCache {
             {
                 return Ok(None);
             }
-            let minutes = match cache.get(&reader.segment_id()) {
-                Some(m) => Some(m.clone()),
-                None => MinuteCounts::of(&ts).map(|m| {
-                    let m = Arc::new(m);
-                    cache.insert(reader.segment_id(), m.clone());
-                    m
-                }),
-            };
+            // Minutes only serve whole-minute buckets and windows; other widths read every time.
+            let minutes = whole_minutes
+                .then(|| match cache.get(&reader.segment_id()) {
+                    Some(m) => Some(m.clone()),
+                    None => MinuteCounts::of(&ts).map(|m| {
+                        let m = Arc::new(m);
+                        cache.insert(reader.segment_id(), m.clone());
+                        m
+                    }),
+                })
+                .flatten();
             match minutes {
-                Some(m) if whole_minutes => {
+                Some(m) => {
                     for &(minute, k) in &m.0 {
                         add(minute * MINUTE_US, u64::from(k));
                     }
                 }
-                _ => each_time(&ts, |t| add(t, 1)),
+                None => each_time(&ts, |t| add(t, 1)),
             }
         }
         Ok(Some(counts))

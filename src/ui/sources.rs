@@ -84,9 +84,9 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         lines.push(Line::from(" no sources yet: the index is being built"));
     }
     if let Some(p) = &s.progress {
-        let pct = (p.done * 100).checked_div(p.total).unwrap_or(0);
         lines.push(Line::from(format!(
-            " indexing {pct}%: files not read yet are listed once they are"
+            " indexing {}%: files not read yet are listed once they are",
+            p.percent()
         )));
     }
     let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));

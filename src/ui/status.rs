@@ -26,9 +26,9 @@ pub fn thousands(n: u64) -> String {
 pub fn parts(s: &AppState) -> Vec<String> {
     let mut p = Vec::new();
     if let Some(pr) = &s.progress {
-        let pct = (pr.done * 100).checked_div(pr.total).unwrap_or(0);
         p.push(format!(
-            "indexing {pct}% {:.0}/{:.0} MB {}",
+            "indexing {}% {:.0}/{:.0} MB {}",
+            pr.percent(),
             pr.done as f64 / 1e6,
             pr.total as f64 / 1e6,
             crate::app::layout::clean(&pr.file)
