@@ -449,3 +449,42 @@ fn the_index_is_private_to_its_user() {
         assert_eq!(m & 0o077, 0, "index files are not readable by others");
     }
 }
+
+/// Phrases are confirmed on the event text read back (the index keeps no word positions), from
+/// plain files and from the text stored for compressed ones alike.
+#[test]
+fn a_phrase_needs_its_words_in_order_in_plain_and_compressed_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = "\
+2026-10-01T10:00:00Z sshd[1]: pam_unix(sshd:session): session opened for user root(uid=0)
+2026-10-01T10:00:01Z sshd[2]: user root: session opened for nobody
+2026-10-01T10:00:02Z sshd[3]: SESSION Opened For User ROOT by admin
+2026-10-01T10:00:03Z nginx[4]: GET /wp-login.php 404
+2026-10-01T10:00:04Z nginx[5]: GET /wp/login/php.html 404
+2026-10-01T10:00:05Z nginx[6]: GET /php/login/wp 404
+";
+    std::fs::write(dir.path().join("app.log"), lines).expect("write");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.replace("2026-10-01", "2026-09-30").as_bytes())
+        .expect("gzip");
+    std::fs::write(dir.path().join("app.log.1.gz"), gz.finish().expect("gzip")).expect("write");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let idx = index_dir();
+    for (query, want) in [
+        ("\"session opened for user root\"", 4),
+        ("\"root session\"", 2),
+        ("\"root user\"", 0),
+        ("wp-login.php", 4),
+        ("\"login php\"", 4),
+        ("\"php login\"", 2),
+        ("\"user root\" AND nobody", 2),
+    ] {
+        let n = count(
+            tl(idx.path(), &config)
+                .args(["search", "--count", "-q", query])
+                .arg(dir.path()),
+        );
+        assert_eq!(n, want, "query {query}");
+    }
+}

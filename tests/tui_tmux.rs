@@ -96,7 +96,8 @@ fn open_search_jump_to_the_gap_and_quit_in_tmux() {
 
     // The same logs again: the search, the zoom and the place come back.
     let pane = Pane::start(&cmd.replace("; echo $?", "; echo reopened $?"), 120, 30);
-    let again = pane.wait(|s| s.contains("last session restored"));
+    // The hit count comes a moment after the screen (it is counted on the worker thread).
+    let again = pane.wait(|s| s.contains("last session restored") && s.contains("(215 hits)"));
     assert!(
         again.contains("last session restored") && again.contains("/Failed password (215 hits)"),
         "reopened:\n{again}"

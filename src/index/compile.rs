@@ -1,7 +1,8 @@
 //! Compiling a query [`Expr`] into a tantivy query over our schema.
 //!
 //! - Bare words and phrases search the event text (tokenized like the index: words of letters
-//!   and digits, lowercased); a word that splits into several (`wp-login.php`) is a phrase; a word
+//!   and digits, lowercased); a word that splits into several (`wp-login.php`) is a phrase,
+//!   confirmed on the text read back (see [`super::phrase`]); a word
 //!   with no letters or digits (`->`) is a literal substring match.
 //! - `level:` matches the normalised level (`level:>=warn` for warnings and worse).
 //! - `source:` matches files whose path contains the value (or matches it as a glob).
@@ -9,6 +10,7 @@
 //!   ranges compare numbers when both ends are numbers, text otherwise.
 //! - `/regex/` runs on the whole event text, read back for the candidate events only.
 
+use super::phrase::phrase_query;
 use super::schema::{Fields, kv_term, text_analyzer};
 use super::text::{FileTable, SegmentTexts};
 use crate::event::Level;
@@ -16,8 +18,8 @@ use crate::query::{Bound, Expr};
 use std::ops::Bound as StdBound;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, SegmentReader, Term};
@@ -38,7 +40,7 @@ pub fn compile(expr: &Expr, cx: &CompileContext<'_>) -> Result<Box<dyn Query>, C
     Ok(match expr {
         Expr::All => Box::new(AllQuery),
         Expr::Term { field: None, value } => text_query(value, cx)?,
-        Expr::Phrase { field: None, text } => words_query(text, cx.fields),
+        Expr::Phrase { field: None, text } => words_query(text, cx),
         Expr::Term {
             field: Some(f),
             value,
@@ -105,19 +107,19 @@ fn text_query(value: &str, cx: &CompileContext<'_>) -> Result<Box<dyn Query>, Co
     if tokens(value).is_empty() {
         return regex_query(&regex::escape(value), cx);
     }
-    Ok(words_query(value, cx.fields))
+    Ok(words_query(value, cx))
 }
 
-fn words_query(text: &str, fields: Fields) -> Box<dyn Query> {
-    let toks = tokens(text);
-    let terms: Vec<Term> = toks
-        .iter()
-        .map(|t| Term::from_field_text(fields.text, t))
-        .collect();
-    match terms.len() {
+/// Words: one is a term, several a phrase (see [`super::phrase`]).
+fn words_query(text: &str, cx: &CompileContext<'_>) -> Box<dyn Query> {
+    let mut words = tokens(text);
+    match words.len() {
         0 => Box::new(AllQuery),
-        1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)),
-        _ => Box::new(PhraseQuery::new(terms)),
+        1 => Box::new(TermQuery::new(
+            Term::from_field_text(cx.fields.text, &words.remove(0)),
+            IndexRecordOption::Basic,
+        )),
+        _ => phrase_query(words, cx.fields, cx.files),
     }
 }
 
@@ -150,7 +152,7 @@ fn field_query(
         }
         "source" | "file" => Ok(source_query(value, cx)),
         "text" | "message" | "msg" if bare => text_query(value, cx),
-        "text" | "message" | "msg" => Ok(words_query(value, f)),
+        "text" | "message" | "msg" => Ok(words_query(value, cx)),
         key => {
             if bare && let Some(prefix) = value.strip_suffix('*') {
                 let pattern = format!("{}.*", regex_syntax_escape(&kv_term(key, prefix)));

@@ -35,7 +35,8 @@ pub struct Fields {
     pub len: Field,
     /// `Level::ordinal`, absent when the format has no level.
     pub level: Field,
-    /// The whole event text, tokenized with positions (bare terms and phrases).
+    /// The whole event text, tokenized, without positions (phrases are confirmed on the text
+    /// read back: see `phrase`).
     pub text: Field,
     /// `key=value` terms: extracted fields, host, program (lowercased).
     pub kv: Field,
@@ -65,7 +66,7 @@ impl Fields {
                 TextFieldIndexing::default()
                     .set_tokenizer(TEXT_TOKENIZER)
                     .set_fieldnorms(false)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                    .set_index_option(IndexRecordOption::Basic),
             ),
         );
         let kv = b.add_text_field(

@@ -187,11 +187,15 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
         .map_err(|e| IndexError::io(dir, e))?;
     let (schema, fields) = Fields::build();
+    // zstd 3 in 32 KB blocks: an event of a compressed file read back alone (a sparse hit, a
+    // phrase's candidate) costs a small block to decompress. Level 6 in 128 KB blocks stored
+    // 455 MB of text in 80 MB instead of 95, for 12% more CPU in a first index and a sparse
+    // phrase search 30% slower.
     let settings = tantivy::IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(6),
+            compression_level: Some(3),
         }),
-        docstore_blocksize: 128 * 1024,
+        docstore_blocksize: 32 * 1024,
         ..Default::default()
     };
     let index = Index::builder()
