@@ -162,6 +162,7 @@ impl Engine {
             .try_into()
             .map_err(|e| IndexError::tantivy(&store.dir, e))?;
         let files = FileTable::new(&store.checkpoint.files);
+        let minutes = MinuteCache::on_disk(&store.dir);
         Ok(Engine {
             store,
             reader,
@@ -172,7 +173,7 @@ impl Engine {
             wanted: Vec::new(),
             stdin_name: None,
             _stdin_file: None,
-            minutes: MinuteCache::default(),
+            minutes,
         })
     }
 
@@ -305,8 +306,29 @@ impl Engine {
     ) -> Result<Histogram, EngineError> {
         let searcher = self.searcher();
         let q = self.build(req, &searcher)?;
+        let every = matches!(req.query, Expr::All) && self.only.is_none();
+        // Buckets of whole minutes over the whole history: the first and last minute with
+        // events place them exactly as the first and last event would.
+        let whole_minutes = bucket_s.is_some_and(|b| b > 0 && b % 60 == 0);
+        let minute_span = if every && whole_minutes && req.since.is_none() && req.until.is_none() {
+            self.minutes
+                .minute_span(&searcher)
+                .map_err(|e| self.tantivy_err(e))?
+        } else {
+            None
+        };
         let (lo, hi) = match (req.since, req.until) {
             (Some(s), Some(u)) => (s, u - 1),
+            _ if minute_span.is_some() => match minute_span.flatten() {
+                Some((a, b)) => (a * 60_000_000, b * 60_000_000),
+                None => {
+                    return Ok(Histogram::new(
+                        0,
+                        bucket_s.unwrap_or(60) * 1_000_000,
+                        Vec::new(),
+                    ));
+                }
+            },
             _ => match searcher
                 .search(&q, &SpanCollector)
                 .map_err(|e| self.tantivy_err(e))?
@@ -336,7 +358,7 @@ impl Engine {
                 "{n} buckets of {bucket_s}s: choose a wider --bucket or a shorter --since/--until window"
             )));
         }
-        let every_event = if matches!(req.query, Expr::All) && self.only.is_none() {
+        let every_event = if every {
             self.minutes
                 .count_every_event(&searcher, (req.since, req.until), start, bucket_us, n)
                 .map_err(|e| self.tantivy_err(e))?

@@ -488,3 +488,51 @@ fn a_phrase_needs_its_words_in_order_in_plain_and_compressed_files() {
         assert_eq!(n, want, "query {query}");
     }
 }
+
+/// Whole-history histograms in whole minutes come from per-segment minute counts, saved in the
+/// index folder by the first run: the first and last buckets hold the first and last events,
+/// and a second process, reading the saved counts, answers exactly the same.
+#[test]
+fn whole_history_histogram_spans_first_to_last_event_and_is_the_same_from_saved_counts() {
+    let c = corpus();
+    let idx = index_dir();
+    let hist = |bucket: &str| {
+        stdout(
+            tl(idx.path(), &c.config)
+                .args(["histogram", "--bucket", bucket, "--format", "json"])
+                .arg(&c.logs),
+        )
+    };
+    let first = hist("1h");
+    assert!(
+        idx.path()
+            .join("minutes")
+            .read_dir()
+            .is_ok_and(|mut d| d.next().is_some()),
+        "minute counts saved"
+    );
+    assert_eq!(hist("1h"), first, "from the saved counts");
+    let v: serde_json::Value = serde_json::from_str(&first).expect("json");
+    let buckets = v["buckets"].as_array().unwrap();
+    let start = |b: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(b["start"].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    let edge = |reverse: bool| {
+        let mut cmd = tl(idx.path(), &c.config);
+        cmd.args(["search", "--limit", "1", "--format", "jsonl"]);
+        if reverse {
+            cmd.arg("--reverse");
+        }
+        let rec = jsonl(&stdout(cmd.arg(&c.logs))).remove(0);
+        chrono::DateTime::parse_from_rfc3339(rec["ts"].as_str().unwrap())
+            .unwrap()
+            .timestamp()
+    };
+    let (lo, hi) = (edge(false), edge(true));
+    assert_eq!(start(&buckets[0]), lo - lo.rem_euclid(3600));
+    assert_eq!(start(buckets.last().unwrap()), hi - hi.rem_euclid(3600));
+    assert!(buckets[0]["count"].as_u64().unwrap() > 0);
+    assert!(buckets.last().unwrap()["count"].as_u64().unwrap() > 0);
+}

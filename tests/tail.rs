@@ -231,27 +231,37 @@ fn tail_of_a_subfolder_of_an_indexed_root_stays_within_it() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<String>>()
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
     });
     std::thread::sleep(Duration::from_millis(1200));
     for seq in 2..8 {
         append(if seq % 2 == 0 { "a" } else { "b" }, seq);
         std::thread::sleep(Duration::from_millis(300));
     }
-    std::thread::sleep(Duration::from_millis(1500));
+    // Wait for the four lines of logs/a (however loaded the machine), then a little longer
+    // for any line of logs/b that should not come.
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while lines.len() < 4 && std::time::Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
+            lines.push(l);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    lines.extend(rx.try_iter());
     Command::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())
         .status()
         .unwrap();
     child.wait().unwrap();
-    let files: Vec<String> = reader
-        .join()
-        .unwrap()
+    let files: Vec<String> = lines
         .iter()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();

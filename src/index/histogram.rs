@@ -140,11 +140,91 @@ const MAX_SEGMENT_MINUTES: i64 = 1 << 20;
 #[derive(Debug, Default)]
 pub struct MinuteCounts(Vec<(i64, u32)>);
 
-/// Per-segment [`MinuteCounts`], kept while their segments are searched.
+/// Per-segment [`MinuteCounts`], kept while their segments are searched, and on disk in the
+/// index folder when there is one (see [`super::minute_file`]).
 #[derive(Default)]
-pub struct MinuteCache(std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<MinuteCounts>>>);
+pub struct MinuteCache {
+    memory: std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<MinuteCounts>>>,
+    index_dir: Option<std::path::PathBuf>,
+}
 
 impl MinuteCache {
+    /// A cache that also keeps its counts in `index_dir`.
+    pub fn on_disk(index_dir: &std::path::Path) -> MinuteCache {
+        MinuteCache {
+            memory: Default::default(),
+            index_dir: Some(index_dir.to_path_buf()),
+        }
+    }
+
+    /// The counts of one segment: from memory, from disk, or computed (and then saved).
+    fn segment_counts(
+        &self,
+        cache: &mut HashMap<tantivy::index::SegmentId, Arc<MinuteCounts>>,
+        reader: &SegmentReader,
+        ts: &tantivy::columnar::Column<DateTime>,
+        live: &std::collections::HashSet<tantivy::index::SegmentId>,
+    ) -> Option<Arc<MinuteCounts>> {
+        let id = reader.segment_id();
+        if let Some(m) = cache.get(&id) {
+            return Some(m.clone());
+        }
+        let name = id.uuid_string();
+        let loaded = self
+            .index_dir
+            .as_deref()
+            .and_then(|dir| super::minute_file::load(dir, &name))
+            .map(MinuteCounts);
+        let m = Arc::new(match loaded {
+            Some(m) => m,
+            None => {
+                let m = MinuteCounts::of(ts)?;
+                if let Some(dir) = &self.index_dir {
+                    let live = live.iter().map(|s| s.uuid_string()).collect();
+                    super::minute_file::save(dir, &name, &m.0, &live);
+                }
+                m
+            }
+        });
+        cache.insert(id, m.clone());
+        Some(m)
+    }
+
+    /// The first and last minute holding an event, over every event of every segment; `None`
+    /// when a segment has deleted documents, events without a time or no minute counts (the
+    /// caller then runs [`SpanCollector`]); `Some(None)` when there are no events.
+    pub fn minute_span(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> tantivy::Result<Option<Option<(i64, i64)>>> {
+        let mut cache = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let live: std::collections::HashSet<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        let mut span: Option<(i64, i64)> = None;
+        for reader in searcher.segment_readers() {
+            let ts = reader.fast_fields().date("ts")?;
+            if reader.alive_bitset().is_some()
+                || ts.get_cardinality() != tantivy::columnar::Cardinality::Full
+            {
+                return Ok(None);
+            }
+            if reader.num_docs() == 0 {
+                continue;
+            }
+            let Some(m) = self.segment_counts(&mut cache, reader, &ts, &live) else {
+                return Ok(None);
+            };
+            let (Some(first), Some(last)) = (m.0.first(), m.0.last()) else {
+                continue;
+            };
+            span = Some(span.map_or((first.0, last.0), |(a, b)| (a.min(first.0), b.max(last.0))));
+        }
+        Ok(Some(span))
+    }
+
     /// Counts every event of the window `[since, until)` into `n` buckets from `start_us`.
     /// `None` when a segment has deleted documents or events without a time (the caller then
     /// runs [`BucketCollector`]). Whole-minute buckets and windows use the cached minutes.
@@ -167,7 +247,7 @@ impl MinuteCache {
                 add_to_bucket(&mut counts, start_us, bucket_us, t, k);
             }
         };
-        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.memory.lock().unwrap_or_else(|e| e.into_inner());
         let live: std::collections::HashSet<_> = searcher
             .segment_readers()
             .iter()
@@ -183,14 +263,7 @@ impl MinuteCache {
             }
             // Minutes only serve whole-minute buckets and windows; other widths read every time.
             let minutes = whole_minutes
-                .then(|| match cache.get(&reader.segment_id()) {
-                    Some(m) => Some(m.clone()),
-                    None => MinuteCounts::of(&ts).map(|m| {
-                        let m = Arc::new(m);
-                        cache.insert(reader.segment_id(), m.clone());
-                        m
-                    }),
-                })
+                .then(|| self.segment_counts(&mut cache, reader, &ts, &live))
                 .flatten();
             match minutes {
                 Some(m) => {

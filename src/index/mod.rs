@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod compile;
 pub mod error;
 pub mod histogram;
+pub mod minute_file;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;

@@ -32,9 +32,18 @@ impl Compression {
 
     /// Wraps `inner` in the matching decoder.
     pub fn decoder<'a, R: Read + 'a>(self, inner: R) -> io::Result<Box<dyn Read + 'a>> {
+        self.decoder_buffered(inner, 256 * 1024)
+    }
+
+    /// Like [`Compression::decoder`], reading `inner` `buffer` bytes at a time.
+    fn decoder_buffered<'a, R: Read + 'a>(
+        self,
+        inner: R,
+        buffer: usize,
+    ) -> io::Result<Box<dyn Read + 'a>> {
         Ok(match self {
             Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(
-                BufReader::with_capacity(256 * 1024, inner),
+                BufReader::with_capacity(buffer, inner),
             )),
             Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(inner)),
             Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(inner)),
@@ -72,13 +81,18 @@ pub fn is_complete(path: &Path, compression: Compression) -> bool {
 }
 
 /// Reads the first `n` bytes of a file's decompressed content. A damaged compressed stream
-/// yields what could be decoded.
+/// yields what could be decoded. Only about `n` bytes are read and decoded: every command looks
+/// at the head of every file (8 KB to classify it, 1 KB to identify it).
 pub fn content_prefix(
     path: &Path,
     compression: Option<Compression>,
     n: usize,
 ) -> io::Result<Vec<u8>> {
-    let mut reader = open_content(path, compression)?;
+    let file = File::open(path)?;
+    let mut reader: Box<dyn Read> = match compression {
+        None => Box::new(file),
+        Some(c) => c.decoder_buffered(file, n.clamp(4096, 64 * 1024))?,
+    };
     let mut buf = Vec::with_capacity(n);
     let mut chunk = [0u8; 8192];
     while buf.len() < n {
