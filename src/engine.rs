@@ -245,7 +245,7 @@ impl Engine {
                 (Occur::Must, files_query(ids, self.store.fields)),
             ]));
         }
-        Ok(within_window(q, self.store.fields, req.since, req.until))
+        Ok(within_window(q, req.since, req.until))
     }
 
     fn tantivy_err(&self, e: tantivy::TantivyError) -> EngineError {

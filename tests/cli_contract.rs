@@ -536,3 +536,55 @@ fn whole_history_histogram_spans_first_to_last_event_and_is_the_same_from_saved_
     assert!(buckets[0]["count"].as_u64().unwrap() > 0);
     assert!(buckets.last().unwrap()["count"].as_u64().unwrap() > 0);
 }
+
+/// `--since`/`--until` are answered from per-block summaries of the time column, decoding only
+/// the blocks on a window's edges: every window must still count exactly the events whose time
+/// falls in it, as a filter over the whole listing does.
+#[test]
+fn time_windows_count_exactly_the_events_inside_them() {
+    let c = corpus();
+    let idx = index_dir();
+    let all = jsonl(&stdout(
+        tl(idx.path(), &c.config)
+            .args(["search", "--format", "jsonl"])
+            .arg(&c.logs),
+    ));
+    let times: Vec<i64> = all
+        .iter()
+        .map(|r| {
+            chrono::DateTime::parse_from_rfc3339(r["ts"].as_str().unwrap())
+                .unwrap()
+                .timestamp()
+        })
+        .collect();
+    let (first, last) = (times[0], *times.last().unwrap());
+    let span = last - first;
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    for (a, b) in [
+        (0, span / 3),
+        (span / 7, span / 7 + 1),
+        (span / 2 - 3_600, span / 2 + 17),
+        (span - 60, span + 1),
+        (0, 1),
+    ] {
+        let (since, until) = (first + a, first + b);
+        let want = times.iter().filter(|&&t| t >= since && t < until).count() as u64;
+        let n = count(
+            tl(idx.path(), &c.config)
+                .args([
+                    "search",
+                    "--count",
+                    "--since",
+                    &at(since),
+                    "--until",
+                    &at(until),
+                ])
+                .arg(&c.logs),
+        );
+        assert_eq!(n, want, "window {} .. {}", at(since), at(until));
+    }
+}

@@ -14,6 +14,7 @@ pub mod search;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod time_window;
 pub mod update;
 
 pub use error::IndexError;

@@ -1,14 +1,14 @@
 //! Running a compiled query: hits in time order (ties: source path, then line), counts.
 
-use super::schema::Fields;
 use super::text::FileTable;
+use super::time_window::TimeWindowQuery;
 use crate::event::Level;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
-use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// One matching event, as the index knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,23 +41,15 @@ pub fn path_ranks(files: &FileTable) -> Arc<HashMap<u64, u32>> {
 /// Restricts `query` to `[since, until)` (µs UTC).
 pub fn within_window(
     query: Box<dyn Query>,
-    fields: Fields,
     since: Option<i64>,
     until: Option<i64>,
 ) -> Box<dyn Query> {
     if since.is_none() && until.is_none() {
         return query;
     }
-    let term = |us: i64| Term::from_field_date(fields.ts, DateTime::from_timestamp_micros(us));
-    let lo = since.map_or(std::ops::Bound::Unbounded, |s| {
-        std::ops::Bound::Included(term(s))
-    });
-    let hi = until.map_or(std::ops::Bound::Unbounded, |u| {
-        std::ops::Bound::Excluded(term(u))
-    });
     Box::new(BooleanQuery::new(vec![
         (Occur::Must, query),
-        (Occur::Must, Box::new(RangeQuery::new(lo, hi))),
+        (Occur::Must, Box::new(TimeWindowQuery { since, until })),
     ]))
 }
 
