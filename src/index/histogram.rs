@@ -197,20 +197,13 @@ impl MinuteCache {
         &self,
         searcher: &tantivy::Searcher,
     ) -> tantivy::Result<Option<Option<(i64, i64)>>> {
+        let Some(segments) = time_columns(searcher)? else {
+            return Ok(None);
+        };
+        let live = live_segments(searcher);
         let mut cache = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-        let live: std::collections::HashSet<_> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
         let mut span: Option<(i64, i64)> = None;
-        for reader in searcher.segment_readers() {
-            let ts = reader.fast_fields().date("ts")?;
-            if reader.alive_bitset().is_some()
-                || ts.get_cardinality() != tantivy::columnar::Cardinality::Full
-            {
-                return Ok(None);
-            }
+        for (reader, ts) in segments {
             if reader.num_docs() == 0 {
                 continue;
             }
@@ -247,20 +240,13 @@ impl MinuteCache {
                 add_to_bucket(&mut counts, start_us, bucket_us, t, k);
             }
         };
+        let Some(segments) = time_columns(searcher)? else {
+            return Ok(None);
+        };
+        let live = live_segments(searcher);
         let mut cache = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-        let live: std::collections::HashSet<_> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
         cache.retain(|id, _| live.contains(id));
-        for reader in searcher.segment_readers() {
-            let ts = reader.fast_fields().date("ts")?;
-            if reader.alive_bitset().is_some()
-                || ts.get_cardinality() != tantivy::columnar::Cardinality::Full
-            {
-                return Ok(None);
-            }
+        for (reader, ts) in segments {
             // Minutes only serve whole-minute buckets and windows; other widths read every time.
             let minutes = whole_minutes
                 .then(|| self.segment_counts(&mut cache, reader, &ts, &live))
@@ -276,6 +262,35 @@ impl MinuteCache {
         }
         Ok(Some(counts))
     }
+}
+
+/// A segment and its time column.
+type SegmentTimes<'a> = (&'a SegmentReader, tantivy::columnar::Column<DateTime>);
+
+/// Each segment with its time column; `None` when a segment has deleted documents or events
+/// without a time, whose minute counts would not stand for its live events.
+fn time_columns(searcher: &tantivy::Searcher) -> tantivy::Result<Option<Vec<SegmentTimes<'_>>>> {
+    let mut out = Vec::with_capacity(searcher.segment_readers().len());
+    for reader in searcher.segment_readers() {
+        let ts = reader.fast_fields().date("ts")?;
+        if reader.alive_bitset().is_some()
+            || ts.get_cardinality() != tantivy::columnar::Cardinality::Full
+        {
+            return Ok(None);
+        }
+        out.push((reader, ts));
+    }
+    Ok(Some(out))
+}
+
+fn live_segments(
+    searcher: &tantivy::Searcher,
+) -> std::collections::HashSet<tantivy::index::SegmentId> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|r| r.segment_id())
+        .collect()
 }
 
 impl MinuteCounts {
