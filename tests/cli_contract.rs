@@ -588,3 +588,62 @@ fn time_windows_count_exactly_the_events_inside_them() {
         assert_eq!(n, want, "window {} .. {}", at(since), at(until));
     }
 }
+
+/// Long integers (five digits or more) are kept in columns, shorter values and text as terms:
+/// every query form finds a field's values whatever their length, in plain and gzip files,
+/// with nested (dotted) JSON keys and negative numbers.
+#[test]
+fn field_values_are_found_whatever_their_length() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = "\
+{\"ts\":\"2026-10-01T10:00:00Z\",\"msg\":\"a\",\"bytes\":512,\"pid\":48211,\"http\":{\"bytes\":123456},\"delta\":-70000}
+{\"ts\":\"2026-10-01T10:00:01Z\",\"msg\":\"b\",\"bytes\":86544,\"pid\":48212,\"http\":{\"bytes\":99},\"delta\":-5}
+{\"ts\":\"2026-10-01T10:00:02Z\",\"msg\":\"c\",\"bytes\":9999,\"pid\":\"48211\",\"http\":{\"bytes\":\"n/a\"},\"delta\":70000}
+{\"ts\":\"2026-10-01T10:00:03Z\",\"msg\":\"d\",\"bytes\":10000,\"pid\":\"048211\",\"job\":123456789012345678}
+";
+    std::fs::write(dir.path().join("app.jsonl"), lines).expect("write");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.replace("2026-10-01", "2026-09-30").as_bytes())
+        .expect("gzip");
+    std::fs::write(
+        dir.path().join("app.jsonl.1.gz"),
+        gz.finish().expect("gzip"),
+    )
+    .expect("write");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let idx = index_dir();
+    for (query, want) in [
+        ("pid:48211", 2),
+        ("PID:48211", 2),
+        ("pid:048211", 1),
+        ("pid:48212 OR pid:048211", 2),
+        ("bytes:512", 1),
+        ("bytes:86544", 1),
+        ("bytes:[9999 TO 10000]", 2),
+        ("bytes:[500 TO 100000]", 4),
+        ("bytes:{9999 TO *]", 2),
+        ("bytes:[* TO 10000}", 2),
+        ("bytes:[600.5 TO 86544.5]", 3),
+        ("bytes:86*", 1),
+        ("bytes:*", 4),
+        ("pid:4821*", 3),
+        ("pid:0*", 1),
+        ("http.bytes:123456", 1),
+        ("http.bytes:[0 TO 200000]", 2),
+        ("http.bytes:n/a", 1),
+        ("delta:-70000", 1),
+        ("delta:[-70000 TO 0]", 2),
+        ("delta:-7*", 1),
+        ("job:123456789012345678", 1),
+        ("job:[1 TO *]", 1),
+        ("bytes:86544 AND NOT pid:48212", 0),
+    ] {
+        let n = count(
+            tl(idx.path(), &config)
+                .args(["search", "--count", "-q", query])
+                .arg(dir.path()),
+        );
+        assert_eq!(n, 2 * want, "query {query} (in both files)");
+    }
+}

@@ -7,9 +7,11 @@
 //! - `level:` matches the normalised level (`level:>=warn` for warnings and worse).
 //! - `source:` matches files whose path contains the value (or matches it as a glob).
 //! - Any other `key:value` matches an extracted field, case-insensitively; `key:val*` a prefix;
-//!   ranges compare numbers when both ends are numbers, text otherwise.
+//!   ranges compare numbers when both ends are numbers, text otherwise. Long integer values
+//!   live in columns, not terms (see [`super::numbers`]); each form looks in both.
 //! - `/regex/` runs on the whole event text, read back for the candidate events only.
 
+use super::numbers;
 use super::phrase::phrase_query;
 use super::schema::{Fields, kv_term, text_analyzer};
 use super::text::{FileTable, SegmentTexts};
@@ -156,9 +158,12 @@ fn field_query(
         key => {
             if bare && let Some(prefix) = value.strip_suffix('*') {
                 let pattern = format!("{}.*", regex_syntax_escape(&kv_term(key, prefix)));
-                return RegexQuery::from_pattern(&pattern, f.kv)
-                    .map(|q| Box::new(q) as Box<dyn Query>)
-                    .map_err(|e| CompileError(format!("{key}:{value}: {e}")));
+                let terms = RegexQuery::from_pattern(&pattern, f.kv)
+                    .map_err(|e| CompileError(format!("{key}:{value}: {e}")))?;
+                return Ok(either(Box::new(terms), numbers::prefix(f, key, prefix)));
+            }
+            if let Some(n) = numbers::long_integer(value) {
+                return Ok(numbers::equals(f, key, n));
             }
             Ok(Box::new(TermQuery::new(
                 Term::from_field_text(f.kv, &kv_term(key, value)),
@@ -276,10 +281,33 @@ fn range_query(
     }
     terms.sort();
     terms.dedup();
-    if terms.is_empty() {
-        return Ok(Box::new(EmptyQuery));
+    let in_terms: Box<dyn Query> = if terms.is_empty() {
+        Box::new(EmptyQuery)
+    } else {
+        Box::new(TermSetQuery::new(terms))
+    };
+    let numeric_ends = !matches!(nlo, Some(None)) && !matches!(nhi, Some(None));
+    let in_column = numeric_ends
+        .then(|| {
+            numbers::integer_bounds(
+                nlo.flatten().zip(lo.map(|b| b.inclusive)),
+                nhi.flatten().zip(hi.map(|b| b.inclusive)),
+            )
+        })
+        .flatten()
+        .and_then(|(a, b)| numbers::range(f, field, a, b));
+    Ok(either(in_terms, in_column))
+}
+
+/// `a`, or `a OR b` when there is a `b`.
+fn either(a: Box<dyn Query>, b: Option<Box<dyn Query>>) -> Box<dyn Query> {
+    match b {
+        None => a,
+        Some(b) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, a),
+            (Occur::Should, b),
+        ])),
     }
-    Ok(Box::new(TermSetQuery::new(terms)))
 }
 
 fn within<T: PartialOrd>(v: T, lo: Option<(T, bool)>, hi: Option<(T, bool)>) -> bool {

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod error;
 pub mod histogram;
 pub mod minute_file;
+pub mod numbers;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;

@@ -6,8 +6,8 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema,
-    TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, JsonObjectOptions,
+    NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -42,6 +42,8 @@ pub struct Fields {
     pub kv: Field,
     /// The event text, stored only for compressed files.
     pub stored: Field,
+    /// Long integer field values, a fast column per key (see `numbers`).
+    pub num: Field,
 }
 
 impl Fields {
@@ -79,6 +81,7 @@ impl Fields {
             ),
         );
         let stored = b.add_text_field("stored", STORED);
+        let num = b.add_json_field("num", JsonObjectOptions::default().set_fast("raw"));
         (
             b.build(),
             Fields {
@@ -91,6 +94,7 @@ impl Fields {
                 text,
                 kv,
                 stored,
+                num,
             },
         )
     }

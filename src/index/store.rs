@@ -141,7 +141,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
         ));
     }
     let index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
-    let fields = Fields::from_schema(&index.schema()).ok_or("schema differs")?;
+    let fields = Fields::from_schema(&index.schema()).ok_or("its schema is another version's")?;
     register_tokenizers(&index);
     let metas = index.load_metas().map_err(|e| e.to_string())?;
     let checkpoint = match metas.payload {

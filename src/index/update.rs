@@ -5,6 +5,7 @@
 
 use super::checkpoint::FileState;
 use super::error::{IndexError, is_disk_full};
+use super::numbers;
 use super::reconcile::{Action, FsHeads, plan};
 use super::schema::kv_term;
 use super::settings::{Change, Configured, change};
@@ -781,11 +782,13 @@ impl Run<'_> {
             if let Some(prog) = &parsed.program {
                 doc.add_text(fields.kv, kv_term("program", prog));
             }
+            let mut columns = numbers::Columns::default();
             for (k, v) in &parsed.fields {
-                if !is_time_key(k) {
+                if !is_time_key(k) && !columns.take(k, v) {
                     doc.add_text(fields.kv, kv_term(k, truncate(v, 256)));
                 }
             }
+            columns.add_to(&mut doc, fields);
         }
         let text = truncate(&p.text, MAX_EVENT_TEXT);
         doc.add_text(
