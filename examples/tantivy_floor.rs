@@ -27,7 +27,7 @@ fn main() -> anyhow::Result<()> {
     );
     let dir = tempfile::tempdir()?;
     let index = tantivy::Index::create_in_dir(dir.path(), b.build())?;
-    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 192 << 20)?;
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 96 << 20)?;
     let mut policy = tantivy::indexer::LogMergePolicy::default();
     policy.set_max_docs_before_merge(100_000);
     writer.set_merge_policy(Box::new(policy));
