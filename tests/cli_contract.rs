@@ -5,6 +5,7 @@ mod common;
 
 use common::{copy_tree, corpus, count, jsonl, stdout, tl};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 fn index_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
@@ -463,13 +464,7 @@ fn a_phrase_needs_its_words_in_order_in_plain_and_compressed_files() {
 2026-10-01T10:00:04Z nginx[5]: GET /wp/login/php.html 404
 2026-10-01T10:00:05Z nginx[6]: GET /php/login/wp 404
 ";
-    std::fs::write(dir.path().join("app.log"), lines).expect("write");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(lines.replace("2026-10-01", "2026-09-30").as_bytes())
-        .expect("gzip");
-    std::fs::write(dir.path().join("app.log.1.gz"), gz.finish().expect("gzip")).expect("write");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "").expect("write");
+    let config = plain_and_gzip(dir.path(), "app.log", lines);
     let idx = index_dir();
     for (query, want) in [
         ("\"session opened for user root\"", 4),
@@ -601,17 +596,7 @@ fn field_values_are_found_whatever_their_length() {
 {\"ts\":\"2026-10-01T10:00:02Z\",\"msg\":\"c\",\"bytes\":9999,\"pid\":\"48211\",\"http\":{\"bytes\":\"n/a\"},\"delta\":70000}
 {\"ts\":\"2026-10-01T10:00:03Z\",\"msg\":\"d\",\"bytes\":10000,\"pid\":\"048211\",\"job\":123456789012345678}
 ";
-    std::fs::write(dir.path().join("app.jsonl"), lines).expect("write");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(lines.replace("2026-10-01", "2026-09-30").as_bytes())
-        .expect("gzip");
-    std::fs::write(
-        dir.path().join("app.jsonl.1.gz"),
-        gz.finish().expect("gzip"),
-    )
-    .expect("write");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "").expect("write");
+    let config = plain_and_gzip(dir.path(), "app.jsonl", lines);
     let idx = index_dir();
     for (query, want) in [
         ("pid:48211", 2),
@@ -646,4 +631,17 @@ fn field_values_are_found_whatever_their_length() {
         );
         assert_eq!(n, 2 * want, "query {query} (in both files)");
     }
+}
+
+/// Writes `lines` to `name` and, dated a day earlier, to its rotated `name.1.gz`; returns an
+/// empty config file beside them.
+fn plain_and_gzip(dir: &Path, name: &str, lines: &str) -> PathBuf {
+    std::fs::write(dir.join(name), lines).expect("write");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.replace("2026-10-01", "2026-09-30").as_bytes())
+        .expect("gzip");
+    std::fs::write(dir.join(format!("{name}.1.gz")), gz.finish().expect("gzip")).expect("write");
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    config
 }
