@@ -138,6 +138,37 @@ fn every_kind_of_bad_file_is_named_and_the_rest_is_indexed() {
     );
 }
 
+/// An index written by a version of timberline with another schema (one field fewer, as before
+/// long integers had their columns) is rebuilt, with a message, and answers in full.
+#[test]
+fn an_index_of_another_version_is_rebuilt() {
+    let logs = tempfile::tempdir().unwrap();
+    fs::write(
+        logs.path().join("a.log"),
+        format!("{LINE}pid=48211 one\n{LINE}pid=48212 two\n"),
+    )
+    .unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    stdout(tl(idx.path()).arg("index").arg(logs.path()));
+    let meta_path = idx.path().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let schema = meta["schema"].as_array_mut().unwrap();
+    let before = schema.len();
+    schema.retain(|f| f["name"] != "num");
+    assert_eq!(schema.len(), before - 1, "the schema has a `num` field");
+    fs::write(&meta_path, serde_json::to_string(&meta).unwrap()).unwrap();
+    let (out, so, se) = run(tl(idx.path())
+        .args(["search", "--count", "-q", "pid:48211 OR two"])
+        .arg(logs.path()));
+    assert!(out.status.success(), "{se}");
+    assert_eq!(so.trim(), "2");
+    assert!(
+        se.contains("another version") && se.contains("rebuilding it"),
+        "{se}"
+    );
+}
+
 #[test]
 fn a_corrupt_index_is_rebuilt_and_a_foreign_folder_is_refused() {
     let logs = tempfile::tempdir().unwrap();
