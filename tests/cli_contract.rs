@@ -597,6 +597,12 @@ fn field_values_are_found_whatever_their_length() {
 {\"ts\":\"2026-10-01T10:00:03Z\",\"msg\":\"d\",\"bytes\":10000,\"pid\":\"048211\",\"job\":123456789012345678}
 ";
     let config = plain_and_gzip(dir.path(), "app.jsonl", lines);
+    // Hosts and programs take the same way as other values.
+    plain_and_gzip(
+        dir.path(),
+        "syslog",
+        "2026-10-01T10:00:04Z 10001 20002[7]: numbered host and program\n",
+    );
     let idx = index_dir();
     for (query, want) in [
         ("pid:48211", 2),
@@ -623,6 +629,9 @@ fn field_values_are_found_whatever_their_length() {
         ("job:123456789012345678", 1),
         ("job:[1 TO *]", 1),
         ("bytes:86544 AND NOT pid:48212", 0),
+        ("host:10001", 1),
+        ("host:1000*", 1),
+        ("program:20002", 1),
     ] {
         let n = count(
             tl(idx.path(), &config)

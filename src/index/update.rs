@@ -779,15 +779,19 @@ impl Run<'_> {
             if let Some(level) = parsed.level {
                 doc.add_u64(fields.level, level.ordinal());
             }
-            if let Some(h) = &parsed.host {
-                doc.add_text(fields.kv, kv_term("host", h));
-            }
-            if let Some(prog) = &parsed.program {
-                doc.add_text(fields.kv, kv_term("program", prog));
-            }
+            // Every value takes the same way (`host:12345` is a column query too).
             let mut columns = numbers::Columns::default();
-            for (k, v) in &parsed.fields {
-                if !is_time_key(k) && !columns.take(k, v) {
+            let named = [("host", &parsed.host), ("program", &parsed.program)];
+            let named = named
+                .into_iter()
+                .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)));
+            let extracted = parsed
+                .fields
+                .iter()
+                .filter(|(k, _)| !is_time_key(k))
+                .map(|(k, v)| (k.as_str(), v.as_str()));
+            for (k, v) in named.chain(extracted) {
+                if !columns.take(k, v) {
                     doc.add_text(fields.kv, kv_term(k, truncate(v, 256)));
                 }
             }
