@@ -57,22 +57,21 @@ fn term(fields: Fields, key: &str, value: i64) -> Term {
     t
 }
 
+fn between(fields: Fields, key: &str, lo: i64, hi: i64) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(term(fields, key, lo)),
+        Bound::Included(term(fields, key, hi)),
+    ))
+}
+
 /// Events whose `key` column holds a value in `lo..=hi` (`None` when the range is empty).
 pub fn range(fields: Fields, key: &str, lo: i64, hi: i64) -> Option<Box<dyn Query>> {
-    (lo <= hi).then(|| {
-        Box::new(RangeQuery::new(
-            Bound::Included(term(fields, key, lo)),
-            Bound::Included(term(fields, key, hi)),
-        )) as Box<dyn Query>
-    })
+    (lo <= hi).then(|| between(fields, key, lo, hi))
 }
 
 /// `key:N` for a long integer `N`.
 pub fn equals(fields: Fields, key: &str, n: i64) -> Box<dyn Query> {
-    Box::new(RangeQuery::new(
-        Bound::Included(term(fields, key, n)),
-        Bound::Included(term(fields, key, n)),
-    ))
+    between(fields, key, n, n)
 }
 
 /// The integer bounds of a numeric range with `f64` ends (`None`: unbounded on that side), or

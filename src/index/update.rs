@@ -313,7 +313,7 @@ fn settle(mut survey: impl FnMut() -> Survey, pause: impl Fn(Duration)) -> Surve
 }
 
 /// Merges only small segments (those of incremental updates): the large segments of a first
-/// index (~150 k documents each with the writer's budget) are left as they are. Merging them
+/// index (~150 k documents on average with the writer's budget) are left as they are. Merging them
 /// took a third of a 1 GB first index's CPU and most of its peak memory, for an index 4% smaller
 /// and no measurable gain in search speed.
 fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
@@ -324,9 +324,9 @@ fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
 
 /// Memory for tantivy's indexing buffers, shared by its threads (`TIMBERLINE_WRITER_MB`
 /// overrides it, for measuring). 96 MB makes segments of ~150 k events on the 1 GB benchmark,
-/// big enough to be left unmerged. Against 192 MB, a first index took ~15% less time and 130 MB
-/// less peak memory (likely because a segment's smaller term table misses the caches less),
-/// and searches took the same time over twice as many segments.
+/// most of them big enough to be left unmerged. Against 192 MB, in alternating runs, a first
+/// index took 11–12% less time and 140 MB less peak memory (likely because a segment's smaller
+/// term table misses the caches less); searches take ~10 ms more over twice as many segments.
 fn writer_budget() -> usize {
     std::env::var("TIMBERLINE_WRITER_MB")
         .ok()
