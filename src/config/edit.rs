@@ -109,9 +109,11 @@ pub fn set_override(
         Some(i) => {
             let others = matching.iter().enumerate().any(|(j, &m)| m && j != i);
             let later = matching.iter().skip(i + 1).any(|&m| m);
-            let t = list.get_mut(i).expect("found above");
-            set(t, setting.key(), value_);
-            let empty = !t.contains_key("format") && !t.contains_key("timezone");
+            // `own` was found in this list just above, so the table is there.
+            let empty = list.get_mut(i).is_some_and(|t| {
+                set(t, setting.key(), value_);
+                !t.contains_key("format") && !t.contains_key("timezone")
+            });
             if empty && !others {
                 list.remove(i);
             } else if later {
