@@ -110,10 +110,13 @@ pub fn set_override(
             let others = matching.iter().enumerate().any(|(j, &m)| m && j != i);
             let later = matching.iter().skip(i + 1).any(|&m| m);
             // `own` was found in this list just above, so the table is there.
-            let empty = list.get_mut(i).is_some_and(|t| {
-                set(t, setting.key(), value_);
-                !t.contains_key("format") && !t.contains_key("timezone")
-            });
+            let empty = match list.get_mut(i) {
+                Some(t) => {
+                    set(t, setting.key(), value_);
+                    !t.contains_key("format") && !t.contains_key("timezone")
+                }
+                None => false,
+            };
             if empty && !others {
                 list.remove(i);
             } else if later {
