@@ -360,7 +360,7 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         ..Request::default()
     };
     let (mut follower, first) = crate::follow::Follower::start(&mut engine, request, args.last)?;
-    let (waker, note) = crate::follow::Waker::new(engine.roots());
+    let (waker, note) = crate::follow::Waker::new(engine.roots(), Some(engine.index_dir()));
     print_notes(note.as_slice());
     let format = match args.format {
         TailFormat::Text => EventFormat::Text,
@@ -378,7 +378,7 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         return finish(Err(e));
     }
     while !stop.load(Ordering::Relaxed) {
-        waker.wait();
+        waker.wait_at_most(follower.due_in().unwrap_or(crate::follow::POLL));
         if stop.load(Ordering::Relaxed) {
             break;
         }

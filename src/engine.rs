@@ -18,8 +18,9 @@ use crate::time::Zone;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, Query};
-use tantivy::{IndexReader, ReloadPolicy, Searcher};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexReader, ReloadPolicy, Searcher, Term};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -67,6 +68,8 @@ pub struct Request {
 pub struct Engine {
     store: Store,
     reader: IndexReader,
+    /// The commit every answer comes from, with `files` (see [`Engine::reload_committed`]).
+    searcher: Searcher,
     files: FileTable,
     /// Files under the user's paths, when they are a part of the index's roots.
     only: Option<Vec<u64>>,
@@ -112,25 +115,39 @@ impl Engine {
         Ok((located.engine(opts.config)?, notes))
     }
 
-    /// Takes in what another writer committed since this engine last looked (the explorer's
-    /// view while the index is being built). True when something new was committed.
+    /// Takes in what was committed since this engine last looked (by another process, or by
+    /// this one's indexer thread). True when the engine now shows another commit.
+    ///
+    /// The searcher and the file table always belong to one commit: event text is read at
+    /// the offsets of the documents searched, through the paths and identities their commit
+    /// recorded. A searcher is taken only when its segments are exactly those of the commit
+    /// whose checkpoint was read; when a commit lands between the two reads, they are read
+    /// again, and if they never agree the engine keeps the pair it had.
     pub fn reload_committed(&mut self) -> Result<bool, EngineError> {
-        let before = self.reader.searcher().segment_readers().len() as u64
-            + self.reader.searcher().num_docs();
-        self.reader
-            .reload()
-            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
-        let after = self.reader.searcher().segment_readers().len() as u64
-            + self.reader.searcher().num_docs();
-        if before == after {
-            return Ok(false);
-        }
-        if let Some(checkpoint) = store::committed_checkpoint(&self.store) {
-            self.store.checkpoint = checkpoint;
+        for _ in 0..8 {
+            let Some(committed) = store::committed_checkpoint(&self.store) else {
+                return Ok(false);
+            };
+            if committed.opstamp == self.store.opstamp
+                && self.searcher.generation().segments() == &committed.segments
+            {
+                return Ok(false);
+            }
+            self.reader
+                .reload()
+                .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+            let searcher = self.reader.searcher();
+            if searcher.generation().segments() != &committed.segments {
+                continue;
+            }
+            self.searcher = searcher;
+            self.store.checkpoint = committed.checkpoint;
+            self.store.opstamp = committed.opstamp;
             self.files = FileTable::new(&self.store.checkpoint.files);
             self.only = self.only_files();
+            return Ok(true);
         }
-        Ok(true)
+        Ok(false)
     }
 
     fn open_stdin(config: Config) -> Result<(Engine, Summary), EngineError> {
@@ -160,12 +177,14 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| IndexError::tantivy(&store.dir, e))?;
+            .map_err(|e: tantivy::TantivyError| IndexError::tantivy(&store.dir, e))?;
+        let searcher = reader.searcher();
         let files = FileTable::new(&store.checkpoint.files);
         let minutes = MinuteCache::on_disk(&store.dir);
         Ok(Engine {
             store,
             reader,
+            searcher,
             files,
             only,
             config,
@@ -192,15 +211,36 @@ impl Engine {
     }
 
     /// Brings the index up to date again (for followers) and makes the new events searchable.
+    /// When another process holds the index's writer, this takes in its commits instead;
+    /// when that process is gone, the next call becomes the writer, from its last commit.
+    /// `Summary::changed` says whether the engine now shows another commit.
     pub fn refresh(&mut self, progress: &dyn Progress) -> Result<Summary, EngineError> {
-        let summary =
+        let mut changed = false;
+        if self.store.writer.is_none() {
+            changed |= self.reload_committed()?;
+        }
+        let before = self.store.opstamp;
+        let mut summary =
             crate::index::update::update_keeping(&mut self.store, &self.config, progress, true)?;
-        self.reader
-            .reload()
-            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
-        self.files = FileTable::new(&self.store.checkpoint.files);
-        self.only = self.only_files();
+        if self.store.writer.is_some() {
+            // This process wrote: its searcher follows its own commits.
+            self.reader
+                .reload()
+                .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+            self.searcher = self.reader.searcher();
+            self.files = FileTable::new(&self.store.checkpoint.files);
+            self.only = self.only_files();
+            changed |= self.store.opstamp != before;
+        } else {
+            changed |= self.reload_committed()?;
+        }
+        summary.changed = changed;
         Ok(summary)
+    }
+
+    /// True while this process holds the index's writer (it keeps the index fresh for all).
+    pub fn is_writer(&self) -> bool {
+        self.store.writer.is_some()
     }
 
     /// The config in use (its overrides decide each file's format and zone).
@@ -220,7 +260,7 @@ impl Engine {
     }
 
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.searcher.clone()
     }
 
     pub fn files(&self) -> &FileTable {
@@ -283,6 +323,51 @@ impl Engine {
         let collector = HitCollector {
             limit: req.limit,
             reverse: req.reverse,
+            ranks: path_ranks(&self.files),
+        };
+        searcher
+            .search(&q, &collector)
+            .map_err(|e| self.tantivy_err(e))
+    }
+
+    /// Matching events of the given files at or after the given offsets, in time order (what
+    /// a follower has not shown yet). `from` holds (file id, first offset).
+    pub fn search_from(&self, req: &Request, from: &[(u64, u64)]) -> Result<Vec<Hit>, EngineError> {
+        if from.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        let f = self.store.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = from
+            .iter()
+            .map(|&(id, offset)| {
+                let one: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_u64(f.file, id),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
+                    ),
+                    (
+                        Occur::Must,
+                        Box::new(RangeQuery::new(
+                            std::ops::Bound::Included(Term::from_field_u64(f.offset, offset)),
+                            std::ops::Bound::Unbounded,
+                        )),
+                    ),
+                ]));
+                (Occur::Should, one)
+            })
+            .collect();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, q),
+            (Occur::Must, Box::new(BooleanQuery::new(clauses))),
+        ]);
+        let collector = HitCollector {
+            limit: None,
+            reverse: false,
             ranks: path_ranks(&self.files),
         };
         searcher

@@ -1,21 +1,26 @@
 //! Following logs as they are written: each round brings the index up to date (which handles
 //! rotation exactly once), then yields the matching events not yet shown, in time order.
 //!
-//! The last event of a file is held back while the file is still being written, since
-//! continuation lines (a traceback) or the rest of a partial line may follow: it is shown once
-//! the next event starts or the file has been idle for [`IDLE`].
+//! The last event of a file is held back while the file is still being written when more of it
+//! may follow: the rest of a partial line (shown once the file is idle for [`IDLE`]), or the
+//! continuation lines of a format whose events can span lines (idle for [`HOLD`]). A complete
+//! line of a one-line format (syslog, access logs, JSON lines, logfmt) is shown at once.
 
 use crate::engine::{Engine, EngineError, Request};
 use crate::index::search::Hit;
 use crate::index::update::Quiet;
 use crate::output::events::EventRecord;
-use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
-/// How long a file must be quiet before its last event is shown.
+/// How long a file must be quiet before a last line without its newline is shown.
 pub const IDLE: Duration = Duration::from_millis(400);
+/// How long a file must be quiet before its last complete event is shown, in a format whose
+/// events can run over several lines. Writers put a whole record (a traceback with its frames)
+/// in one write: its lines arrive together, well within this.
+pub const HOLD: Duration = Duration::from_millis(120);
 /// How often files are looked at when no change notification arrives.
 pub const POLL: Duration = Duration::from_millis(250);
 
@@ -44,12 +49,40 @@ impl Shown {
     }
 }
 
+/// What a file's checkpoint said at the last round: a change means new events to look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    events: u64,
+    offset: u64,
+    size: u64,
+    tail_indexed: bool,
+}
+
+impl Mark {
+    fn of(f: &crate::index::checkpoint::FileState) -> Mark {
+        Mark {
+            events: f.events,
+            offset: f.offset,
+            size: f.size,
+            tail_indexed: f.tail_indexed,
+        }
+    }
+}
+
 /// Which events were already shown, per file.
+///
+/// New events are found by file, not by time: each round looks at the files whose checkpoint
+/// changed (whoever indexed them: this process or another that holds the writer), from the
+/// lowest offset not yet shown. So a follower sees every commit, its own or another
+/// process's, and shows each event once.
 pub struct Follower {
     request: Request,
     shown: HashMap<u64, Shown>,
-    /// Earliest time among held-back events, to look at again next round.
-    held_since: Option<i64>,
+    marks: HashMap<u64, Mark>,
+    /// Files whose last event waits (see [`hold_for`]), with when it must be looked at again.
+    held: HashMap<u64, Instant>,
+    /// Notes already said by this process (each is said once).
+    said: HashSet<String>,
 }
 
 impl Follower {
@@ -87,6 +120,7 @@ impl Follower {
             break;
         }
         let mut shown = HashMap::new();
+        let mut marks = HashMap::new();
         for f in engine.files().iter() {
             let floor = if f.tail_indexed {
                 f.offset + 1
@@ -100,42 +134,76 @@ impl Follower {
                     above: BTreeSet::new(),
                 },
             );
+            marks.insert(f.id, Mark::of(f));
         }
         Ok((
             Follower {
                 request,
                 shown,
-                held_since: None,
+                marks,
+                held: HashMap::new(),
+                said: HashSet::new(),
             },
             first,
         ))
     }
 
-    /// One round: update the index, return the new matching events in time order.
+    /// How long the caller may wait before the next round when no file changes: until the
+    /// earliest held event is due.
+    pub fn due_in(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.held
+            .values()
+            .min()
+            .map(|&t| t.saturating_duration_since(now))
+    }
+
+    /// Keeps the notes not said before by this process.
+    fn fresh_notes(&mut self, notes: Vec<String>) -> Vec<String> {
+        notes
+            .into_iter()
+            .filter(|n| self.said.insert(n.clone()))
+            .collect()
+    }
+
+    /// One round: update the index (or take in another writer's commits), return the new
+    /// matching events in time order, and the notes not said before.
     pub fn round(
         &mut self,
         engine: &mut Engine,
     ) -> Result<(Vec<EventRecord>, Vec<String>), EngineError> {
         let summary = engine.refresh(&Quiet)?;
-        let since = match (summary.min_new_ts, self.held_since) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => return Ok((Vec::new(), summary.notes)),
-        };
-        let since = since.max(self.request.since.unwrap_or(i64::MIN));
+        let notes = self.fresh_notes(summary.notes);
+        let now_i = Instant::now();
+        let mut from = Vec::new();
+        let mut present = HashSet::new();
+        for f in engine.files().iter() {
+            present.insert(f.id);
+            let mark = Mark::of(f);
+            let changed = self.marks.insert(f.id, mark) != Some(mark);
+            if changed || self.held.contains_key(&f.id) {
+                from.push((f.id, self.shown.get(&f.id).map_or(0, |s| s.floor)));
+            }
+        }
+        self.marks.retain(|id, _| present.contains(id));
+        self.shown.retain(|id, _| present.contains(id));
+        self.held.retain(|id, _| present.contains(id));
+        if from.is_empty() {
+            return Ok((Vec::new(), notes));
+        }
         let req = Request {
-            since: Some(since),
             limit: None,
             reverse: false,
             ..self.request.clone()
         };
-        let hits = engine.search(&req)?;
+        let hits = engine.search_from(&req, &from)?;
         let records = engine.try_records(&hits);
         let now = SystemTime::now();
         // New events, and among them the busy files' last events, which wait. Nothing at or after
         // the earliest waiting event is shown this round, so output stays in time order.
         // An event whose file was rotated away since the update waits too: the next round finds
         // it again, under the same identity, in the rotated file.
+        let mut due: HashMap<u64, Instant> = HashMap::new();
         let fresh: Vec<(Hit, Option<EventRecord>, bool)> = hits
             .into_iter()
             .zip(records)
@@ -146,21 +214,27 @@ impl Follower {
                     .is_some_and(|s| s.contains(h.offset))
             })
             .map(|(h, rec)| {
-                let busy = rec.is_none()
-                    || engine.files().get(h.file).is_some_and(|f| {
-                        f.tail_indexed
-                            && f.offset == h.offset
-                            && modified_within(&f.path, now, IDLE)
-                    });
-                (h, rec, busy)
+                let wait = match (&rec, engine.files().get(h.file)) {
+                    (None, _) => Some(POLL),
+                    (Some(_), Some(f)) if f.tail_indexed && f.offset == h.offset => {
+                        hold_for(f, h.offset + h.len, now)
+                    }
+                    _ => None,
+                };
+                if let Some(w) = wait {
+                    let at = now_i + w;
+                    let e = due.entry(h.file).or_insert(at);
+                    *e = (*e).min(at);
+                }
+                (h, rec, wait.is_some())
             })
             .collect();
+        self.held = due;
         let watermark = fresh
             .iter()
             .filter(|(_, _, busy)| *busy)
             .map(|(h, _, _)| h.ts)
             .min();
-        self.held_since = None;
         let mut out = Vec::new();
         let mut rounds: HashMap<u64, (Vec<u64>, Vec<u64>)> = HashMap::new();
         for (h, rec, busy) in fresh {
@@ -171,7 +245,8 @@ impl Follower {
                     out.push(rec);
                 }
                 _ => {
-                    self.held_since = Some(self.held_since.map_or(h.ts, |t| t.min(h.ts)));
+                    // Looked at again next round, even if its file does not change.
+                    self.held.entry(h.file).or_insert(now_i + POLL);
                     entry.1.push(h.offset);
                 }
             }
@@ -182,15 +257,54 @@ impl Follower {
                 .or_default()
                 .record(&printed, &waiting);
         }
-        Ok((out, summary.notes))
+        Ok((out, notes))
     }
 }
 
-fn modified_within(path: &std::path::Path, now: SystemTime, within: Duration) -> bool {
-    std::fs::metadata(path)
+/// Formats whose events are one line each: a complete last line is shown at once.
+const SINGLE_LINE_FORMATS: [&str; 8] = [
+    "rfc5424",
+    "rfc3339-syslog",
+    "rfc3164",
+    "access",
+    "json",
+    "ltsv",
+    "kv",
+    "logfmt",
+];
+
+/// How long a file's last event (ending at byte `end`) must still wait, if at all: a partial
+/// line waits for its end; in a format whose events can run over several lines (a traceback,
+/// a stack trace) the event waits until the file has been quiet for [`HOLD`], since its
+/// continuation lines may follow. A complete line of a one-line format is shown at once.
+fn hold_for(
+    f: &crate::index::checkpoint::FileState,
+    end: u64,
+    now: SystemTime,
+) -> Option<Duration> {
+    let complete = f.compression.is_some() || ends_with_newline(&f.path, end);
+    if complete && SINGLE_LINE_FORMATS.contains(&f.format.as_str()) {
+        return None;
+    }
+    let hold = if complete { HOLD } else { IDLE };
+    let age = std::fs::metadata(&f.path)
         .and_then(|m| m.modified())
-        .map(|t| now.duration_since(t).map_or(true, |d| d < within))
-        .unwrap_or(false)
+        .ok()
+        .and_then(|t| now.duration_since(t).ok())
+        .unwrap_or(Duration::MAX);
+    (age < hold).then(|| hold - age)
+}
+
+/// Whether the byte before `end` in the file is a newline (the line is complete).
+fn ends_with_newline(path: &std::path::Path, end: u64) -> bool {
+    use std::os::unix::fs::FileExt;
+    let Some(at) = end.checked_sub(1) else {
+        return false;
+    };
+    let mut b = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|f| f.read_at(&mut b, at))
+        .is_ok_and(|n| n == 1 && b[0] == b'\n')
 }
 
 /// Wakes the follower when something changes under the roots: file notifications where the
@@ -201,27 +315,40 @@ pub struct Waker {
 }
 
 impl Waker {
-    /// Watches `roots` recursively. The returned note says when watching is impossible
-    /// (inotify limit, network file system) and polling is used instead.
-    pub fn new(roots: &[PathBuf]) -> (Waker, Option<String>) {
+    /// Watches `roots` recursively, and the index folder's commits (`meta.json`), so that a
+    /// follower that is not the writer wakes when the writer commits. The returned note says
+    /// when watching is impossible (inotify limit, network file system) and polling is used.
+    pub fn new(roots: &[PathBuf], index_dir: Option<&Path>) -> (Waker, Option<String>) {
         use notify::Watcher;
         let (tx, rx) = channel();
+        let index = index_dir.map(Path::to_path_buf);
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if res.is_ok() {
+            let Ok(event) = res else {
+                return;
+            };
+            // In the index folder only commits count (not the writer's segment files).
+            let relevant = event.paths.iter().any(|p| match &index {
+                Some(dir) if p.parent() == Some(dir.as_path()) => {
+                    p.file_name().is_some_and(|n| n == "meta.json")
+                }
+                _ => true,
+            });
+            if relevant {
                 let _ = tx.send(());
             }
         });
+        let polling = |e: &notify::Error| {
+            (
+                Waker {
+                    events: None,
+                    _watcher: None,
+                },
+                Some(polling_note(e)),
+            )
+        };
         let mut watcher = match watcher {
             Ok(w) => w,
-            Err(e) => {
-                return (
-                    Waker {
-                        events: None,
-                        _watcher: None,
-                    },
-                    Some(polling_note(&e)),
-                );
-            }
+            Err(e) => return polling(&e),
         };
         for root in roots {
             let target = if root.is_dir() {
@@ -230,14 +357,12 @@ impl Waker {
                 root.parent().map(PathBuf::from).unwrap_or_default()
             };
             if let Err(e) = watcher.watch(&target, notify::RecursiveMode::Recursive) {
-                return (
-                    Waker {
-                        events: None,
-                        _watcher: None,
-                    },
-                    Some(polling_note(&e)),
-                );
+                return polling(&e);
             }
+        }
+        if let Some(dir) = index_dir {
+            // Not fatal: the index is then looked at every poll interval.
+            let _ = watcher.watch(dir, notify::RecursiveMode::NonRecursive);
         }
         (
             Waker {
@@ -264,8 +389,14 @@ impl Waker {
 
     /// Waits for a change or the poll interval, whichever comes first.
     pub fn wait(&self) {
+        self.wait_at_most(POLL)
+    }
+
+    /// Waits for a change, or `most` (at most the poll interval), whichever comes first.
+    pub fn wait_at_most(&self, most: Duration) {
+        let most = most.min(POLL);
         match &self.events {
-            Some(rx) => match rx.recv_timeout(POLL) {
+            Some(rx) => match rx.recv_timeout(most) {
                 Ok(()) => {
                     // Let a burst of writes settle into one round.
                     std::thread::sleep(Duration::from_millis(20));
@@ -273,7 +404,7 @@ impl Waker {
                 }
                 Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
             },
-            None => std::thread::sleep(POLL),
+            None => std::thread::sleep(most),
         }
     }
 }
@@ -306,7 +437,7 @@ mod tests {
         let gone = std::env::temp_dir()
             .join("timberline-no-such-folder-for-watching")
             .join("app.log");
-        let (waker, note) = Waker::new(&[gone]);
+        let (waker, note) = Waker::new(&[gone], None);
         assert!(waker.is_polling());
         let note = note.expect("a notice");
         assert!(note.starts_with("file watching is unavailable ("), "{note}");

@@ -375,7 +375,7 @@ fn spawn_worker(
         {
             return;
         }
-        let (waker, note) = Waker::new(engine.roots());
+        let (waker, note) = Waker::new(engine.roots(), Some(engine.index_dir()));
         if let Some(note) = note
             && tx.send(Msg::Action(Action::Notice(note))).is_err()
         {
@@ -409,7 +409,7 @@ fn spawn_worker(
                 changed = false;
                 last_round = Instant::now();
                 if let Ok(s) = engine.refresh(&crate::index::update::Quiet)
-                    && s.events > 0
+                    && s.changed
                     && tx.send(Msg::Action(Action::Grew(engine.span()))).is_err()
                 {
                     return;

@@ -16,8 +16,12 @@ use std::path::PathBuf;
 /// What to do with one file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Nothing new; the file may have moved to `path`.
-    Unchanged { id: u64, path: PathBuf },
+    /// Nothing new; the file may have moved to `path` (or to a new inode: `stat`).
+    Unchanged {
+        id: u64,
+        path: PathBuf,
+        stat: FileStat,
+    },
     /// The file grew (or was renamed and grew): read on from the checkpoint.
     Resume {
         id: u64,
@@ -120,6 +124,7 @@ pub fn plan(
             plan.actions.push(Action::Unchanged {
                 id: k.id,
                 path: d.path.clone(),
+                stat: *stat,
             });
             continue;
         }
@@ -205,7 +210,11 @@ pub fn plan(
                         compression: d.compression,
                     }
                 } else if k.size == stat.size && k.mtime_ns == stat.mtime_ns {
-                    Action::Unchanged { id: k.id, path }
+                    Action::Unchanged {
+                        id: k.id,
+                        path,
+                        stat: *stat,
+                    }
                 } else {
                     Action::Resume {
                         id: k.id,
@@ -380,10 +389,8 @@ mod tests {
         ];
         let p = plan(&known, &files, &heads, 0);
         assert!(
-            p.actions.contains(&Action::Unchanged {
-                id: 1,
-                path: "/l/x.1".into()
-            }),
+            p.actions.iter().any(|a| matches!(a,
+                Action::Unchanged { id: 1, path, .. } if path == Path::new("/l/x.1"))),
             "{p:?}"
         );
         assert!(

@@ -86,6 +86,9 @@ pub struct Store {
     pub index: Index,
     pub fields: Fields,
     pub checkpoint: Checkpoint,
+    /// The opstamp of the commit `checkpoint` was read from (or made by this process): a
+    /// writer that finds a later commit when it takes the lock plans again from that one.
+    pub opstamp: u64,
     /// The writer a follower keeps open between updates (see `update::update_keeping`).
     pub writer: Option<tantivy::IndexWriter<tantivy::TantivyDocument>>,
 }
@@ -160,6 +163,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
         index,
         fields,
         checkpoint,
+        opstamp: metas.opstamp,
         writer: None,
     })
 }
@@ -215,17 +219,42 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
         index,
         fields,
         checkpoint: Checkpoint::new(roots.to_vec()),
+        opstamp: 0,
         writer: None,
     })
 }
 
 /// An in-memory index (for stdin).
-/// The checkpoint of the index's last commit (made by another writer, maybe), if readable.
-pub fn committed_checkpoint(store: &Store) -> Option<Checkpoint> {
-    let payload = store.index.load_metas().ok()?.payload?;
-    serde_json::from_str::<Checkpoint>(&payload)
-        .ok()
-        .filter(|c| c.version == VERSION)
+/// The checkpoint of the index's last commit (made by another writer, maybe) with that
+/// commit's opstamp and segments, if readable.
+pub fn committed_checkpoint(store: &Store) -> Option<Committed> {
+    let metas = store.index.load_metas().ok()?;
+    let segments = metas
+        .segments
+        .iter()
+        .map(|s| (s.id(), s.delete_opstamp()))
+        .collect();
+    let checkpoint = match metas.payload {
+        Some(payload) => serde_json::from_str::<Checkpoint>(&payload)
+            .ok()
+            .filter(|c| c.version == VERSION)?,
+        None if metas.segments.is_empty() => Checkpoint::new(store.checkpoint.roots.clone()),
+        None => return None,
+    };
+    Some(Committed {
+        checkpoint,
+        opstamp: metas.opstamp,
+        segments,
+    })
+}
+
+/// A commit's checkpoint, and what identifies the commit to a reader.
+pub struct Committed {
+    pub checkpoint: Checkpoint,
+    pub opstamp: u64,
+    /// Each segment with its delete opstamp: equal to a searcher's generation when the
+    /// searcher shows exactly this commit's documents.
+    pub segments: std::collections::BTreeMap<tantivy::index::SegmentId, Option<u64>>,
 }
 
 pub fn in_ram() -> Store {
@@ -237,6 +266,7 @@ pub fn in_ram() -> Store {
         index,
         fields,
         checkpoint: Checkpoint::new(vec![PathBuf::from("-")]),
+        opstamp: 0,
         writer: None,
     }
 }

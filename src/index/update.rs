@@ -74,6 +74,9 @@ pub struct Summary {
     /// changed (their ids).
     pub reread: Vec<u64>,
     pub notes: Vec<String>,
+    /// Set by `Engine::refresh`: the engine shows another commit than before (this process's
+    /// or another's), so views and followers look again.
+    pub changed: bool,
 }
 
 /// Brings `store` up to date with the files under its roots.
@@ -97,22 +100,108 @@ pub fn update_keeping(
 ) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let mut summary = Summary::default();
+    let mut planned = plan_work(store, config, &mut summary);
+    if planned.is_none() {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+
+    let mut writer: IndexWriter<TantivyDocument> = match store.writer.take() {
+        Some(w) => w,
+        None => {
+            let opened = store
+                .index
+                .writer_with_num_threads(writer_threads(), writer_budget())
+                .inspect(|w: &IndexWriter<TantivyDocument>| {
+                    w.set_merge_policy(merge_policy());
+                });
+            let writer = match opened {
+                Ok(w) => w,
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    summary.skipped_busy = true;
+                    summary.notes.push(format!(
+                        "another timberline is updating the index at {}; answering from its last commit",
+                        store.dir.display()
+                    ));
+                    return Ok(summary);
+                }
+                Err(e) => return Err(IndexError::tantivy(&store.dir, e)),
+            };
+            // Another process may have committed since this one read its checkpoint (it held
+            // the writer a moment ago, or this process waited for it): planning from the old
+            // checkpoint would index its lines again. Plan again from its last commit.
+            if take_last_commit(store)? {
+                summary = Summary::default();
+                planned = plan_work(store, config, &mut summary);
+            }
+            writer
+        }
+    };
+    let Some((work, gone)) = planned else {
+        if keep_writer {
+            store.writer = Some(writer);
+        }
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    };
+
+    let mut run = Run {
+        writer: &mut writer,
+        store,
+        config,
+        progress,
+        summary: &mut summary,
+        since_commit: 0,
+        last_commit: Instant::now(),
+        commit_every: commit_bytes(),
+        commits: 0,
+    };
+    run.apply(work, gone)?;
+    let dir = run.store.dir.clone();
+    if keep_writer {
+        store.writer = Some(writer);
+    } else {
+        writer
+            .wait_merging_threads()
+            .map_err(|e| IndexError::tantivy(&dir, e))?;
+    }
+    restrict_permissions(&dir);
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Surveys the files and plans the work against `store`'s checkpoint; `None` when there is
+/// nothing to do. Files merely moved (renamed, restored under a new inode) have their
+/// checkpoint updated in place; the work then holds a commit of it alone.
+fn plan_work(
+    store: &mut Store,
+    config: &Config,
+    summary: &mut Summary,
+) -> Option<(Vec<Action>, Vec<u64>)> {
     let survey = survey_settled(&store.checkpoint.files, &store.checkpoint.roots);
     summary.notes.extend(survey.notes);
     summary.files = survey.files;
-    let mut plan = survey.plan;
-    plan.actions = plan
-        .actions
-        .into_iter()
-        .map(|a| settle_settings(store, config, a, &mut summary))
+    let plan = survey.plan;
+    let positions: std::collections::HashMap<u64, usize> = store
+        .checkpoint
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id, i))
         .collect();
-
     let mut work = Vec::new();
+    let mut moved = false;
     for action in plan.actions {
+        let action = settle_settings(store, &positions, config, action, summary);
         match action {
-            Action::Unchanged { id, path } => {
-                if let Some(f) = store.checkpoint.files.iter_mut().find(|f| f.id == id) {
+            Action::Unchanged { id, path, stat } => {
+                if let Some(f) = positions.get(&id).map(|&i| &mut store.checkpoint.files[i])
+                    && (f.path != path || f.dev != stat.dev || f.ino != stat.ino)
+                {
+                    moved |= f.dev != stat.dev || f.ino != stat.ino;
                     f.path = path;
+                    f.dev = stat.dev;
+                    f.ino = stat.ino;
                 }
             }
             Action::Defer { path, of } if path == of => summary.notes.push(format!(
@@ -127,68 +216,45 @@ pub fn update_keeping(
             other => work.push(other),
         }
     }
-    if work.is_empty() && plan.gone.is_empty() {
-        summary.seconds = started.elapsed().as_secs_f64();
-        return Ok(summary);
-    }
+    // A file under a new inode (a restore, `cp -a`, a move to another disk) is read back
+    // through its new identity only once a commit records it.
+    (moved || !work.is_empty() || !plan.gone.is_empty()).then_some((work, plan.gone))
+}
 
-    let opened = match store.writer.take() {
-        Some(w) => Ok(w),
-        None => store
-            .index
-            .writer_with_num_threads(writer_threads(), writer_budget())
-            .inspect(|w: &IndexWriter<TantivyDocument>| {
-                w.set_merge_policy(merge_policy());
-            }),
-    };
-    let mut writer: IndexWriter<TantivyDocument> = match opened {
-        Ok(w) => w,
-        Err(tantivy::TantivyError::LockFailure(..)) => {
-            summary.skipped_busy = true;
-            summary.notes.push(format!(
-                "another timberline is updating the index at {}; answering from its last commit",
-                store.dir.display()
-            ));
-            return Ok(summary);
-        }
-        Err(e) => return Err(IndexError::tantivy(&store.dir, e)),
-    };
-
-    let mut run = Run {
-        writer: &mut writer,
-        store,
-        config,
-        progress,
-        summary: &mut summary,
-        since_commit: 0,
-        last_commit: Instant::now(),
-        commit_every: commit_bytes(),
-        commits: 0,
-    };
-    run.apply(work, plan.gone)?;
-    let dir = run.store.dir.clone();
-    if keep_writer {
-        store.writer = Some(writer);
-    } else {
-        writer
-            .wait_merging_threads()
-            .map_err(|e| IndexError::tantivy(&dir, e))?;
+/// Reloads `store`'s checkpoint from the index's last commit when that commit is not the one
+/// it was read from. True when it was reloaded.
+fn take_last_commit(store: &mut Store) -> Result<bool, IndexError> {
+    let metas = store
+        .index
+        .load_metas()
+        .map_err(|e| IndexError::tantivy(&store.dir, e))?;
+    if metas.opstamp == store.opstamp {
+        return Ok(false);
     }
-    restrict_permissions(&dir);
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    let committed = super::store::committed_checkpoint(store).ok_or_else(|| {
+        IndexError::tantivy(
+            &store.dir,
+            tantivy::TantivyError::InternalError(
+                "its last commit has no readable checkpoint".into(),
+            ),
+        )
+    })?;
+    store.checkpoint = committed.checkpoint;
+    store.opstamp = committed.opstamp;
+    Ok(true)
 }
 
 /// Applies a change of the config's format or zone for an already indexed file: the action
 /// becomes a re-read from the start with the new settings (see [`super::settings`]).
 fn settle_settings(
     store: &mut Store,
+    positions: &std::collections::HashMap<u64, usize>,
     config: &Config,
     action: Action,
     summary: &mut Summary,
 ) -> Action {
     let (id, path, known) = match &action {
-        Action::Unchanged { id, path } => (*id, path, None),
+        Action::Unchanged { id, path, stat } => (*id, path, Some((*stat, None, true))),
         Action::Resume {
             id,
             path,
@@ -200,10 +266,10 @@ fn settle_settings(
             path,
             stat,
             compression,
-        } => (*id, path, Some((*stat, *compression))),
+        } => (*id, path, Some((*stat, *compression, false))),
         Action::New { .. } | Action::Defer { .. } => return action,
     };
-    let Some(f) = store.checkpoint.files.iter_mut().find(|f| f.id == id) else {
+    let Some(f) = positions.get(&id).map(|&i| &mut store.checkpoint.files[i]) else {
         return action;
     };
     let now = Configured::of(config, path);
@@ -214,13 +280,13 @@ fn settle_settings(
             action
         }
         Change::Reread { format } => {
-            let (stat, compression) = match known {
-                Some(k) => k,
-                None => match FileStat::of(path) {
-                    Ok(stat) => (stat, f.compression),
-                    // Gone meanwhile: looked at again next run.
-                    Err(_) => return action,
-                },
+            let Some((stat, compression, unchanged)) = known else {
+                return action;
+            };
+            let compression = if unchanged {
+                f.compression
+            } else {
+                compression
             };
             // No format: detection runs again when the file is read (see `redetect`).
             f.format = format.unwrap_or_else(|| Format::plain_text().name().to_string());
@@ -530,6 +596,9 @@ impl Run<'_> {
             prepared.set_payload(&payload);
             prepared.commit()
         })();
+        if let Ok(opstamp) = result {
+            self.store.opstamp = opstamp;
+        }
         if let Err(e) = result {
             let _ = self.writer.rollback();
             if is_disk_full(&e) {
