@@ -11,15 +11,19 @@
 
 mod access;
 mod bracketed;
+mod carry;
 mod detect;
 mod epoch;
 mod errorlog;
+mod fold;
 mod iso;
 mod json;
 mod kvextract;
 mod logfmt;
 mod loghub;
 mod ltsv;
+#[cfg(test)]
+mod real_tests;
 mod rfc5424;
 mod stamp;
 mod syslog;
@@ -27,6 +31,7 @@ mod syslog;
 mod tests;
 mod user;
 mod year;
+mod zonename;
 
 use crate::event::Parsed;
 use crate::time::Zone;
@@ -67,6 +72,9 @@ pub struct LineContext {
     pub year: Option<i32>,
     /// Month (1-12) of the last year-less line, to detect a new year.
     pub last_month: Option<u32>,
+    /// What else a line leaves for the next (see `carry`).
+    #[serde(default)]
+    pub carry: carry::Carry,
 }
 
 /// The built-in parsers.
@@ -199,6 +207,7 @@ impl Format {
         }
         match self.parse_raw(line, ctx) {
             Ok(mut p) => {
+                ctx.carry.last_us = Some(p.ts);
                 p.time_span = p
                     .time_span
                     .filter(|&(a, b)| a < b && line.get(a..b).is_some())
@@ -265,6 +274,13 @@ impl LineContext {
             mtime_us,
             year: None,
             last_month: None,
+            carry: carry::Carry::default(),
         }
     }
+}
+
+/// The notes a source earned while its lines were read since the last call (an ambiguous zone
+/// abbreviation...), each said once per source. The caller prefixes the file name.
+pub fn take_notes(ctx: &mut LineContext) -> Vec<String> {
+    std::mem::take(&mut ctx.carry.fresh)
 }

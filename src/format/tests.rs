@@ -678,6 +678,7 @@ fn zone_less_times_use_the_source_zone() {
         mtime_us: MTIME,
         year: None,
         last_month: None,
+        carry: Default::default(),
     };
     assert!(matches!(
         f.parse_line("2026-11-22 03:10:41 INFO x", &mut cx),

@@ -95,7 +95,7 @@ fn strftime(s: &str, layout: &str, ctx: &mut LineContext) -> R<i64> {
         s: cp.second().unwrap_or(0),
         us: cp.nanosecond().unwrap_or(0) / 1000,
         off: cp.offset(),
-        frac_digits: 0,
+        ..Wall::default()
     };
     if cp.year().is_none() && cp.year_mod_100().is_some() {
         let y = 2000 + cp.year_mod_100().unwrap_or(0);
