@@ -19,9 +19,11 @@ mod fold;
 mod iso;
 mod json;
 mod kvextract;
+mod layout;
 mod logfmt;
 mod loghub;
 mod ltsv;
+mod plan;
 #[cfg(test)]
 mod real_tests;
 mod rfc5424;
@@ -35,6 +37,7 @@ mod zonename;
 
 use crate::event::Parsed;
 use crate::time::Zone;
+pub use plan::plan;
 use serde::{Deserialize, Serialize};
 use stamp::Miss;
 
@@ -277,6 +280,15 @@ impl LineContext {
             carry: carry::Carry::default(),
         }
     }
+}
+
+/// The note for a file read as plain text because no format read its times.
+pub fn untimed_note(path: &std::path::Path, events: u64) -> String {
+    let p = path.display();
+    format!(
+        "{p}: no timestamps recognised: its {events} events are dated by the file's \
+         modification time (`timberline explain {p}` shows why; a `[[format]]` can read it)"
+    )
 }
 
 /// The notes a source earned while its lines were read since the last call (an ambiguous zone

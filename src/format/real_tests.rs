@@ -454,3 +454,104 @@ fn a_number_in_the_message_is_never_the_time() {
         );
     }
 }
+
+/// Times of every start of `lines` read as `fmt`, planned first as the indexer does for a
+/// file read from its start.
+fn planned_times(fmt: &str, lines: &[&str], zone: &str, mtime: &str) -> Vec<String> {
+    let f = Format::by_name(fmt, &[]).unwrap();
+    let mtime = chrono::DateTime::parse_from_rfc3339(mtime)
+        .unwrap()
+        .timestamp_micros();
+    let mut ctx = LineContext::new(&Zone::parse(zone).unwrap(), mtime);
+    let text = lines.join("\n");
+    plan(&f, &mut ctx, std::io::Cursor::new(text.into_bytes()));
+    lines
+        .iter()
+        .filter_map(|l| match f.parse_line(l, &mut ctx) {
+            LineKind::Start(p) => Some(format_utc(p.ts)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn year_less_files_end_at_their_mtime_and_every_wrap_is_a_year() {
+    // Oct 30 then Jun 26 with a November mtime: last October, then this June.
+    let got = planned_times(
+        "rfc3164",
+        &[
+            "Oct 30 06:25:01 web-1 CRON[2211]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)",
+            "Jun 26 07:00:01 web-1 CRON[8101]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+        ],
+        "UTC",
+        "2026-11-20T10:00:00Z",
+    );
+    assert_eq!(
+        got,
+        ["2025-10-30T06:25:01.000Z", "2026-06-26T07:00:01.000Z"]
+    );
+    // Three wraps (a long-lived file): 2023, 2024, 2025, 2026, never after the mtime.
+    let got = planned_times(
+        "rfc3164",
+        &[
+            "Dec 31 23:59:58 vm systemd[1]: Starting logrotate.service",
+            "Jan  1 00:00:01 vm systemd[1]: logrotate.service: Deactivated successfully.",
+            "Nov  2 03:00:00 vm sshd[101]: Server listening on 0.0.0.0 port 22.",
+            "Mar  4 05:06:07 vm sshd[102]: Accepted publickey for ops from 10.0.0.2 port 50022 ssh2",
+            "Feb 28 12:00:00 vm kernel: [    0.000000] Linux version 6.1.0-18-amd64",
+            "Nov 19 09:00:00 vm sshd[103]: Received disconnect from 10.0.0.2 port 50022:11",
+        ],
+        "UTC",
+        "2026-11-20T10:00:00Z",
+    );
+    assert_eq!(
+        got,
+        [
+            "2023-12-31T23:59:58.000Z",
+            "2024-01-01T00:00:01.000Z",
+            "2024-11-02T03:00:00.000Z",
+            "2025-03-04T05:06:07.000Z",
+            "2026-02-28T12:00:00.000Z",
+            "2026-11-19T09:00:00.000Z",
+        ]
+    );
+}
+
+#[test]
+fn the_second_pass_through_a_dst_fold_is_the_later_instant() {
+    // Python logging's default asctime is zone-less local time; New York left DST at 02:00 EDT
+    // on 2026-11-01, so 01:00-01:59 came twice.
+    let f = Format::by_name("iso", &[]).unwrap();
+    let mut ctx = LineContext::new(&Zone::parse("America/New_York").unwrap(), MTIME);
+    let got: Vec<String> = [
+        "2026-11-01 01:50:00,000 INFO sync: pass 1",
+        "2026-11-01 01:59:59,999 INFO sync: pass 1 ends",
+        "2026-11-01 01:59:59,500 INFO sync: a line out of order by half a second",
+        "2026-11-01 01:05:00,000 INFO sync: pass 2 (EST)",
+        "2026-11-01 01:30:00,000 INFO sync: pass 2",
+        "2026-11-01 02:00:00,000 INFO sync: after the fold",
+    ]
+    .iter()
+    .map(|l| match f.parse_line(l, &mut ctx) {
+        LineKind::Start(p) => format_utc(p.ts),
+        other => panic!("{other:?}"),
+    })
+    .collect();
+    assert_eq!(
+        got,
+        [
+            "2026-11-01T05:50:00.000Z",
+            "2026-11-01T05:59:59.999Z",
+            "2026-11-01T05:59:59.500Z",
+            "2026-11-01T06:05:00.000Z",
+            "2026-11-01T06:30:00.000Z",
+            "2026-11-01T07:00:00.000Z",
+        ]
+    );
+    // A file that starts inside the fold has nothing to say otherwise: the earlier instant.
+    let mut ctx = LineContext::new(&Zone::parse("America/New_York").unwrap(), MTIME);
+    let LineKind::Start(p) = f.parse_line("2026-11-01 01:05:00,000 INFO x", &mut ctx) else {
+        panic!()
+    };
+    assert_eq!(format_utc(p.ts), "2026-11-01T05:05:00.000Z");
+}

@@ -1,9 +1,9 @@
 //! Timestamp shapes shared by the formats, read by hand from bytes (no regex on the hot path),
 //! and their conversion to µs UTC.
 
-use super::{LineContext, fold, zonename};
+use super::{LineContext, fold, year, zonename};
 use crate::time::Zone;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use std::cell::RefCell;
 
 /// Why a line did not parse: not this format's shape at all, or the right shape with an
@@ -402,8 +402,9 @@ pub fn maybe_yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
     }
 }
 
-/// Converts a year-less wall time: the year comes from the context (see `year.rs`).
-pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+/// The partial stamp of a year-less wall time (checked as in a leap year, so that Feb 29 is
+/// refused only where it is impossible), for `year.rs`.
+pub fn yearless_stamp(w: &Wall) -> R<year::Stamp> {
     if !(1..=12).contains(&w.mo) {
         return Err(Miss::Bad(format!("month {} out of range", w.mo)));
     }
@@ -413,9 +414,47 @@ pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
     let mut probe = *w;
     probe.y = 2000; // a leap year: validates Feb 29 before the year state changes
     naive(&probe)?;
-    let y = super::year::assign(ctx, w.mo, w.d);
-    let mut full = *w;
-    full.y = y;
+    Ok(year::Stamp {
+        period: year::Period::Year,
+        month: w.mo,
+        day: w.d,
+        sec: w.h * 3600 + w.mi * 60 + w.s.min(59),
+    })
+}
+
+/// The partial stamp of a time-only wall time (its date fields are ignored).
+pub fn dayless_stamp(w: &Wall) -> R<year::Stamp> {
+    let mut probe = *w;
+    (probe.y, probe.mo, probe.d) = (2000, 1, 1);
+    naive(&probe)?;
+    Ok(year::Stamp {
+        period: year::Period::Day,
+        month: 0,
+        day: 0,
+        sec: w.h * 3600 + w.mi * 60 + w.s.min(59),
+    })
+}
+
+/// Converts a year-less wall time: the year comes from the context (see `year.rs`).
+pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+    partial_to_us(w, yearless_stamp(w)?, ctx)
+}
+
+/// Converts a time-only wall time: the day comes from the context (see `year.rs`).
+pub fn dayless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+    partial_to_us(w, dayless_stamp(w)?, ctx)
+}
+
+fn partial_to_us(w: &Wall, s: year::Stamp, ctx: &mut LineContext) -> R<i64> {
+    let p = year::assign(ctx, s);
+    let date = year::date_of(&s, p)
+        .ok_or_else(|| Miss::Bad("no such date in the inferred year".to_string()))?;
+    let full = Wall {
+        y: date.year(),
+        mo: date.month(),
+        d: date.day(),
+        ..*w
+    };
     to_us(&full, ctx)
 }
 
