@@ -10,8 +10,10 @@
 //!   year inference for year-less times. It is serialisable so indexing can resume mid-file.
 
 mod access;
+mod ansi;
 mod bracketed;
 mod carry;
+mod data;
 mod detect;
 mod epoch;
 mod errorlog;
@@ -37,7 +39,7 @@ mod zonename;
 
 use crate::event::Parsed;
 use crate::time::Zone;
-pub use plan::plan;
+pub use plan::{Planned, plan};
 use serde::{Deserialize, Serialize};
 use stamp::Miss;
 
@@ -128,6 +130,7 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN
         .iter()
         .map(|(_, n)| *n)
+        .chain(data::rows().iter().map(|r| r.format.name.as_str()))
         .chain(std::iter::once("text"))
 }
 
@@ -155,6 +158,9 @@ impl Format {
         }
         if name == "text" {
             return Some(Format::plain_text());
+        }
+        if let Some(f) = data::formats().iter().find(|f| f.name == name) {
+            return Some(f.clone());
         }
         BUILTIN
             .iter()
@@ -205,6 +211,9 @@ impl Format {
                 ..Parsed::default()
             });
         }
+        if memchr::memchr(0x1b, line.as_bytes()).is_some() {
+            return self.parse_coloured(line, bom, ctx);
+        }
         if is_continuation(line) {
             return LineKind::Continuation;
         }
@@ -215,6 +224,28 @@ impl Format {
                     .time_span
                     .filter(|&(a, b)| a < b && line.get(a..b).is_some())
                     .map(|(a, b)| (a + bom, b + bom));
+                LineKind::Start(p)
+            }
+            Err(Miss::Shape) => LineKind::Continuation,
+            Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
+        }
+    }
+
+    /// A line with ANSI colour codes (`ESC[...m`): parsed without them; the time span is
+    /// mapped back onto the line as written.
+    fn parse_coloured(&self, line: &str, bom: usize, ctx: &mut LineContext) -> LineKind {
+        let (plain, map) = ansi::strip(line);
+        if is_continuation(&plain) {
+            return LineKind::Continuation;
+        }
+        match self.parse_raw(&plain, ctx) {
+            Ok(mut p) => {
+                ctx.carry.last_us = Some(p.ts);
+                p.time_span = p
+                    .time_span
+                    .filter(|&(a, b)| a < b && b <= map.len())
+                    .map(|(a, b)| (map[a] + bom, map[b - 1] + 1 + bom))
+                    .filter(|&(a, b)| line.get(a - bom..b - bom).is_some());
                 LineKind::Start(p)
             }
             Err(Miss::Shape) => LineKind::Continuation,
@@ -265,10 +296,14 @@ pub fn is_continuation(line: &str) -> bool {
 }
 
 /// Picks the format of a source from its first lines (up to ~200). User formats are tried
-/// first. `None` when no format fits (the caller uses [`Format::plain_text`]).
+/// first, then the hand-written ones, then the data formats. `None` when no format fits (the
+/// caller uses [`Format::plain_text`]).
 pub fn detect(lines: &[&str], user: &[UserFormat]) -> Option<Format> {
     detect::detect(lines, user)
 }
+
+pub use data::describe as describe_data_format;
+pub use detect::{Detection, Score, explain as detect_explained};
 
 impl LineContext {
     pub fn new(zone: &Zone, mtime_us: i64) -> LineContext {

@@ -45,11 +45,22 @@ impl Format {
     }
 }
 
+/// What a plan found, for `timberline explain`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Planned {
+    /// True for time-only stamps (the period is a day), false for year-less ones.
+    pub days: bool,
+    /// The first line's year, or its day as days since 1970-01-01.
+    pub first: i32,
+    /// Backward jumps counted, each a new year (day).
+    pub wraps: i32,
+}
+
 /// Plans `ctx` (fresh, for a file read from its start) over the lines of `reader`. Read
 /// errors end the plan early: the lines seen so far plan the file.
-pub fn plan(format: &Format, ctx: &mut LineContext, reader: impl BufRead) {
+pub fn plan(format: &Format, ctx: &mut LineContext, reader: impl BufRead) -> Option<Planned> {
     if !format.needs_plan() {
-        return;
+        return None;
     }
     let mut planner = Planner::default();
     let mut lines = LineReader::new(reader, 0);
@@ -60,5 +71,10 @@ pub fn plan(format: &Format, ctx: &mut LineContext, reader: impl BufRead) {
             planner.see(s);
         }
     }
-    planner.finish(ctx);
+    let (period, first, wraps) = planner.finish(ctx)?;
+    Some(Planned {
+        days: period == super::year::Period::Day,
+        first,
+        wraps,
+    })
 }

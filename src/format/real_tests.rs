@@ -362,6 +362,146 @@ const SOURCES: &[Source] = &[
             (1, "2026-12-03T09:19:23.000Z", None, None),
         ],
     },
+    Source {
+        name: "klog (Go, k8s.io/klog/v2), year-less",
+        zone: "UTC",
+        format: "glog",
+        lines: &[
+            "I1203 09:21:45.778845   18838 main.go:3] Starting kubelet",
+            "W1203 09:21:45.778955   18838 main.go:3] slow disk 1500 ms",
+            "E1203 09:21:45.778962   18838 main.go:3] \"Failed to sync pod\" pod=\"kube-system/coredns\"",
+            "I1203 09:21:45.778981   18838 main.go:3] \"Pod status\" pod=\"default/web-1\" phase=\"Running\"",
+        ],
+        want: &[
+            (0, "2026-12-03T09:21:45.778845Z", Some(Info), None),
+            (1, "2026-12-03T09:21:45.778955Z", Some(Warn), None),
+            (2, "2026-12-03T09:21:45.778962Z", Some(Error), None),
+            (3, "2026-12-03T09:21:45.778981Z", Some(Info), None),
+        ],
+    },
+    Source {
+        name: "absl-py (glog layout)",
+        zone: "UTC",
+        format: "glog",
+        lines: &[
+            "I1203 09:21:21.229363 140548178168704 absl_t.py:3] Starting server on port 8080",
+            "W1203 09:21:21.229529 140548178168704 absl_t.py:4] disk 91%% full",
+            "E1203 09:21:21.229578 140548178168704 absl_t.py:5] connection refused",
+        ],
+        want: &[
+            (0, "2026-12-03T09:21:21.229363Z", Some(Info), None),
+            (1, "2026-12-03T09:21:21.229529Z", Some(Warn), None),
+            (2, "2026-12-03T09:21:21.229578Z", Some(Error), None),
+        ],
+    },
+    Source {
+        name: "strace -tt (time-only: the day from the mtime)",
+        zone: "UTC",
+        format: "strace",
+        lines: &[
+            "09:18:03.080476 execve(\"/usr/bin/ls\", [\"ls\", \"/\"], 0x7ffd93625150 /* 35 vars */) = 0",
+            "09:18:03.081265 brk(NULL)               = 0x5574e36a2000",
+            "09:18:03.081632 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9db9044000",
+        ],
+        want: &[
+            (0, "2026-12-03T09:18:03.080476Z", None, None),
+            (1, "2026-12-03T09:18:03.081265Z", None, None),
+            (2, "2026-12-03T09:18:03.081632Z", None, None),
+        ],
+    },
+    Source {
+        name: "strace -f -tt",
+        zone: "UTC",
+        format: "strace",
+        lines: &[
+            "13077 09:18:03.129252 execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls / | cat\"], 0x7ffd9603e180 /* 35 vars */) = 0",
+            "13077 09:18:03.141709 close(3 <unfinished ...>",
+            "13079 09:18:03.141765 <... set_robust_list resumed>) = 0",
+        ],
+        want: &[
+            (0, "2026-12-03T09:18:03.129252Z", None, None),
+            (1, "2026-12-03T09:18:03.141709Z", None, None),
+            (2, "2026-12-03T09:18:03.141765Z", None, None),
+        ],
+    },
+    Source {
+        name: "strace -ttt",
+        zone: "Asia/Tokyo",
+        format: "epoch",
+        lines: &[
+            "1796289483.104319 execve(\"/usr/bin/ls\", [\"ls\", \"/\"], 0x7ffc228bb9e0 /* 35 vars */) = 0",
+            "1796289483.104776 brk(NULL)             = 0x5611e250f000",
+        ],
+        want: &[
+            (0, "2026-12-03T09:18:03.104319Z", None, None),
+            (1, "2026-12-03T09:18:03.104776Z", None, None),
+        ],
+    },
+    Source {
+        name: "daemontools tai64n",
+        zone: "Asia/Tokyo",
+        format: "tai64n",
+        lines: &[
+            "@400000006b11341b35585d4c hello",
+            "@400000006b11341b35ef22f4 world 2026-01-01 12:00:00",
+        ],
+        want: &[
+            (0, "2026-12-03T09:19:13.894983Z", None, None),
+            (1, "2026-12-03T09:19:13.904864Z", None, None),
+        ],
+    },
+    Source {
+        name: "Proxifier (loghub), year-less",
+        zone: "UTC",
+        format: "proxifier",
+        lines: &[
+            "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS",
+            "[10.30 16:49:07] chrome.exe - proxy.cse.cuhk.edu.hk:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01",
+        ],
+        want: &[
+            (0, "2026-10-30T16:49:06.000Z", None, Some("chrome.exe")),
+            (1, "2026-10-30T16:49:07.000Z", None, Some("chrome.exe")),
+        ],
+    },
+    Source {
+        name: "Thunderbird (loghub): the epoch in column 2",
+        zone: "UTC",
+        format: "supercomputer",
+        lines: &[
+            "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
+            "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session opened for user root by (uid=0)",
+        ],
+        want: &[
+            (0, "2005-11-09T20:01:01.000Z", None, None),
+            (1, "2005-11-09T20:01:01.000Z", None, None),
+        ],
+    },
+    Source {
+        name: "BGL (loghub)",
+        zone: "UTC",
+        format: "bgl",
+        lines: &[
+            "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected",
+            "KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error interrupt",
+        ],
+        want: &[
+            (0, "2005-06-03T22:42:50.000Z", Some(Info), Some("KERNEL")),
+            (1, "2005-06-12T00:32:07.000Z", Some(Emerg), Some("KERNEL")),
+        ],
+    },
+    Source {
+        name: "coloured lines (a terminal logger piped to a file)",
+        zone: "UTC",
+        format: "iso",
+        lines: &[
+            "\u{1b}[2m2026-12-03 09:19:22.001\u{1b}[0m \u{1b}[32mINFO\u{1b}[0m server started",
+            "\u{1b}[2m2026-12-03 09:19:23.002\u{1b}[0m \u{1b}[1;31mERROR\u{1b}[0m boom",
+        ],
+        want: &[
+            (0, "2026-12-03T09:19:22.001Z", Some(Info), None),
+            (1, "2026-12-03T09:19:23.002Z", Some(Error), None),
+        ],
+    },
 ];
 
 /// Parses every line of `src` with the format detected on its lines; returns what is wrong.
@@ -464,7 +604,7 @@ fn planned_times(fmt: &str, lines: &[&str], zone: &str, mtime: &str) -> Vec<Stri
         .timestamp_micros();
     let mut ctx = LineContext::new(&Zone::parse(zone).unwrap(), mtime);
     let text = lines.join("\n");
-    plan(&f, &mut ctx, std::io::Cursor::new(text.into_bytes()));
+    let _ = plan(&f, &mut ctx, std::io::Cursor::new(text.into_bytes()));
     lines
         .iter()
         .filter_map(|l| match f.parse_line(l, &mut ctx) {
@@ -554,4 +694,56 @@ fn the_second_pass_through_a_dst_fold_is_the_later_instant() {
         panic!()
     };
     assert_eq!(format_utc(p.ts), "2026-11-01T05:05:00.000Z");
+}
+
+#[test]
+fn records_with_long_unindented_frames_are_detected_on_their_first_lines() {
+    // Laravel: each error carries `[stacktrace]`, `#0 /var/www/...` frames and `"}`.
+    let mut lines = Vec::new();
+    for (i, t) in ["12:00:00", "12:00:05"].iter().enumerate() {
+        lines.push(format!(
+            "[2026-07-01 {t}] production.ERROR: SQLSTATE[HY000] [2002] Connection refused (SQL: select * from `users` where `id` = {i} limit 1) {{\"exception\":\"[object] (Illuminate\\\\Database\\\\QueryException(code: 2002): SQLSTATE[HY000] [2002] Connection refused at /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php:760)"
+        ));
+        lines.push("[stacktrace]".to_string());
+        for n in 0..45 {
+            lines.push(format!(
+                "#{n} /var/www/html/vendor/laravel/framework/src/Illuminate/Database/Connection.php({}): Illuminate\\\\Database\\\\Connection->runQueryCallback('select * from `...', Array, Object(Closure))",
+                700 + n
+            ));
+        }
+        lines.push("#45 {main}".to_string());
+        lines.push("\"} ".to_string());
+    }
+    lines.push("[2026-07-01 12:00:09] production.INFO: User 1 logged in".to_string());
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let d = detect_explained(&refs, &[]);
+    assert_eq!(
+        d.chosen.as_ref().map(Format::name),
+        Some("bracketed"),
+        "{}",
+        d.reason
+    );
+    let f = d.chosen.unwrap();
+    let mut ctx = LineContext::new(&Zone::parse("UTC").unwrap(), MTIME);
+    let starts: Vec<(usize, Option<Level>)> = refs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match f.parse_line(l, &mut ctx) {
+            LineKind::Start(p) => Some((i, p.level)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        [(0, Some(Error)), (49, Some(Error)), (98, Some(Info))]
+    );
+    // A text file with one date line in the middle is still text.
+    let text = [
+        "Release notes",
+        "",
+        "- faster",
+        "2026-07-01 12:00:00 was the release",
+        "- fixes",
+    ];
+    assert!(detect(&text, &[]).is_none());
 }

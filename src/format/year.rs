@@ -181,12 +181,14 @@ impl Planner {
         self.last = Some(s);
     }
 
-    /// Sets the context's first period; nothing when no stamp was seen.
-    pub fn finish(self, ctx: &mut LineContext) {
-        if let Some(last) = self.last {
-            ctx.year = Some(latest(&last, ctx) - self.wraps);
-            ctx.last_month = None;
-        }
+    /// Sets the context's first period; nothing when no stamp was seen. Returns what was
+    /// planned: (the period kind, the first line's period, the wraps counted).
+    pub fn finish(self, ctx: &mut LineContext) -> Option<(Period, i32, i32)> {
+        let last = self.last?;
+        let first = latest(&last, ctx) - self.wraps;
+        ctx.year = Some(first);
+        ctx.last_month = None;
+        Some((last.period, first, self.wraps))
     }
 }
 
@@ -239,7 +241,7 @@ mod tests {
         let mut plan = Planner::default();
         plan.see(md(10, 30));
         plan.see(md(6, 26));
-        plan.finish(&mut c);
+        assert_eq!(plan.finish(&mut c), Some((Period::Year, 2025, 1)));
         assert_eq!(assign(&mut c, md(10, 30)), 2025);
         assert_eq!(assign(&mut c, md(6, 26)), 2026);
         // A few hours back is out of order, not a year.
@@ -296,7 +298,7 @@ mod tests {
             for s in &stamps {
                 plan.see(*s);
             }
-            plan.finish(&mut ctx);
+            let _ = plan.finish(&mut ctx);
             for (s, &truth) in stamps.iter().zip(&times) {
                 let p = assign(&mut ctx, *s);
                 assert_eq!(dated(s, p), at(truth).naive_utc(), "{period:?}");
@@ -350,7 +352,7 @@ mod tests {
                     for s in &stamps {
                         plan.see(*s);
                     }
-                    plan.finish(&mut ctx);
+                    let _ = plan.finish(&mut ctx);
                 }
                 for s in &stamps {
                     let p = assign(&mut ctx, *s);

@@ -592,7 +592,7 @@ impl Run<'_> {
             && format.needs_plan()
             && let Ok(r) = open_at(&path, compression, 0)
         {
-            crate::format::plan(&format, &mut ctx, r);
+            let _ = crate::format::plan(&format, &mut ctx, r);
         }
         let stored = compression.is_some();
         let mut line_no = self.store.checkpoint.files[i].line;
