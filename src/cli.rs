@@ -59,6 +59,12 @@ pub enum Command {
     Histogram(HistogramArgs),
     /// Print the last matching events, then every new one as it is written, through rotation.
     Tail(TailArgs),
+    /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
+    /// events as parsed.
+    Explain {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +173,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
+        Some(Command::Explain { file }) => {
+            print!("{}", crate::explain::explain(&file, &config)?);
+            Ok(())
+        }
         None => crate::tui::run(
             cli.paths,
             global.index_dir,

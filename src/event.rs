@@ -56,6 +56,8 @@ impl Level {
         Some(match lower.as_str() {
             "trace" | "trc" | "finest" | "finer" | "v" | "verbose" => Level::Trace,
             "debug" | "dbg" | "d" | "fine" | "7" => Level::Debug,
+            // PostgreSQL's and others' finer debug levels.
+            "debug1" | "debug2" | "debug3" | "debug4" | "debug5" => Level::Debug,
             "info" | "inf" | "i" | "information" | "informational" | "6" => Level::Info,
             "notice" | "n" | "5" => Level::Notice,
             "warn" | "warning" | "wrn" | "w" | "4" => Level::Warn,
@@ -115,6 +117,8 @@ mod tests {
             ("FATAL", Level::Emerg),
             ("crit", Level::Crit),
             ("3", Level::Error),
+            ("DEBUG2", Level::Debug),
+            ("DEBUG5", Level::Debug),
         ];
         for (word, want) in cases {
             assert_eq!(Level::parse(word), Some(want), "{word}");

@@ -7,6 +7,7 @@ pub mod config;
 pub mod corpus;
 pub mod engine;
 pub mod event;
+pub mod explain;
 pub mod follow;
 pub mod format;
 pub mod index;

@@ -42,6 +42,27 @@ impl Zone {
         }
     }
 
+    /// Both readings of a wall-clock time: the earlier instant, and the later one when the
+    /// time falls in a DST fold (the repeated hour). A time in a gap reads as [`Zone::to_utc`].
+    pub fn to_utc_both(&self, naive: NaiveDateTime) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+        let res = match self {
+            Zone::Local => chrono::Local
+                .from_local_datetime(&naive)
+                .map(|d| d.with_timezone(&Utc)),
+            Zone::Named(tz) => tz
+                .from_local_datetime(&naive)
+                .map(|d| d.with_timezone(&Utc)),
+            Zone::Fixed(off) => off
+                .from_local_datetime(&naive)
+                .map(|d| d.with_timezone(&Utc)),
+        };
+        match res {
+            LocalResult::Ambiguous(a, b) => (a.min(b), Some(a.max(b))),
+            LocalResult::Single(d) => (d, None),
+            LocalResult::None => (self.to_utc(naive), None),
+        }
+    }
+
     /// The zone's offset at a UTC instant (for display and year inference).
     pub fn offset_at(&self, utc: DateTime<Utc>) -> FixedOffset {
         match self {

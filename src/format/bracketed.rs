@@ -1,6 +1,7 @@
 //! Bracketed timestamps: `[2020-11-17 03:35:02.681] nsd[8910]: info: msg` (program tag, then a
 //! level word with a colon) and `[2020-08-02T18:09:30,389][INFO ][logstash.x] msg` (a level
-//! bracket, then a component bracket taken as the program).
+//! bracket, then a component bracket taken as the program). Laravel/Monolog's
+//! `[2026-07-01 12:00:00] production.ERROR: msg` gives the level and the channel.
 
 use super::stamp::{self, Miss, R};
 use super::syslog::split_tag;
@@ -55,6 +56,13 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
             && let Some(l) = Level::parse(tok)
         {
             p.level = Some(l);
+        } else if p.level.is_none()
+            && let Some((env, word)) = tok.rsplit_once('.')
+            && let Some(l) = Level::parse(word).filter(|_| word.len() >= 3)
+        {
+            // Laravel/Monolog `[...] production.ERROR: msg`.
+            p.level = Some(l);
+            p.fields.push(("channel".to_string(), env.to_string()));
         } else if p.program.is_none() {
             let (prog, pid) = split_tag(tok);
             p.program = Some(prog.to_string());

@@ -1,13 +1,44 @@
-//! Format detection: every candidate parses the first lines of a source; the one whose start
-//! pattern matches most lines wins (ties: the more specific, listed first; user formats first).
+//! Format detection: every candidate parses the first lines of a source and counts the lines
+//! it reads as record starts; the one with most starts wins (ties: user formats first, then the
+//! hand-written ones, most specific first, then the data formats). It must start at least 30% of the lines that could start a
+//! record, or, for sources whose records carry long unindented continuation blocks (PHP
+//! frames `#0 /var/www/...`, query dumps), start the source's first record and at least two:
+//! detection is scored on the lines that start records, not on the share of all lines.
 
 use super::{BUILTIN, Format, Kind, LineContext, LineKind, UserFormat, is_continuation};
 use crate::time::Zone;
 
 /// Lines looked at.
 const SAMPLE: usize = 200;
-/// The winner must start at least this share (in %) of the lines that could start an event.
+/// The share (in %) of the lines that could start a record that a winner starts, unless it
+/// starts the first record.
 const MIN_SHARE_PCT: usize = 30;
+/// The first record must start within this many lines that could start one.
+const FIRST_WITHIN: usize = 5;
+
+/// How one candidate did on a sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub format: String,
+    /// Lines read as record starts.
+    pub starts: usize,
+    /// Index (among the lines that could start a record) of the first start.
+    pub first: Option<usize>,
+}
+
+/// The outcome of detection, with the reasons (for `timberline explain`).
+#[derive(Debug, Clone)]
+pub struct Detection {
+    /// Non-blank lines looked at.
+    pub sampled: usize,
+    /// Of those, lines that could start a record (not indented, not a traceback line).
+    pub eligible: usize,
+    /// Every candidate with at least one start, best first.
+    pub scores: Vec<Score>,
+    pub chosen: Option<Format>,
+    /// Why the winner won, or why none did.
+    pub reason: String,
+}
 
 /// Does `line` start an event of `f`? Syslog formats also need a program tag, so that a generic
 /// `2026-...T... INFO msg` line is not taken for RFC 3339 syslog with host `INFO`.
@@ -22,29 +53,91 @@ fn fits(f: &Format, line: &str, ctx: &mut LineContext) -> bool {
 }
 
 pub fn detect(lines: &[&str], user: &[UserFormat]) -> Option<Format> {
+    explain(lines, user).chosen
+}
+
+/// Scores every candidate on `lines` and picks one.
+pub fn explain(lines: &[&str], user: &[UserFormat]) -> Detection {
     let sample: Vec<&str> = lines
         .iter()
         .take(SAMPLE)
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .filter(|l| !l.trim().is_empty())
         .collect();
-    let eligible = sample.iter().filter(|l| !is_continuation(l)).count();
-    if eligible == 0 {
-        return None;
-    }
-    let candidates = user.iter().filter_map(Format::user).chain(
-        BUILTIN
-            .iter()
-            .map(|&(kind, name)| Format::builtin(kind, name)),
-    );
-    let mut best: Option<(usize, Format)> = None;
+    let eligible: Vec<&str> = sample
+        .iter()
+        .copied()
+        .filter(|l| !is_continuation(l))
+        .collect();
+    let candidates = user
+        .iter()
+        .filter_map(Format::user)
+        .chain(
+            BUILTIN
+                .iter()
+                .map(|&(kind, name)| Format::builtin(kind, name)),
+        )
+        .chain(super::data::formats().iter().cloned());
+    let mut scored: Vec<(Score, Format)> = Vec::new();
     for f in candidates {
-        let mut ctx = LineContext::new(&Zone::Fixed(chrono::FixedOffset::east_opt(0)?), 0);
-        let score = sample.iter().filter(|l| fits(&f, l, &mut ctx)).count();
-        if score > best.as_ref().map_or(0, |(s, _)| *s) {
-            best = Some((score, f));
+        let mut ctx = LineContext::new(&Zone::Named(chrono_tz::Tz::UTC), 0);
+        let mut score = Score {
+            format: f.name().to_string(),
+            starts: 0,
+            first: None,
+        };
+        for (i, l) in eligible.iter().enumerate() {
+            if fits(&f, l, &mut ctx) {
+                score.starts += 1;
+                score.first.get_or_insert(i);
+            }
+        }
+        if score.starts > 0 {
+            scored.push((score, f));
         }
     }
-    let (score, f) = best?;
-    (score * 100 >= eligible * MIN_SHARE_PCT).then_some(f)
+    // Stable: ties keep the candidates' order.
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0.starts));
+    let n = eligible.len();
+    let (chosen, reason) = match scored.first() {
+        None if n == 0 => (None, "no line that could start a record".to_string()),
+        None => (
+            None,
+            "no format reads a timestamp at the start of any line".to_string(),
+        ),
+        Some((s, f)) => {
+            let share = s.starts * 100 >= n * MIN_SHARE_PCT;
+            let first = s.starts >= 2 && s.first.is_some_and(|i| i < FIRST_WITHIN);
+            let what = format!(
+                "{} starts {} of the {n} lines that could start a record",
+                s.format, s.starts
+            );
+            if share {
+                (
+                    Some(f.clone()),
+                    format!("{what} (at least {MIN_SHARE_PCT}%)"),
+                )
+            } else if first {
+                (
+                    Some(f.clone()),
+                    format!(
+                        "{what}: under {MIN_SHARE_PCT}%, but it starts the first record, so the \
+                         other lines are taken for its continuation lines"
+                    ),
+                )
+            } else {
+                (
+                    None,
+                    format!("{what}: under {MIN_SHARE_PCT}% and not from the first record"),
+                )
+            }
+        }
+    };
+    Detection {
+        sampled: sample.len(),
+        eligible: n,
+        scores: scored.into_iter().map(|(s, _)| s).collect(),
+        chosen,
+        reason,
+    }
 }

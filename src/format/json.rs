@@ -25,7 +25,18 @@ pub(super) const TIME_KEYS: &[&str] = &[
     "eventTime",
     "asctime",
     "created",
+    // journald (`journalctl -o json`): when the sender logged, else when journald received it.
+    "_SOURCE_REALTIME_TIMESTAMP",
+    "__REALTIME_TIMESTAMP",
+    // MongoDB 4.4+ `{"t":{"$date":...}}`, log4j2 JsonLayout's older `timeMillis`, Cloudflare.
+    "t.$date",
+    "timeMillis",
+    "EdgeStartTimestamp",
+    "timeUnixNano",
 ];
+/// Key endings searched when no key above is present: OTLP JSON nests its records in arrays
+/// (`resourceLogs.0.scopeLogs.0.logRecords.0.timeUnixNano`).
+const TIME_SUFFIXES: &[&str] = &[".timeUnixNano", ".observedTimeUnixNano"];
 const LEVEL_KEYS: &[&str] = &[
     "level",
     "severity",
@@ -34,9 +45,20 @@ const LEVEL_KEYS: &[&str] = &[
     "levelname",
     "log.level",
     "@l",
+    "PRIORITY",
+    "severityText",
 ];
-const MSG_KEYS: &[&str] = &["msg", "message", "@m", "@message", "log"];
-const HOST_KEYS: &[&str] = &["host", "hostname", "host.name"];
+const MSG_KEYS: &[&str] = &[
+    "msg",
+    "message",
+    "@m",
+    "@message",
+    "log",
+    "MESSAGE",
+    "short_message",
+    "body.stringValue",
+];
+const HOST_KEYS: &[&str] = &["host", "hostname", "host.name", "_HOSTNAME"];
 const PROGRAM_KEYS: &[&str] = &[
     "program",
     "app",
@@ -44,6 +66,8 @@ const PROGRAM_KEYS: &[&str] = &[
     "service",
     "logger_name",
     "service.name",
+    "loggerName",
+    "SYSLOG_IDENTIFIER",
 ];
 
 /// Flattened scalar as text (strings without quotes), taking ownership to avoid copies.
@@ -68,8 +92,13 @@ fn flatten(prefix: &str, map: Map<String, Value>, out: &mut Vec<(String, String)
             Value::Object(m) => flatten(&key, m, out),
             Value::Array(a) => {
                 for (i, item) in a.into_iter().enumerate() {
-                    if let Some(s) = scalar(item) {
-                        out.push((format!("{key}.{i}"), s));
+                    match item {
+                        Value::Object(m) => flatten(&format!("{key}.{i}"), m, out),
+                        item => {
+                            if let Some(s) = scalar(item) {
+                                out.push((format!("{key}.{i}"), s));
+                            }
+                        }
                     }
                 }
             }
@@ -87,21 +116,95 @@ fn get<'a>(fields: &'a [(String, String)], keys: &[&str]) -> Option<&'a str> {
         .find_map(|k| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str()))
 }
 
-/// Numeric levels: 0-7 are syslog severities, 10..60 are bunyan/pino levels.
-fn level_of(s: &str) -> Option<Level> {
-    if let Ok(n) = s.parse::<u32>()
-        && n >= 10
-    {
-        return Some(match n {
-            0..=19 => Level::Trace,
+/// How a program numbers its levels.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// 0-7 syslog severities (GELF, journald `PRIORITY`), 10-60 bunyan/pino.
+    Syslog,
+    /// Nextcloud: 0 debug, 1 info, 2 warn, 3 error, 4 fatal.
+    Nextcloud,
+    /// OpenTelemetry `severityNumber`: 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20
+    /// error, 21-24 fatal.
+    Otel,
+}
+
+/// A level value on the program's scale.
+fn level_of(s: &str, scale: Scale) -> Option<Level> {
+    let Ok(n) = s.parse::<u32>() else {
+        // MongoDB's `"s":"D1"`..`"D5"`.
+        if let Some(d) = s.strip_prefix('D')
+            && matches!(d, "1" | "2" | "3" | "4" | "5")
+        {
+            return Some(Level::Debug);
+        }
+        return Level::parse(s);
+    };
+    match scale {
+        Scale::Nextcloud => [
+            Level::Debug,
+            Level::Info,
+            Level::Warn,
+            Level::Error,
+            Level::Emerg,
+        ]
+        .get(n as usize)
+        .copied(),
+        Scale::Otel => Some(match n {
+            0 => return None,
+            1..=4 => Level::Trace,
+            5..=8 => Level::Debug,
+            9..=12 => Level::Info,
+            13..=16 => Level::Warn,
+            17..=20 => Level::Error,
+            _ => Level::Emerg,
+        }),
+        Scale::Syslog if n < 10 => Level::parse(s),
+        Scale::Syslog => Some(match n {
+            10..=19 => Level::Trace,
             20..=29 => Level::Debug,
             30..=39 => Level::Info,
             40..=49 => Level::Warn,
             50..=59 => Level::Error,
             _ => Level::Emerg,
-        });
+        }),
     }
-    Level::parse(s)
+}
+
+/// The level, reading numbers on the scale of the program that wrote the line (told by the
+/// keys it always writes).
+fn level(fields: &[(String, String)]) -> Option<Level> {
+    let has = |k: &str| fields.iter().any(|(f, _)| f == k);
+    if has("t.$date")
+        && let Some(s) = get(fields, &["s"])
+    {
+        return level_of(s, Scale::Syslog);
+    }
+    let scale = if has("reqId") {
+        Scale::Nextcloud
+    } else {
+        Scale::Syslog
+    };
+    if let Some(l) = get(fields, LEVEL_KEYS).and_then(|s| level_of(s, scale)) {
+        return Some(l);
+    }
+    let otel = |suffix: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == &suffix[1..] || f.ends_with(suffix))
+            .map(|(_, v)| v.as_str())
+    };
+    otel(".severityText")
+        .and_then(Level::parse)
+        .or_else(|| otel(".severityNumber").and_then(|s| level_of(s, Scale::Otel)))
+}
+
+/// log4j2 JsonLayout's `"instant":{"epochSecond":...,"nanoOfSecond":...}`.
+fn log4j2_instant(fields: &[(String, String)]) -> Option<i64> {
+    let sec: i64 = get(fields, &["instant.epochSecond"])?.parse().ok()?;
+    let nano: i64 = get(fields, &["instant.nanoOfSecond"])
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    sec.checked_mul(1_000_000)?.checked_add(nano / 1000)
 }
 
 pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
@@ -134,6 +237,27 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
             Err(Miss::Shape) => {}
         }
     }
+    if best.is_none()
+        && let Some(us) = log4j2_instant(&p.fields)
+    {
+        best = Some((us, 9, "instant"));
+    }
+    if best.is_none() {
+        for suffix in TIME_SUFFIXES {
+            let Some(v) = p
+                .fields
+                .iter()
+                .find(|(f, _)| f.ends_with(suffix))
+                .map(|(_, v)| v.as_str())
+            else {
+                continue;
+            };
+            if let Ok((us, prec)) = stamp::time_value(v, ctx) {
+                best = Some((us, prec, &suffix[1..]));
+                break;
+            }
+        }
+    }
     // Without any time key the line is no event start of this format (a source of such lines
     // is plain text); a time key with an impossible value is a bad timestamp.
     let Some((ts, _, key)) = best else {
@@ -141,15 +265,29 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     };
     p.ts = ts;
     p.time_span = member_span(line, key);
-    p.level = get(&p.fields, LEVEL_KEYS).and_then(level_of);
+    p.level = level(&p.fields);
     p.message = get(&p.fields, MSG_KEYS).map_or_else(|| t.to_string(), str::to_string);
     p.host = get(&p.fields, HOST_KEYS)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     p.program = get(&p.fields, PROGRAM_KEYS)
+        .or_else(|| mongo_or_bunyan_program(&p.fields))
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     Ok(p)
+}
+
+/// MongoDB's component (`"c":"NETWORK"`) and bunyan's logger `name` (bunyan lines carry
+/// `"v":0`).
+fn mongo_or_bunyan_program(fields: &[(String, String)]) -> Option<&str> {
+    let has = |k: &str| fields.iter().any(|(f, _)| f == k);
+    if has("t.$date") {
+        return get(fields, &["c"]);
+    }
+    if has("v") {
+        return get(fields, &["name"]);
+    }
+    None
 }
 
 /// Byte range of the last top-level member `"key": value` (scalar value) of the JSON object in

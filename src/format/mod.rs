@@ -10,16 +10,24 @@
 //!   year inference for year-less times. It is serialisable so indexing can resume mid-file.
 
 mod access;
+mod ansi;
 mod bracketed;
+mod carry;
+mod data;
 mod detect;
 mod epoch;
 mod errorlog;
+mod fold;
 mod iso;
 mod json;
 mod kvextract;
+mod layout;
 mod logfmt;
 mod loghub;
 mod ltsv;
+mod plan;
+#[cfg(test)]
+mod real_tests;
 mod rfc5424;
 mod stamp;
 mod syslog;
@@ -27,9 +35,11 @@ mod syslog;
 mod tests;
 mod user;
 mod year;
+mod zonename;
 
 use crate::event::Parsed;
 use crate::time::Zone;
+pub use plan::{Planned, plan};
 use serde::{Deserialize, Serialize};
 use stamp::Miss;
 
@@ -67,6 +77,9 @@ pub struct LineContext {
     pub year: Option<i32>,
     /// Month (1-12) of the last year-less line, to detect a new year.
     pub last_month: Option<u32>,
+    /// What else a line leaves for the next (see `carry`).
+    #[serde(default)]
+    pub carry: carry::Carry,
 }
 
 /// The built-in parsers.
@@ -117,6 +130,7 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN
         .iter()
         .map(|(_, n)| *n)
+        .chain(data::rows().iter().map(|r| r.format.name.as_str()))
         .chain(std::iter::once("text"))
 }
 
@@ -144,6 +158,9 @@ impl Format {
         }
         if name == "text" {
             return Some(Format::plain_text());
+        }
+        if let Some(f) = data::formats().iter().find(|f| f.name == name) {
+            return Some(f.clone());
         }
         BUILTIN
             .iter()
@@ -194,15 +211,41 @@ impl Format {
                 ..Parsed::default()
             });
         }
+        if memchr::memchr(0x1b, line.as_bytes()).is_some() {
+            return self.parse_coloured(line, bom, ctx);
+        }
         if is_continuation(line) {
             return LineKind::Continuation;
         }
         match self.parse_raw(line, ctx) {
             Ok(mut p) => {
+                ctx.carry.last_us = Some(p.ts);
                 p.time_span = p
                     .time_span
                     .filter(|&(a, b)| a < b && line.get(a..b).is_some())
                     .map(|(a, b)| (a + bom, b + bom));
+                LineKind::Start(p)
+            }
+            Err(Miss::Shape) => LineKind::Continuation,
+            Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
+        }
+    }
+
+    /// A line with ANSI colour codes (`ESC[...m`): parsed without them; the time span is
+    /// mapped back onto the line as written.
+    fn parse_coloured(&self, line: &str, bom: usize, ctx: &mut LineContext) -> LineKind {
+        let (plain, map) = ansi::strip(line);
+        if is_continuation(&plain) {
+            return LineKind::Continuation;
+        }
+        match self.parse_raw(&plain, ctx) {
+            Ok(mut p) => {
+                ctx.carry.last_us = Some(p.ts);
+                p.time_span = p
+                    .time_span
+                    .filter(|&(a, b)| a < b && b <= map.len())
+                    .map(|(a, b)| (map[a] + bom, map[b - 1] + 1 + bom))
+                    .filter(|&(a, b)| line.get(a - bom..b - bom).is_some());
                 LineKind::Start(p)
             }
             Err(Miss::Shape) => LineKind::Continuation,
@@ -253,10 +296,14 @@ pub fn is_continuation(line: &str) -> bool {
 }
 
 /// Picks the format of a source from its first lines (up to ~200). User formats are tried
-/// first. `None` when no format fits (the caller uses [`Format::plain_text`]).
+/// first, then the hand-written ones, then the data formats. `None` when no format fits (the
+/// caller uses [`Format::plain_text`]).
 pub fn detect(lines: &[&str], user: &[UserFormat]) -> Option<Format> {
     detect::detect(lines, user)
 }
+
+pub use data::describe as describe_data_format;
+pub use detect::{Detection, Score, explain as detect_explained};
 
 impl LineContext {
     pub fn new(zone: &Zone, mtime_us: i64) -> LineContext {
@@ -265,6 +312,22 @@ impl LineContext {
             mtime_us,
             year: None,
             last_month: None,
+            carry: carry::Carry::default(),
         }
     }
+}
+
+/// The note for a file read as plain text because no format read its times.
+pub fn untimed_note(path: &std::path::Path, events: u64) -> String {
+    let p = path.display();
+    format!(
+        "{p}: no timestamps recognised: its {events} events are dated by the file's \
+         modification time (`timberline explain {p}` shows why; a `[[format]]` can read it)"
+    )
+}
+
+/// The notes a source earned while its lines were read since the last call (an ambiguous zone
+/// abbreviation...), each said once per source. The caller prefixes the file name.
+pub fn take_notes(ctx: &mut LineContext) -> Vec<String> {
+    std::mem::take(&mut ctx.carry.fresh)
 }

@@ -1,9 +1,9 @@
 //! Timestamp shapes shared by the formats, read by hand from bytes (no regex on the hot path),
 //! and their conversion to µs UTC.
 
-use super::LineContext;
+use super::{LineContext, fold, year, zonename};
 use crate::time::Zone;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use std::cell::RefCell;
 
 /// Why a line did not parse: not this format's shape at all, or the right shape with an
@@ -30,6 +30,9 @@ pub struct Wall {
     pub off: Option<i32>,
     /// Number of fractional-second digits written (precision, for choosing among JSON keys).
     pub frac_digits: u8,
+    /// An ambiguous zone abbreviation written after the time, and the offsets it can mean: the
+    /// time is read in the source zone, with a note unless that zone agrees.
+    pub ambiguous: Option<(&'static str, &'static [i32])>,
 }
 
 /// `n` ASCII digits at `b[i..]` as a number.
@@ -139,29 +142,97 @@ pub fn offset(b: &[u8], i: usize) -> Option<(i32, usize)> {
     Some((sign * (h as i32 * 3600 + m as i32 * 60), used))
 }
 
+/// One or two digits at `i` (an unpadded field): (value, index after).
+#[inline]
+fn digits12(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    let d0 = *b.get(i)?;
+    if !d0.is_ascii_digit() {
+        return None;
+    }
+    match b.get(i + 1) {
+        Some(d1) if d1.is_ascii_digit() => {
+            Some((u32::from(d0 - b'0') * 10 + u32::from(d1 - b'0'), i + 2))
+        }
+        _ => Some((u32::from(d0 - b'0'), i + 1)),
+    }
+}
+
 /// ISO 8601 at the start of `b`: `YYYY-MM-DD[T ]HH:MM:SS[.,frac][offset]`, or with `/` as the
-/// date separator when `slash` is set (nginx error log). Returns the wall time and bytes used.
+/// date separator when `slash` is set (nginx error log). Also read: unpadded month, day and
+/// hour (`2026-1-5 7:05:09`, MariaDB's space-padded `2026-12-03  9:19:22`), milliseconds after a
+/// colon (`07:05:09:12`), and a zone after one space (`... PDT`, `... +0200`, `... UTC`, see
+/// `zonename`). Returns the wall time and bytes used.
 pub fn iso(b: &[u8], slash: bool) -> R<(Wall, usize)> {
     let sep = if slash { b'/' } else { b'-' };
     let mut w = Wall::default();
     let y = digits(b, 0, 4).ok_or(Miss::Shape)?;
-    if b.get(4) != Some(&sep) || b.get(7) != Some(&sep) {
+    if b.get(4) != Some(&sep) {
         return Err(Miss::Shape);
     }
     w.y = y as i32;
-    w.mo = digits(b, 5, 2).ok_or(Miss::Shape)?;
-    w.d = digits(b, 8, 2).ok_or(Miss::Shape)?;
-    match b.get(10) {
-        Some(b'T') | Some(b't') | Some(b' ') => {}
-        _ => return Err(Miss::Shape),
+    let (mo, i) = digits12(b, 5).ok_or(Miss::Shape)?;
+    if b.get(i) != Some(&sep) {
+        return Err(Miss::Shape);
     }
-    let used = hms(b, 11, &mut w).ok_or(Miss::Shape)?;
-    let mut i = 11 + used;
+    let (d, i) = digits12(b, i + 1).ok_or(Miss::Shape)?;
+    w.mo = mo;
+    w.d = d;
+    let mut i = match b.get(i) {
+        Some(b'T') | Some(b't') | Some(b' ') => i + 1,
+        _ => return Err(Miss::Shape),
+    };
+    if b[i - 1] == b' ' && b.get(i) == Some(&b' ') {
+        i += 1; // a space-padded hour
+    }
+    let (h, j) = digits12(b, i).ok_or(Miss::Shape)?;
+    w.h = h;
+    if b.get(j) != Some(&b':') || b.get(j + 3) != Some(&b':') {
+        return Err(Miss::Shape);
+    }
+    w.mi = digits(b, j + 1, 2).ok_or(Miss::Shape)?;
+    w.s = digits(b, j + 4, 2).ok_or(Miss::Shape)?;
+    i = j + 6;
+    let (us, n, used) = fraction(b, i);
+    if used > 0 {
+        (w.us, w.frac_digits) = (us, n);
+        i += used;
+    } else if let Some((ms, used)) = colon_millis(b, i) {
+        (w.us, w.frac_digits) = (ms * 1000, 3);
+        i += used;
+    }
     if let Some((off, n)) = offset(b, i) {
         w.off = Some(off);
         i += n;
+    } else if b.get(i) == Some(&b' ')
+        && let Some((said, n)) = zonename::after_space(b, i + 1)
+    {
+        match said {
+            zonename::Said::Offset(off) => w.off = Some(off),
+            zonename::Said::Ambiguous(abbr, offs) => w.ambiguous = Some((abbr, offs)),
+        }
+        i += 1 + n;
     }
     Ok((w, i))
+}
+
+/// `:d` to `:ddd` (unpadded milliseconds after the seconds, as in `07:05:09:12`), not followed
+/// by another digit: (ms, bytes used).
+fn colon_millis(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    let n = b[i + 1..]
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(1..=3).contains(&n) {
+        return None;
+    }
+    let ms = b[i + 1..i + 1 + n]
+        .iter()
+        .fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
+    Some((ms, 1 + n))
 }
 
 /// Apache access-log time `21/Nov/2026:21:09:59 -0500` at the start of `b`.
@@ -295,13 +366,31 @@ pub fn zone_of(ctx: &LineContext) -> Zone {
     })
 }
 
-/// Converts a wall time with a known year to µs UTC (its own offset, else the source zone).
-pub fn to_us(w: &Wall, ctx: &LineContext) -> R<i64> {
+/// Converts a wall time with a known year to µs UTC: its own offset, else the source zone (the
+/// second pass through a DST fold when the file's order says so, see `fold`).
+pub fn to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
     let n = naive(w)?;
-    Ok(match w.off {
-        Some(off) => n.and_utc().timestamp_micros() - i64::from(off) * 1_000_000,
-        None => zone_of(ctx).to_utc(n).timestamp_micros(),
-    })
+    if let Some(off) = w.off {
+        return Ok(n.and_utc().timestamp_micros() - i64::from(off) * 1_000_000);
+    }
+    let zone = zone_of(ctx);
+    let us = fold::to_us(&zone, n, ctx.carry.last_us);
+    if let Some((abbr, offs)) = w.ambiguous {
+        let used = zone
+            .offset_at(crate::time::from_micros(us))
+            .local_minus_utc();
+        if !offs.contains(&used) {
+            let zone_name = ctx.zone.clone();
+            ctx.carry.note(abbr, || {
+                format!(
+                    "zone abbreviation {abbr} has several meanings; its times are read in the \
+                     source zone ({zone_name}), which it does not match: set `timezone` for \
+                     this source"
+                )
+            });
+        }
+    }
+    Ok(us)
 }
 
 /// Converts a wall time that may lack its year (`y == 0`, e.g. from [`bsd`]).
@@ -313,8 +402,9 @@ pub fn maybe_yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
     }
 }
 
-/// Converts a year-less wall time: the year comes from the context (see `year.rs`).
-pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+/// The partial stamp of a year-less wall time (checked as in a leap year, so that Feb 29 is
+/// refused only where it is impossible), for `year.rs`.
+pub fn yearless_stamp(w: &Wall) -> R<year::Stamp> {
     if !(1..=12).contains(&w.mo) {
         return Err(Miss::Bad(format!("month {} out of range", w.mo)));
     }
@@ -324,9 +414,47 @@ pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
     let mut probe = *w;
     probe.y = 2000; // a leap year: validates Feb 29 before the year state changes
     naive(&probe)?;
-    let y = super::year::assign(ctx, w.mo, w.d);
-    let mut full = *w;
-    full.y = y;
+    Ok(year::Stamp {
+        period: year::Period::Year,
+        month: w.mo,
+        day: w.d,
+        sec: w.h * 3600 + w.mi * 60 + w.s.min(59),
+    })
+}
+
+/// The partial stamp of a time-only wall time (its date fields are ignored).
+pub fn dayless_stamp(w: &Wall) -> R<year::Stamp> {
+    let mut probe = *w;
+    (probe.y, probe.mo, probe.d) = (2000, 1, 1);
+    naive(&probe)?;
+    Ok(year::Stamp {
+        period: year::Period::Day,
+        month: 0,
+        day: 0,
+        sec: w.h * 3600 + w.mi * 60 + w.s.min(59),
+    })
+}
+
+/// Converts a year-less wall time: the year comes from the context (see `year.rs`).
+pub fn yearless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+    partial_to_us(w, yearless_stamp(w)?, ctx)
+}
+
+/// Converts a time-only wall time: the day comes from the context (see `year.rs`).
+pub fn dayless_to_us(w: &Wall, ctx: &mut LineContext) -> R<i64> {
+    partial_to_us(w, dayless_stamp(w)?, ctx)
+}
+
+fn partial_to_us(w: &Wall, s: year::Stamp, ctx: &mut LineContext) -> R<i64> {
+    let p = year::assign(ctx, s);
+    let date = year::date_of(&s, p)
+        .ok_or_else(|| Miss::Bad("no such date in the inferred year".to_string()))?;
+    let full = Wall {
+        y: date.year(),
+        mo: date.month(),
+        d: date.day(),
+        ..*w
+    };
     to_us(&full, ctx)
 }
 
@@ -370,7 +498,7 @@ pub fn epoch_text(s: &str) -> Option<(i64, u8)> {
 
 /// A time value as found in JSON/logfmt/LTSV fields: epoch number, ISO 8601, or the access-log
 /// layout (optionally in brackets). Returns (µs, precision digits).
-pub fn time_value(s: &str, ctx: &LineContext) -> R<(i64, u8)> {
+pub fn time_value(s: &str, ctx: &mut LineContext) -> R<(i64, u8)> {
     let s = s.trim();
     if let Some(v) = epoch_text(s) {
         // A small number under a time key is a duration, not an instant (before 1973).

@@ -1,10 +1,11 @@
 //! RFC 3164 (`Nov 15 03:34:01 host prog[pid]: msg`, year-less, zone-less; also with a year,
 //! `Nov 15 2026 03:34:01 host prog: msg`, as some Cisco/BSD senders write it) and RFC 3339 syslog
-//! (`2026-11-22T07:37:26.278125+05:30 host prog[pid]: msg`). Neither has a level field.
+//! (`2026-11-22T07:37:26.278125+05:30 host prog[pid]: msg`). Neither has a level field, but
+//! VMware writes a level where the host would be (`... info vpxd[1234] ...`).
 
 use super::stamp::{self, Miss, R};
 use super::{LineContext, kvextract};
-use crate::event::Parsed;
+use crate::event::{Level, Parsed};
 
 /// A syslog tag split: (program, pid).
 pub fn split_tag(tag: &str) -> (&str, Option<&str>) {
@@ -17,6 +18,34 @@ pub fn split_tag(tag: &str) -> (&str, Option<&str>) {
     (tag, None)
 }
 
+/// A level where the host would be: VMware's `info vpxd[1234] ...` (vCenter) and ESXi's
+/// `In(166) Hostd[2100123]: ...` (the level and its syslog priority).
+fn level_as_host(word: &str) -> Option<Level> {
+    if let Some((abbr, pri)) = word.split_once('(')
+        && pri
+            .strip_suffix(')')
+            .is_some_and(|d| d.parse::<u32>().is_ok())
+    {
+        return Some(match abbr {
+            "Db" => Level::Debug,
+            "In" => Level::Info,
+            "No" => Level::Notice,
+            "Wa" => Level::Warn,
+            "Er" => Level::Error,
+            "Cr" => Level::Crit,
+            "Al" => Level::Alert,
+            "Em" => Level::Emerg,
+            _ => return None,
+        });
+    }
+    match word {
+        "verbose" | "trivia" => Some(Level::Trace),
+        "debug" | "info" | "notice" | "warning" | "warn" | "error" | "crit" | "critical"
+        | "alert" | "emerg" | "fatal" => Level::parse(word),
+        _ => None,
+    }
+}
+
 /// `host prog[pid]: msg` after the timestamp. The program is optional (`host message...`).
 pub fn host_tag_msg(rest: &str, p: &mut Parsed) {
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
@@ -24,6 +53,10 @@ pub fn host_tag_msg(rest: &str, p: &mut Parsed) {
         Some(i) => (&rest[..i], &rest[i + 1..]),
         None => (rest, ""),
     };
+    if let Some(level) = level_as_host(host) {
+        p.level = Some(level);
+        return tag_msg(after, p);
+    }
     if host.len() > 1 && host.ends_with(':') {
         // No host: `Nov 22 07:39:58 kernel: msg` (host names never end with `:`).
         return tag_msg(rest, p);

@@ -1,10 +1,11 @@
 //! User formats from the config: a regex with named groups (`ts` required; `level`, `host`,
 //! `program`, `message`; any other group becomes a field) and an optional strftime layout.
 
-use super::stamp::{self, Miss, R, Wall};
+use super::layout::{self, Read};
+use super::stamp::{self, Miss, R};
+use super::year::Stamp;
 use super::{LineContext, UserFormat, kvextract};
 use crate::event::{Level, Parsed};
-use chrono::format::{Parsed as ChronoParsed, StrftimeItems, parse as chrono_parse};
 use regex::Regex;
 
 /// A compiled user format (the regex is compiled once, when the format is built).
@@ -39,6 +40,22 @@ impl Compiled {
             time_format: u.time_format.clone(),
             extra,
         })
+    }
+
+    /// The partial stamp of a line whose time lacks its year or date (for `year::Planner`).
+    pub fn partial_stamp(&self, line: &str) -> Option<Stamp> {
+        let ts = self.regex.captures(line)?.name("ts")?.as_str();
+        match &self.time_format {
+            Some(f) => match layout::read(ts, f).ok()? {
+                Read::Yearless(w) => stamp::yearless_stamp(&w).ok(),
+                Read::Dayless(w) => stamp::dayless_stamp(&w).ok(),
+                _ => None,
+            },
+            None => match stamp::bsd(ts.as_bytes()) {
+                Ok((w, n)) if n == ts.len() && w.y == 0 => stamp::yearless_stamp(&w).ok(),
+                _ => None,
+            },
+        }
     }
 
     pub fn parse(&self, line: &str, ctx: &mut LineContext) -> R<Parsed> {
@@ -77,34 +94,15 @@ impl Compiled {
     }
 }
 
-/// Parses with a chrono layout; a layout without a year uses the year inference.
+/// Parses with a layout (see `layout`); a layout without a year uses the year inference, one
+/// without a date the day inference.
 fn strftime(s: &str, layout: &str, ctx: &mut LineContext) -> R<i64> {
-    let mut cp = ChronoParsed::new();
-    chrono_parse(&mut cp, s, StrftimeItems::new(layout))
-        .map_err(|e| Miss::Bad(format!("time {s:?} does not match {layout:?}: {e}")))?;
-    if let Some(ts) = cp.timestamp() {
-        let us = ts.saturating_mul(1_000_000) + i64::from(cp.nanosecond().unwrap_or(0) / 1000);
-        return Ok(us);
+    match layout::read(s, layout)? {
+        Read::Instant(us) => Ok(us),
+        Read::Full(w) => stamp::to_us(&w, ctx),
+        Read::Yearless(w) => stamp::yearless_to_us(&w, ctx),
+        Read::Dayless(w) => stamp::dayless_to_us(&w, ctx),
     }
-    let w = Wall {
-        y: cp.year().unwrap_or(0),
-        mo: cp.month().unwrap_or(1),
-        d: cp.day().unwrap_or(1),
-        h: cp.hour_div_12().unwrap_or(0) * 12 + cp.hour_mod_12().unwrap_or(0),
-        mi: cp.minute().unwrap_or(0),
-        s: cp.second().unwrap_or(0),
-        us: cp.nanosecond().unwrap_or(0) / 1000,
-        off: cp.offset(),
-        frac_digits: 0,
-    };
-    if cp.year().is_none() && cp.year_mod_100().is_some() {
-        let y = 2000 + cp.year_mod_100().unwrap_or(0);
-        return stamp::to_us(&Wall { y, ..w }, ctx);
-    }
-    if cp.year().is_none() {
-        return stamp::yearless_to_us(&w, ctx);
-    }
-    stamp::to_us(&w, ctx)
 }
 
 /// Without a layout: ISO 8601, epoch, access-log, ctime, RFC 3164 (year-less or with a year).

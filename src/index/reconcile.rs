@@ -341,6 +341,7 @@ mod tests {
                 mtime_us: 0,
                 year: None,
                 last_month: None,
+                carry: Default::default(),
             },
             last_ts: None,
             tail_indexed: false,

@@ -654,6 +654,15 @@ impl Run<'_> {
         self.summary.files_read += 1;
         let mut lines = LineReader::new(reader, start);
         let mut ctx = self.store.checkpoint.files[i].ctx.clone();
+        // Year-less stamps are dated up to the file's latest mtime, the first line's year
+        // planned over the whole file (`format::plan`).
+        ctx.mtime_us = ctx.mtime_us.max(stat.mtime_ns / 1000);
+        if start == 0
+            && format.needs_plan()
+            && let Ok(r) = open_at(&path, compression, 0)
+        {
+            let _ = crate::format::plan(&format, &mut ctx, r);
+        }
         let stored = compression.is_some();
         let mut line_no = self.store.checkpoint.files[i].line;
         let mut last_ts = self.store.checkpoint.files[i].last_ts;
@@ -759,6 +768,7 @@ impl Run<'_> {
             }
         }
         self.progress.advance(bytes);
+        let format_notes = crate::format::take_notes(&mut ctx);
         if let Some(p) = pending.take() {
             let ts = self.add_event(i, p, None, stored)?;
             let _ = ts;
@@ -780,6 +790,19 @@ impl Run<'_> {
             f.head_hash = hash_bytes(&prefix);
         }
         notes.report(&path, &mut self.summary.notes);
+        let f = &self.store.checkpoint.files[i];
+        let chosen = self
+            .config
+            .override_for(&path)
+            .and_then(|o| o.format.as_ref());
+        if start == 0 && format.is_plain_text() && chosen.is_none() && f.events > 0 {
+            self.summary
+                .notes
+                .push(crate::format::untimed_note(&path, f.events));
+        }
+        for n in format_notes {
+            self.summary.notes.push(format!("{}: {n}", path.display()));
+        }
         if let Some(e) = read_error {
             let what = if compression.is_some() {
                 "compressed data is damaged or truncated"

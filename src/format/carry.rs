@@ -1,0 +1,35 @@
+//! What one line leaves for the next, beyond the year: the last event's instant (DST folds,
+//! records that take the previous record's time), a W3C `#Fields:` header, and the notes a
+//! source earned while its lines were read.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Carry {
+    /// µs UTC of the last event start.
+    #[serde(default)]
+    pub last_us: Option<i64>,
+    /// The field names of the last W3C extended log `#Fields:` line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub w3c_fields: Vec<String>,
+    /// The last line read was a MySQL slow-log `# Time:` line (its `# User@Host:` line belongs
+    /// to the same record).
+    #[serde(default)]
+    pub after_time_line: bool,
+    /// Zone abbreviations already noted for this source (a note is said once per source).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub noted: Vec<String>,
+    /// Notes not yet handed to the caller (see [`super::take_notes`]).
+    #[serde(skip)]
+    pub fresh: Vec<String>,
+}
+
+impl Carry {
+    /// Records a note under `key` unless one was already said for it.
+    pub fn note(&mut self, key: &str, text: impl FnOnce() -> String) {
+        if !self.noted.iter().any(|k| k == key) {
+            self.noted.push(key.to_string());
+            self.fresh.push(text());
+        }
+    }
+}
