@@ -563,7 +563,7 @@ impl Located {
         let mut notes = Vec::new();
         let (dir, roots) = match &opts.index_dir {
             Some(dir) => {
-                let roots = marker_roots(dir)
+                let roots = store::marker_roots(dir)
                     .filter(|r| covers(r, &wanted))
                     .unwrap_or_else(|| wanted.clone());
                 (dir.clone(), roots)
@@ -595,18 +595,6 @@ impl Located {
         engine.only = engine.only_files();
         Ok(engine)
     }
-}
-
-fn marker_roots(dir: &Path) -> Option<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(dir.join(store::MARKER)).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(
-        v.get("roots")?
-            .as_array()?
-            .iter()
-            .filter_map(|r| r.as_str().map(PathBuf::from))
-            .collect(),
-    )
 }
 
 fn covers(roots: &[PathBuf], paths: &[PathBuf]) -> bool {

@@ -83,6 +83,10 @@ pub struct Follower {
     held: HashMap<u64, Instant>,
     /// Notes already said by this process (each is said once).
     said: HashSet<String>,
+    /// What the files held when following started, by (device, inode): the first offset of
+    /// lines that arrived later (see [`baseline`]). Used once per inode, when its file first
+    /// appears in the index.
+    baseline: HashMap<(u64, u64), u64>,
 }
 
 impl Follower {
@@ -121,12 +125,16 @@ impl Follower {
         }
         let mut shown = HashMap::new();
         let mut marks = HashMap::new();
+        // Another process may still be indexing what the files already held: those lines are
+        // history, not new.
+        let mut baseline = baseline(engine.roots());
         for f in engine.files().iter() {
-            let floor = if f.tail_indexed {
+            let indexed = if f.tail_indexed {
                 f.offset + 1
             } else {
                 f.offset
             };
+            let floor = indexed.max(baseline.remove(&(f.dev, f.ino)).unwrap_or(0));
             shown.insert(
                 f.id,
                 Shown {
@@ -143,6 +151,7 @@ impl Follower {
                 marks,
                 held: HashMap::new(),
                 said: HashSet::new(),
+                baseline,
             },
             first,
         ))
@@ -179,6 +188,17 @@ impl Follower {
         let mut present = HashSet::new();
         for f in engine.files().iter() {
             present.insert(f.id);
+            if !self.shown.contains_key(&f.id)
+                && let Some(floor) = self.baseline.remove(&(f.dev, f.ino))
+            {
+                self.shown.insert(
+                    f.id,
+                    Shown {
+                        floor,
+                        above: BTreeSet::new(),
+                    },
+                );
+            }
             let mark = Mark::of(f);
             let changed = self.marks.insert(f.id, mark) != Some(mark);
             if changed || self.held.contains_key(&f.id) {
@@ -259,6 +279,37 @@ impl Follower {
         }
         Ok((out, notes))
     }
+}
+
+/// Where each file's history ends when following starts, by (device, inode): after the last
+/// complete line of a plain file; everything of a compressed one (rotated, so history).
+fn baseline(roots: &[PathBuf]) -> HashMap<(u64, u64), u64> {
+    let (found, _) = crate::source::discover(roots);
+    found
+        .into_iter()
+        .filter_map(|d| {
+            let stat = crate::source::FileStat::of(&d.path).ok()?;
+            let end = match d.compression {
+                Some(_) => u64::MAX,
+                None => last_line_end(&d.path, stat.size),
+            };
+            Some(((stat.dev, stat.ino), end))
+        })
+        .collect()
+}
+
+/// The offset just after the last newline before `size` (0 when none in the last 64 KB).
+fn last_line_end(path: &Path, size: u64) -> u64 {
+    use std::os::unix::fs::FileExt;
+    let len = size.min(64 * 1024);
+    let mut buf = vec![0u8; len as usize];
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    if file.read_exact_at(&mut buf, size - len).is_err() {
+        return 0;
+    }
+    memchr::memrchr(b'\n', &buf).map_or(0, |i| size - len + i as u64 + 1)
 }
 
 /// Formats whose events are one line each: a complete last line is shown at once.

@@ -16,6 +16,7 @@ pub struct FileState {
     /// Stable identity, stored in every document of the file.
     pub id: u64,
     /// Where the file is now (it moves on rotation).
+    #[serde(with = "super::path_bytes")]
     pub path: PathBuf,
     pub dev: u64,
     pub ino: u64,
@@ -32,6 +33,11 @@ pub struct FileState {
     /// Length and hash of the leading content bytes that identify the file after a rename.
     pub head_len: u32,
     pub head_hash: u64,
+    /// Hash of the bytes just before `offset` (up to [`TAIL_CHECK_LEN`]), for plain files:
+    /// a file that grew but no longer holds them there was rewritten (truncated and written
+    /// again), not appended to. Absent in older checkpoints.
+    #[serde(default)]
+    pub tail_check: Option<TailCheck>,
     /// Detected or configured format name.
     pub format: String,
     /// What the config said for this file's path when its format and zone were decided
@@ -50,11 +56,22 @@ pub struct FileState {
     pub max_ts: Option<i64>,
 }
 
+/// How many bytes before the resume offset [`FileState::tail_check`] covers.
+pub const TAIL_CHECK_LEN: u64 = 256;
+
+/// A hash of the `len` bytes ending at the resume offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TailCheck {
+    pub len: u32,
+    pub hash: u64,
+}
+
 /// The whole payload.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub version: u32,
     /// The canonical paths this index covers.
+    #[serde(with = "super::path_bytes::vec")]
     pub roots: Vec<PathBuf>,
     pub next_id: u64,
     pub files: Vec<FileState>,

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 pub enum IndexError {
     #[error("{} is not a timberline index and is not empty; refusing to overwrite it (choose another --index-dir)", .0.display())]
     Foreign(PathBuf),
+    /// The index folder is not safe to use: another user owns it, or it is a symbolic link.
+    #[error("{}: {why}; refusing to use it (remove it, or choose another --index-dir)", path.display())]
+    Unsafe { path: PathBuf, why: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

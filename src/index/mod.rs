@@ -7,6 +7,7 @@ pub mod error;
 pub mod histogram;
 pub mod minute_file;
 pub mod numbers;
+pub mod path_bytes;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;

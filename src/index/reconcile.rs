@@ -64,6 +64,11 @@ pub trait HeadReader {
         len: usize,
     ) -> std::io::Result<Vec<u8>>;
 
+    /// `len` content bytes at `start` of a plain file (`None`: cannot tell, taken as unchanged).
+    fn range(&self, _path: &std::path::Path, _start: u64, _len: usize) -> Option<Vec<u8>> {
+        None
+    }
+
     /// Whether a recently written compressed file is complete (not still being compressed).
     fn complete(&self, _path: &std::path::Path, _compression: Compression) -> bool {
         true
@@ -74,6 +79,23 @@ pub trait HeadReader {
 pub struct FsHeads;
 
 impl HeadReader for FsHeads {
+    fn range(&self, path: &std::path::Path, start: u64, len: usize) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let file = std::fs::File::open(path).ok()?;
+        let mut buf = vec![0u8; len];
+        let mut done = 0;
+        while done < len {
+            match file.read_at(&mut buf[done..], start + done as u64) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        buf.truncate(done);
+        Some(buf)
+    }
+
     fn complete(&self, path: &std::path::Path, compression: Compression) -> bool {
         crate::source::compress::is_complete(path, compression)
     }
@@ -107,7 +129,12 @@ pub fn plan(
         .map(|(i, f)| ((f.dev, f.ino), i))
         .collect();
     let mut claimed: HashSet<usize> = HashSet::new();
+    // Which file claimed a checkpoint (known index → files index).
+    let mut claimer: HashMap<usize, usize> = HashMap::new();
     let mut unmatched: Vec<usize> = Vec::new();
+    // (checkpoint, file) pairs the inode match ruled out: the file under that inode no longer
+    // holds what was indexed, so its head matching the checkpoint's proves nothing.
+    let mut rejected: HashSet<(usize, usize)> = HashSet::new();
 
     for (n, (d, stat)) in files.iter().enumerate() {
         let Some(&i) = by_inode.get(&(stat.dev, stat.ino)) else {
@@ -121,6 +148,7 @@ pub fn plan(
         }
         if k.size == stat.size && k.mtime_ns == stat.mtime_ns {
             claimed.insert(i);
+            claimer.insert(i, n);
             plan.actions.push(Action::Unchanged {
                 id: k.id,
                 path: d.path.clone(),
@@ -128,9 +156,16 @@ pub fn plan(
             });
             continue;
         }
-        let same_head = stat.size >= k.size && head_matches(k, d, heads).unwrap_or(false);
+        let same_head = stat.size >= k.size
+            && head_matches(k, d, heads).unwrap_or(false)
+            && tail_matches(k, d, heads);
+        if !same_head {
+            // Cut short, or rewritten under the same inode: not this checkpoint's file.
+            rejected.insert((i, n));
+        }
         if same_head {
             claimed.insert(i);
+            claimer.insert(i, n);
             plan.actions.push(Action::Resume {
                 id: k.id,
                 path: d.path.clone(),
@@ -188,18 +223,41 @@ pub fn plan(
                 continue;
             }
             if let Some(cands) = by_head.get(&(len, hash_bytes(&prefix[..len as usize]))) {
-                matched = cands
+                // A file cut short in place (`truncate`, `> file`) under the same inode is not
+                // the continuation of what it held: its checkpoint is gone, the file is new.
+                let usable: Vec<usize> = cands
+                    .iter()
+                    .copied()
+                    .filter(|&i| !rejected.contains(&(i, n)))
+                    .collect();
+                matched = usable
                     .iter()
                     .copied()
                     .find(|i| !claimed.contains(i))
                     .map(Ok)
-                    .or(Some(Err(cands[0])));
-                break;
+                    .or_else(|| {
+                        // The same head as a file already matched: a copy of it being made
+                        // (`copytruncate` mid-copy) when its content so far is the start of
+                        // that file's; otherwise two files that merely open alike.
+                        usable
+                            .iter()
+                            .copied()
+                            .find(|i| {
+                                claimer
+                                    .get(i)
+                                    .is_some_and(|&c| is_copy_of(&files[n].0, &files[c].0, heads))
+                            })
+                            .map(Err)
+                    });
+                if matched.is_some() {
+                    break;
+                }
             }
         }
         match matched {
             Some(Ok(i)) => {
                 claimed.insert(i);
+                claimer.insert(i, n);
                 let k = &known[i];
                 let path = d.path.clone();
                 let action = if k.compression != d.compression {
@@ -258,6 +316,35 @@ pub fn plan(
             .collect();
     }
     plan
+}
+
+/// Bytes compared to tell a copy being made from a file that only opens like another.
+const COPY_CHECK_LEN: usize = 64 * 1024;
+
+/// Whether `copy`'s content so far is the start of `original`'s (over the first
+/// [`COPY_CHECK_LEN`] bytes): what a copy being made looks like.
+fn is_copy_of(copy: &Discovered, original: &Discovered, heads: &dyn HeadReader) -> bool {
+    let (Ok(a), Ok(b)) = (
+        heads.head(&copy.path, copy.compression, COPY_CHECK_LEN),
+        heads.head(&original.path, original.compression, COPY_CHECK_LEN),
+    ) else {
+        return true;
+    };
+    let n = a.len().min(b.len());
+    a[..n] == b[..n]
+}
+
+/// Whether the bytes before the resume offset are still those indexed (plain files with a
+/// recorded [`FileState::tail_check`]; anything else is taken as unchanged).
+fn tail_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> bool {
+    let (Some(check), None) = (k.tail_check, d.compression) else {
+        return true;
+    };
+    let start = k.offset.saturating_sub(u64::from(check.len));
+    match heads.range(&d.path, start, check.len as usize) {
+        Some(bytes) => bytes.len() == check.len as usize && hash_bytes(&bytes) == check.hash,
+        None => true,
+    }
 }
 
 /// A known file in the same folder whose content starts with `prefix`, when `prefix` is
@@ -334,6 +421,7 @@ mod tests {
             line: 0,
             head_len: head_len as u32,
             head_hash: hash_bytes(&content[..head_len]),
+            tail_check: None,
             format: "rfc3164".into(),
             configured: None,
             ctx: LineContext {

@@ -105,6 +105,7 @@ mod tests {
             line: 0,
             head_len: 0,
             head_hash: 0,
+            tail_check: None,
             format: format.into(),
             configured,
             ctx: LineContext::new(&Zone::parse(zone).unwrap_or(Zone::Local), 0),

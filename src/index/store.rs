@@ -17,6 +17,7 @@ pub const MARKER: &str = "timberline-index.json";
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
     version: u32,
+    #[serde(with = "super::path_bytes::vec")]
     roots: Vec<PathBuf>,
 }
 
@@ -75,6 +76,11 @@ pub fn find_covering(paths: &[PathBuf]) -> Option<(PathBuf, Vec<PathBuf>)> {
     best
 }
 
+/// The roots an index folder's marker says it covers.
+pub fn marker_roots(dir: &Path) -> Option<Vec<PathBuf>> {
+    read_marker(dir).map(|m| m.roots)
+}
+
 fn read_marker(dir: &Path) -> Option<Marker> {
     let text = fs::read_to_string(dir.join(MARKER)).ok()?;
     serde_json::from_str(&text).ok()
@@ -96,6 +102,7 @@ pub struct Store {
 /// Opens the index in `dir` for `roots`, creating or rebuilding it as needed. `notes` receives
 /// what was done (a rebuild, and why).
 pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<Store, IndexError> {
+    check_safe(dir)?;
     let has_entries = fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
@@ -122,9 +129,79 @@ pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<St
                 )),
             }
         }
-        clear(dir)?;
+        return create(dir, roots, true);
     }
-    create(dir, roots)
+    create(dir, roots, false)
+}
+
+/// Refuses an index folder that another user could have prepared: one that is a symbolic
+/// link, is owned by another user, is writable by others, or holds symbolic links (tantivy
+/// would follow them when it writes). Its parent must not be a link either, and must be the
+/// user's or root's.
+fn check_safe(dir: &Path) -> Result<(), IndexError> {
+    use std::os::unix::fs::MetadataExt;
+    let unsafe_ = |why: String| IndexError::Unsafe {
+        path: dir.to_path_buf(),
+        why,
+    };
+    let uid = nix::unistd::geteuid().as_raw();
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Ok(meta) = fs::symlink_metadata(parent)
+    {
+        if meta.file_type().is_symlink() {
+            // A link the user made to put indexes elsewhere is fine if it leads to a folder
+            // of theirs.
+            let target = fs::metadata(parent).map_err(|e| IndexError::io(parent, e))?;
+            if target.uid() != uid && target.uid() != 0 {
+                return Err(unsafe_(format!(
+                    "its parent folder is a link to a folder owned by user {}",
+                    target.uid()
+                )));
+            }
+        } else if meta.uid() != uid && meta.uid() != 0 && meta.mode() & 0o1000 == 0 {
+            return Err(unsafe_(format!(
+                "its parent folder is owned by user {}",
+                meta.uid()
+            )));
+        }
+    }
+    let meta = match fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(IndexError::io(dir, e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(unsafe_("it is a symbolic link".into()));
+    }
+    if !meta.is_dir() {
+        return Err(IndexError::Foreign(dir.to_path_buf()));
+    }
+    if meta.uid() != uid {
+        return Err(unsafe_(format!(
+            "it is owned by user {}, not by this user ({uid}); an index holds what the logs hold, so each user keeps their own",
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(unsafe_(format!(
+            "others may write in it (mode {:o})",
+            meta.mode() & 0o777
+        )));
+    }
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                return Err(unsafe_(format!(
+                    "it holds a symbolic link ({})",
+                    crate::output::escape::escape_controls(
+                        &entry.file_name().to_string_lossy(),
+                        false
+                    )
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn show_paths(paths: &[PathBuf]) -> String {
@@ -168,29 +245,72 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
     })
 }
 
-/// Removes an index's contents (only called on folders carrying our marker).
-fn clear(dir: &Path) -> Result<(), IndexError> {
-    for entry in fs::read_dir(dir).map_err(|e| IndexError::io(dir, e))? {
-        let path = entry.map_err(|e| IndexError::io(dir, e))?.path();
-        let res = if path.is_dir() {
-            fs::remove_dir_all(&path)
-        } else {
-            fs::remove_file(&path)
-        };
-        res.map_err(|e| IndexError::io(&path, e))?;
-    }
-    Ok(())
-}
-
-fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
+/// Creates the index in a new folder beside `dir` and renames it into place, so that no crash
+/// leaves a half-made index (a folder without its marker would be refused ever after). An
+/// existing folder at `dir` (empty, or an unusable index of ours) is swapped out and removed.
+/// When another process created the index meanwhile, that one is opened.
+fn create(dir: &Path, roots: &[PathBuf], replace: bool) -> Result<Store, IndexError> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
-        .map_err(|e| IndexError::io(dir, e))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-        .map_err(|e| IndexError::io(dir, e))?;
-    let (schema, fields) = Fields::build();
+        .create(parent)
+        .map_err(|e| IndexError::io(parent, e))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    remove_stale_temporaries(parent, &name);
+    let temp = parent.join(format!(".{name}.tl-new-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&temp);
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&temp)
+        .map_err(|e| IndexError::io(&temp, e))?;
+    let made = make_index(&temp, roots);
+    if let Err(e) = made {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(e);
+    }
+    match fs::rename(&temp, dir) {
+        Ok(()) => {}
+        Err(e)
+            if [nix::errno::Errno::ENOTEMPTY, nix::errno::Errno::EEXIST]
+                .iter()
+                .any(|&n| e.raw_os_error() == Some(n as i32)) =>
+        {
+            let old = parent.join(format!(".{name}.tl-old-{}", std::process::id()));
+            if !replace && read_marker(dir).is_some() && open_existing(dir).is_ok() {
+                // Another process made it meanwhile: use theirs.
+                let _ = fs::remove_dir_all(&temp);
+                return open_existing(dir)
+                    .map_err(|why| IndexError::io(dir, std::io::Error::other(why)));
+            }
+            let empty = fs::read_dir(dir)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty && read_marker(dir).is_none() {
+                let _ = fs::remove_dir_all(&temp);
+                return Err(IndexError::Foreign(dir.to_path_buf()));
+            }
+            fs::rename(dir, &old).map_err(|e| IndexError::io(dir, e))?;
+            fs::rename(&temp, dir).map_err(|e| IndexError::io(dir, e))?;
+            let _ = fs::remove_dir_all(&old);
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(IndexError::io(dir, e));
+        }
+    }
+    open_existing(dir).map_err(|why| IndexError::io(dir, std::io::Error::other(why)))
+}
+
+/// Builds an empty index with its marker in `dir`.
+fn make_index(dir: &Path, roots: &[PathBuf]) -> Result<(), IndexError> {
+    let (schema, _) = Fields::build();
     // zstd 3 in 32 KB blocks: an event of a compressed file read back alone (a sparse hit, a
     // phrase's candidate) costs a small block to decompress. Level 6 in 128 KB blocks stored
     // 455 MB of text in 80 MB instead of 95, for 12% more CPU in a first index and a sparse
@@ -202,26 +322,40 @@ fn create(dir: &Path, roots: &[PathBuf]) -> Result<Store, IndexError> {
         docstore_blocksize: 32 * 1024,
         ..Default::default()
     };
-    let index = Index::builder()
+    Index::builder()
         .schema(schema)
         .settings(settings)
         .create_in_dir(dir)
         .map_err(|e| IndexError::tantivy(dir, e))?;
-    register_tokenizers(&index);
     let marker = Marker {
         version: VERSION,
         roots: roots.to_vec(),
     };
-    let text = serde_json::to_string_pretty(&marker).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&marker)
+        .map_err(|e| IndexError::io(dir, std::io::Error::other(e.to_string())))?;
     fs::write(dir.join(MARKER), text).map_err(|e| IndexError::io(dir, e))?;
-    Ok(Store {
-        dir: dir.to_path_buf(),
-        index,
-        fields,
-        checkpoint: Checkpoint::new(roots.to_vec()),
-        opstamp: 0,
-        writer: None,
-    })
+    restrict_permissions(dir);
+    Ok(())
+}
+
+/// Removes folders left by a crash while creating or swapping an index beside `name`
+/// (`.NAME.tl-new-PID`, `.NAME.tl-old-PID` of processes no longer running).
+fn remove_stale_temporaries(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.tl-");
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// An in-memory index (for stdin).
@@ -271,12 +405,13 @@ pub fn in_ram() -> Store {
     }
 }
 
-/// Makes every file of the index private (0600): it holds what the logs hold.
+/// Makes every file of the index private (0600): it holds what the logs hold. Links are
+/// never followed.
 pub fn restrict_permissions(dir: &Path) {
     if let Ok(entries) = fs::read_dir(dir) {
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_file() {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
                 let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o600));
             }
         }

@@ -575,6 +575,7 @@ impl Run<'_> {
             line: 0,
             head_len: 0,
             head_hash: 0,
+            tail_check: None,
             format: format.name().to_string(),
             configured: Some(Configured::of(self.config, path)),
             ctx: LineContext::new(&zone, stat.mtime_ns / 1000),
@@ -589,8 +590,14 @@ impl Run<'_> {
     }
 
     fn commit(&mut self) -> Result<(), IndexError> {
-        let payload = serde_json::to_string(&self.store.checkpoint).unwrap_or_default();
         let dir = self.store.dir.clone();
+        // Never an empty payload: every later run would take the index for unusable.
+        let payload = serde_json::to_string(&self.store.checkpoint).map_err(|e| {
+            IndexError::tantivy(
+                &dir,
+                tantivy::TantivyError::InternalError(format!("checkpoint not serialisable: {e}")),
+            )
+        })?;
         let result = (|| {
             let mut prepared = self.writer.prepare_commit()?;
             prepared.set_payload(&payload);
@@ -783,6 +790,10 @@ impl Run<'_> {
         f.mtime_ns = stat.mtime_ns;
         f.dev = stat.dev;
         f.ino = stat.ino;
+        f.tail_check = match compression {
+            None => tail_check_at(&path, f.offset),
+            Some(_) => None,
+        };
         if (f.head_len as usize) < HEAD_LEN
             && let Ok(prefix) = compress::content_prefix(&path, compression, HEAD_LEN)
         {
@@ -909,6 +920,22 @@ impl Run<'_> {
         self.summary.min_new_ts = Some(self.summary.min_new_ts.map_or(ts, |m| m.min(ts)));
         Ok(ts)
     }
+}
+
+/// The [`super::checkpoint::TailCheck`] of the bytes before `offset` in a plain file.
+fn tail_check_at(path: &Path, offset: u64) -> Option<super::checkpoint::TailCheck> {
+    use std::os::unix::fs::FileExt;
+    let len = offset.min(super::checkpoint::TAIL_CHECK_LEN);
+    if len == 0 {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; len as usize];
+    file.read_exact_at(&mut buf, offset - len).ok()?;
+    Some(super::checkpoint::TailCheck {
+        len: len as u32,
+        hash: hash_bytes(&buf),
+    })
 }
 
 /// Where to resume a file, captured at the start of the pending event.
