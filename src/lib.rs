@@ -12,6 +12,7 @@ pub mod follow;
 pub mod format;
 pub mod index;
 pub mod output;
+pub mod patterns;
 pub mod query;
 pub mod source;
 pub mod time;
