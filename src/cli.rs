@@ -144,6 +144,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `| head -1`: the reader has what it wanted.
+        Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let code = err
                 .downcast_ref::<EngineError>()
@@ -215,7 +217,9 @@ fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Res
     } else {
         ""
     };
-    println!(
+    let mut out = std::io::stdout().lock();
+    let res = writeln!(
+        out,
         "{} files ({} read), {} new events ({} in the index), {:.1} MB, {:.2} s, {:.1} MB/s{busy}\nindex: {}",
         s.files,
         s.files_read,
@@ -226,7 +230,7 @@ fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Res
         rate,
         engine.index_dir().display()
     );
-    Ok(())
+    finish(res.and_then(|_| out.flush()))
 }
 
 /// Looks up a saved query: its expression and its relative window.
@@ -379,7 +383,8 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
     }
     while !stop.load(Ordering::Relaxed) {
         waker.wait();
-        if stop.load(Ordering::Relaxed) {
+        // `| head -1` that has its line: end now, not at the next write.
+        if stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout()) {
             break;
         }
         let (records, notes) = follower.round(&mut engine)?;

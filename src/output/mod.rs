@@ -3,5 +3,6 @@
 pub mod escape;
 pub mod events;
 pub mod histogram;
+pub mod pipe;
 
 pub use escape::escape_controls;
