@@ -10,6 +10,7 @@ pub mod numbers;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;
+pub mod regex_budget;
 pub mod schema;
 pub mod search;
 pub mod settings;

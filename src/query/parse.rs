@@ -292,8 +292,11 @@ impl Lexer<'_> {
         if pattern.is_empty() {
             return Err(self.err(open, "empty regex //"));
         }
-        if let Err(e) = regex::Regex::new(&pattern) {
-            let (col, message) = regex_error(&e, &pattern);
+        if let Err(e) = super::regex::build(&pattern) {
+            let (col, message) = match &e {
+                super::regex::RegexError::Regex(e) => regex_error(e, &pattern),
+                e => (None, e.to_string()),
+            };
             let position = col.and_then(|c| map.get(c).copied()).unwrap_or(open);
             return Err(self.err(position, format!("invalid regex: {message}")));
         }
@@ -1165,6 +1168,12 @@ mod tests {
                 1,
                 "invalid regex: Unicode property not found",
             ),
+            (
+                "x /(?:a{100}){100}/",
+                2,
+                "invalid regex: the regex repeats too much (10000 copies",
+            ),
+            (r"/\w{2000}/", 0, "invalid regex: the regex is too big"),
         ];
         for (q, pos, msg) in table {
             match parse(q) {
