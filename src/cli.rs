@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions, Request};
 use crate::index::update::{Progress, Quiet, Summary};
+use crate::output::error_text;
 use crate::output::escape_controls;
 use crate::output::events::{EventFormat, EventWriter};
 use crate::output::histogram;
@@ -155,7 +156,10 @@ pub fn main() -> ExitCode {
                 .downcast_ref::<EngineError>()
                 .map_or(1, EngineError::exit_code);
             // Errors name files and quote queries: escaped like everything else shown.
-            let text = format!("{err:#}");
+            let mut text = error_text::describe(&err);
+            if let Some(e) = err.downcast_ref::<EngineError>() {
+                text = error_text::with_owner_hint(e, text);
+            }
             let _ = writeln!(
                 std::io::stderr(),
                 "timberline: {}",

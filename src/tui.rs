@@ -348,8 +348,9 @@ fn spawn_worker(
         let (mut engine, notes) = match Engine::open_committed(opts.clone()) {
             Ok(opened) => opened,
             Err(e) => {
+                let text = crate::output::error_text::with_owner_hint(&e, e.to_string());
                 let _ = tx.send(Msg::Action(Action::Failed(format!(
-                    "cannot open the logs: {e}"
+                    "cannot open the logs: {text}"
                 ))));
                 return;
             }

@@ -1,5 +1,6 @@
 //! Printing events and histograms for people (text) and programs (jsonl, csv, json).
 
+pub mod error_text;
 pub mod escape;
 pub mod events;
 pub mod histogram;
