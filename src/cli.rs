@@ -5,6 +5,8 @@
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions, Request};
 use crate::index::update::{Progress, Quiet, Summary};
+use crate::output::error_text;
+use crate::output::escape_controls;
 use crate::output::events::{EventFormat, EventWriter};
 use crate::output::histogram;
 use crate::time::Zone;
@@ -147,15 +149,51 @@ pub struct HistogramArgs {
 /// Parses arguments and runs; the binary's whole `main`.
 pub fn main() -> ExitCode {
     restrict_umask();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `| head -1`: the reader has what it wanted.
+        Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let code = err
                 .downcast_ref::<EngineError>()
                 .map_or(1, EngineError::exit_code);
-            let _ = writeln!(std::io::stderr(), "timberline: {err:#}");
+            // Errors name files and quote queries: escaped like everything else shown.
+            let mut text = error_text::describe(&err);
+            if let Some(e) = err.downcast_ref::<EngineError>() {
+                text = error_text::with_owner_hint(e, text);
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "timberline: {}",
+                escape_controls(&text, true)
+            );
             ExitCode::from(code)
+        }
+    }
+}
+
+/// clap's message (help, version, a bad argument). When an argument holds control
+/// characters, the message quotes it escaped: the arguments are parsed again, escaped, for
+/// the message only.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| escape_controls(&a.to_string_lossy(), false).into_owned())
+        .collect();
+    let hostile = std::env::args_os().zip(&args).any(|(a, e)| a != e.as_str());
+    if !hostile {
+        e.exit()
+    }
+    match Cli::try_parse_from(args) {
+        Err(escaped) => escaped.exit(),
+        // Parsed once escaped: clap's own message, with styles and escapes stripped.
+        Ok(_) => {
+            let plain = e.render().to_string();
+            let _ = write!(std::io::stderr(), "{}", escape_controls(&plain, true));
+            ExitCode::from(2)
         }
     }
 }
@@ -205,11 +243,7 @@ fn open(
 fn print_notes(notes: &[String]) {
     let mut err = std::io::stderr().lock();
     for n in notes {
-        let _ = writeln!(
-            err,
-            "timberline: {}",
-            crate::output::escape_controls(n, false)
-        );
+        let _ = writeln!(err, "timberline: {}", escape_controls(n, false));
     }
 }
 
@@ -225,7 +259,9 @@ fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Res
     } else {
         ""
     };
-    println!(
+    let mut out = std::io::stdout().lock();
+    let res = writeln!(
+        out,
         "{} files ({} read), {} new events ({} in the index), {:.1} MB, {:.2} s, {:.1} MB/s{busy}\nindex: {}",
         s.files,
         s.files_read,
@@ -234,9 +270,9 @@ fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Res
         mb,
         s.seconds,
         rate,
-        engine.index_dir().display()
+        escape_controls(&engine.index_dir().display().to_string(), false)
     );
-    Ok(())
+    finish(res.and_then(|_| out.flush()))
 }
 
 /// Looks up a saved query: its expression and its relative window.
@@ -389,7 +425,8 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
     }
     while !stop.load(Ordering::Relaxed) {
         waker.wait_at_most(follower.due_in().unwrap_or(crate::follow::POLL));
-        if stop.load(Ordering::Relaxed) {
+        // `| head -1` that has its line: end now, not at the next write.
+        if stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout()) {
             break;
         }
         let (records, notes) = follower.round(&mut engine)?;
@@ -399,6 +436,12 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+/// The file name the progress bar shows, escaped: the bar is drawn on a terminal.
+fn bar_message(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    escape_controls(&name, false).into_owned()
 }
 
 /// A progress bar on stderr when it is a terminal.
@@ -431,11 +474,7 @@ impl Progress for Bar {
     }
     fn file(&self, path: &Path) {
         if let Some(b) = &self.bar {
-            b.set_message(
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
+            b.set_message(bar_message(path));
         }
     }
     fn advance(&self, bytes: u64) {
@@ -447,5 +486,19 @@ impl Progress for Bar {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_shows_names_escaped() {
+        let p = Path::new("/logs/app\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07.log");
+        assert_eq!(
+            bar_message(p),
+            "app\\x1b]0;pwned\\x07\\x1b]52;c;cHduZWQ=\\x07.log"
+        );
     }
 }

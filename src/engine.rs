@@ -8,6 +8,7 @@ use crate::index::IndexError;
 use crate::index::compile::{CompileContext, CompileError, compile, files_query};
 use crate::index::histogram::{BucketCollector, Histogram, MinuteCache, SpanCollector};
 use crate::index::probe::{Extent, first_hits};
+use crate::index::regex_budget::RegexBudget;
 use crate::index::search::{Hit, HitCollector, path_ranks, within_window};
 use crate::index::store::{self, Store};
 use crate::index::text::{FileTable, SegmentTexts};
@@ -273,10 +274,12 @@ impl Engine {
 
     /// The full query: the expression, the user's paths, the time window.
     fn build(&self, req: &Request, searcher: &Searcher) -> Result<Box<dyn Query>, EngineError> {
+        let regex_budget = RegexBudget::from_env();
         let cx = CompileContext {
             fields: self.store.fields,
             searcher,
             files: &self.files,
+            regex_budget: &regex_budget,
         };
         let mut q = compile(&req.query, &cx)?;
         if let Some(ids) = &self.only {
@@ -285,10 +288,13 @@ impl Engine {
                 (Occur::Must, files_query(ids, self.store.fields)),
             ]));
         }
-        Ok(within_window(q, req.since, req.until))
+        Ok(regex_budget.guard(within_window(q, req.since, req.until)))
     }
 
     fn tantivy_err(&self, e: tantivy::TantivyError) -> EngineError {
+        if let Some(m) = crate::index::regex_budget::spent_message(&e) {
+            return EngineError::Usage(m.to_string());
+        }
         EngineError::Index(IndexError::tantivy(&self.store.dir, e))
     }
 

@@ -348,8 +348,9 @@ fn spawn_worker(
         let (mut engine, notes) = match Engine::open_committed(opts.clone()) {
             Ok(opened) => opened,
             Err(e) => {
+                let text = crate::output::error_text::with_owner_hint(&e, e.to_string());
                 let _ = tx.send(Msg::Action(Action::Failed(format!(
-                    "cannot open the logs: {e}"
+                    "cannot open the logs: {text}"
                 ))));
                 return;
             }
@@ -741,6 +742,56 @@ mod tests {
             panic!("applied over a broken config");
         };
         assert!(e.contains(&config_file.display().to_string()), "{e}");
+    }
+
+    /// A panic on another thread restores the terminal (raw mode, alternate screen, mouse,
+    /// cursor) before its message is printed. This test runs itself again as a child in a
+    /// terminal (`script`); the child enters the explorer's modes and panics.
+    #[test]
+    fn a_panic_restores_the_terminal() {
+        if std::env::var_os("TIMBERLINE_PANIC_CHILD").is_some() {
+            let _guard = TerminalGuard::enter().unwrap();
+            let _ = std::thread::spawn(|| panic!("boom in a worker")).join();
+            return;
+        }
+        if std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            assert!(
+                std::env::var_os("TIMBERLINE_REQUIRE_ALL_TESTS").is_none_or(|v| v != "1"),
+                "`script` is needed"
+            );
+            eprintln!("skipped: `script` (util-linux) is not installed");
+            return;
+        }
+        let me = std::env::current_exe().unwrap();
+        let child = format!(
+            "{} --exact tui::tests::a_panic_restores_the_terminal --nocapture --test-threads=1; stty -a",
+            me.display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &child, "/dev/null"])
+            .env("TIMBERLINE_PANIC_CHILD", "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let at = |seq: &str| text.find(seq);
+        let entered = at("\x1b[?1049h").expect("entered the alternate screen");
+        let left = at("\x1b[?1049l").expect("left the alternate screen");
+        let message = at("boom in a worker").expect("the panic message");
+        assert!(entered < left && left < message, "{}", text.escape_debug());
+        assert!(
+            text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h") > Some(entered)
+        );
+        assert!(text.contains("\x1b[?1000l"), "mouse capture off");
+        // Raw mode is off: the line discipline echoes and reads lines again.
+        let stty = &text[message..];
+        assert!(
+            stty.contains(" icanon") && stty.contains(" echo") && !stty.contains("-icanon"),
+            "{stty}"
+        );
     }
 
     #[test]

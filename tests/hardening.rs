@@ -229,3 +229,56 @@ fn kill_dash_nine_at_random_points_of_a_first_index() {
         assert_eq!(count(&idx, logs.path(), ""), 9000, "trial {t}");
     }
 }
+
+/// Random bytes written into the index's segment files (a bad disk, a careless hand): no
+/// command panics; each says the index is damaged, and the next run rebuilds it.
+#[test]
+fn a_damaged_segment_file_is_said_and_rebuilt() {
+    let logs = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    lines(&logs.path().join("app.log"), 0, 2000, "intact");
+    let gz = logs.path().join("old.log.gz");
+    {
+        let mut enc = flate2::write::GzEncoder::new(
+            fs::File::create(&gz).unwrap(),
+            flate2::Compression::default(),
+        );
+        for i in 0..500 {
+            writeln!(
+                enc,
+                "2026-10-04T02:00:{:02}.000000+00:00 web01 app[1]: intact rotated {i}",
+                i % 60
+            )
+            .unwrap();
+        }
+        enc.finish().unwrap();
+    }
+    out(tl(idx.path()).arg("index").arg(logs.path()));
+    for ext in ["store", "idx", "fast", "term"] {
+        let victim = fs::read_dir(idx.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == ext))
+            .unwrap_or_else(|| panic!("no .{ext} file"));
+        let mut bytes = fs::read(&victim).unwrap();
+        let mid = bytes.len() / 2;
+        for (i, b) in bytes[mid..].iter_mut().take(64).enumerate() {
+            *b = b.wrapping_add(97 + i as u8);
+        }
+        fs::write(&victim, bytes).unwrap();
+        // Whatever the first command after the damage does, it does not panic (rc 101) and
+        // says what it did.
+        let first = tl(idx.path())
+            .args(["search", "--count", "-q", "intact"])
+            .arg(logs.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&first.stderr);
+        assert_ne!(first.status.code(), Some(101), ".{ext}: panicked:\n{err}");
+        assert!(!err.contains("panicked"), ".{ext}: {err}");
+        // Then, at the latest after one `index`, the answers are whole again.
+        let _ = tl(idx.path()).arg("index").arg(logs.path()).output().unwrap();
+        assert_eq!(count(idx.path(), logs.path(), "intact"), 2500, "after damaging .{ext}");
+    }
+}

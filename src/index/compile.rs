@@ -13,6 +13,7 @@
 
 use super::numbers;
 use super::phrase::phrase_query;
+use super::regex_budget::RegexBudget;
 use super::schema::{Fields, kv_term, text_analyzer};
 use super::text::{FileTable, SegmentTexts};
 use crate::event::Level;
@@ -36,6 +37,9 @@ pub struct CompileContext<'a> {
     pub fields: Fields,
     pub searcher: &'a Searcher,
     pub files: &'a FileTable,
+    /// The time the search's `/regex/` predicates may take (the search's query is wrapped by
+    /// its [`RegexBudget::guard`]).
+    pub regex_budget: &'a RegexBudget,
 }
 
 pub fn compile(expr: &Expr, cx: &CompileContext<'_>) -> Result<Box<dyn Query>, CompileError> {
@@ -316,13 +320,18 @@ fn within<T: PartialOrd>(v: T, lo: Option<(T, bool)>, hi: Option<(T, bool)>) -> 
     lo_ok && hi_ok
 }
 
-/// `/regex/`: evaluated on the event text of each candidate.
+/// `/regex/`: evaluated on the event text of each candidate, within the search's time budget.
 fn regex_query(pattern: &str, cx: &CompileContext<'_>) -> Result<Box<dyn Query>, CompileError> {
-    let re =
-        regex::Regex::new(pattern).map_err(|e| CompileError(format!("regex /{pattern}/: {e}")))?;
+    let re = crate::query::regex::build(pattern)
+        .map_err(|e| CompileError(format!("regex /{pattern}/: {e}")))?;
     let files = cx.files.clone();
     let fields = cx.fields;
+    let budget = cx.regex_budget.clone();
+    let pattern = pattern.to_string();
     let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+        if budget.spent(&pattern) {
+            return Err(budget.error());
+        }
         let ff = segment.fast_fields();
         let file = ff.u64("file")?;
         let offset = ff.u64("offset")?;
@@ -330,7 +339,13 @@ fn regex_query(pattern: &str, cx: &CompileContext<'_>) -> Result<Box<dyn Query>,
         let store = segment.get_store_reader(16).ok();
         let texts = std::sync::Mutex::new(SegmentTexts::new(files.clone(), fields, store));
         let re = re.clone();
+        let budget = budget.clone();
+        let pattern = pattern.clone();
         Ok(move |doc: tantivy::DocId| {
+            // Past the budget, "no" at once; the guard turns it into an error.
+            if budget.spent(&pattern) {
+                return false;
+            }
             let (Some(fi), Some(o), Some(l)) = (file.first(doc), offset.first(doc), len.first(doc))
             else {
                 return false;

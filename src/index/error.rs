@@ -16,7 +16,8 @@ pub enum IndexError {
     },
     #[error("no space left on the device holding the index {}; the index is left as of its last commit ({done}). Free some space and run again.", path.display())]
     DiskFull { path: PathBuf, done: String },
-    #[error("index {}: {source}", path.display())]
+    /// tantivy's text can hold a whole file (a corrupt `meta.json`): one line of it is shown.
+    #[error("index {}: {}", path.display(), crate::output::error_text::brief(&source.to_string(), 200))]
     Tantivy {
         path: PathBuf,
         source: tantivy::TantivyError,

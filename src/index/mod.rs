@@ -11,6 +11,7 @@ pub mod path_bytes;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;
+pub mod regex_budget;
 pub mod schema;
 pub mod search;
 pub mod settings;

@@ -124,8 +124,9 @@ pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<St
             match open_existing(dir) {
                 Ok(store) => return Ok(store),
                 Err(reason) => notes.push(format!(
-                    "index at {} is unusable ({reason}); rebuilding it",
-                    dir.display()
+                    "index at {} is unusable ({}); rebuilding it",
+                    dir.display(),
+                    crate::output::error_text::brief(&reason, 200)
                 )),
             }
         }

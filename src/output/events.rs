@@ -1,6 +1,6 @@
 //! Event records and their text, jsonl and csv renderings.
 
-use super::escape::escape_controls;
+use super::escape::{escape_controls, escape_json};
 use crate::time::format_utc;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -86,7 +86,7 @@ impl<W: Write> EventWriter<W> {
             }
             EventFormat::Jsonl => {
                 let text = serde_json::to_string(e).map_err(io::Error::other)?;
-                self.out.write_all(text.as_bytes())?;
+                self.out.write_all(escape_json(&text).as_bytes())?;
                 self.out.write_all(b"\n")
             }
             EventFormat::Csv => {
@@ -167,6 +167,51 @@ mod tests {
         );
         assert_eq!(v["ts"], "2026-09-21T14:13:20.123Z");
         assert_eq!(v["text"], "Oct 5 sshd: \x1b[2Jhi, \"you\"\n  next");
+    }
+
+    fn hostile() -> EventRecord {
+        let mut e = rec();
+        e.text = "c1\u{85} del\u{7f} rlo\u{202e} lri\u{2066} zw\u{200b} bom\u{feff} esc\x1b".into();
+        e.message = e.text.clone();
+        e.fields
+            .insert("k\u{202e}".into(), serde_json::json!("v\u{9b}"));
+        e
+    }
+
+    fn render_one(format: EventFormat, e: &EventRecord) -> String {
+        let mut buf = Vec::new();
+        EventWriter::new(&mut buf, format).write(e).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    /// No C1 control, DEL, bidi control or zero-width character leaves in any format.
+    #[test]
+    fn every_format_escapes_c1_del_bidi_and_zero_width() {
+        let raw = |s: &str| {
+            s.chars().any(|c| {
+                matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\x1b')
+            })
+        };
+        let e = hostile();
+        let text = render_one(EventFormat::Text, &e);
+        assert!(!raw(&text), "{}", text.escape_debug());
+        assert!(
+            text.contains("c1\\x85 del\\x7f rlo\\u{202e} lri\\u{2066} zw\\u{200b} bom\\u{feff}"),
+            "{text}"
+        );
+        let csv = render_one(EventFormat::Csv, &e);
+        assert!(!raw(&csv), "{}", csv.escape_debug());
+        assert!(csv.contains("rlo\\u{202e}"), "{csv}");
+        let jsonl = render_one(EventFormat::Jsonl, &e);
+        assert!(!raw(&jsonl), "{}", jsonl.escape_debug());
+        assert!(
+            jsonl.contains(r"c1\u0085 del\u007f rlo\u202e lri\u2066 zw\u200b bom\ufeff esc\u001b"),
+            "{jsonl}"
+        );
+        // JSON escapes: a program reading the line gets the text as it was.
+        let v: serde_json::Value = serde_json::from_str(&jsonl).unwrap();
+        assert_eq!(v["text"], e.text.as_str());
+        assert_eq!(v["fields"]["k\u{202e}"], "v\u{9b}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Compilation of an [`Expr`] into a tantivy query lives in `crate::index::compile`.
 
 mod parse;
+pub mod regex;
 
 pub use parse::{parse, to_query_string};
 

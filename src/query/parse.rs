@@ -50,6 +50,11 @@
 
 use super::{Bound, Expr, QueryError};
 
+/// The deepest nesting of `NOT`, `-`, `!` and parentheses a query may have. Deeper queries are
+/// an error at the first token too deep: parsing, compiling and printing recurse once per
+/// level, and a few thousand levels would overflow the stack.
+pub const MAX_DEPTH: usize = 100;
+
 /// Parses a query. The empty (or all-blank) query is [`Expr::All`].
 pub fn parse(query: &str) -> Result<Expr, QueryError> {
     let chars: Vec<char> = query.chars().collect();
@@ -68,6 +73,7 @@ pub fn parse(query: &str) -> Result<Expr, QueryError> {
         i: 0,
         end: chars.len(),
         fields: Vec::new(),
+        depth: 0,
     };
     let expr = p.parse_or()?;
     if let Some(t) = p.toks.get(p.i) {
@@ -286,8 +292,11 @@ impl Lexer<'_> {
         if pattern.is_empty() {
             return Err(self.err(open, "empty regex //"));
         }
-        if let Err(e) = regex::Regex::new(&pattern) {
-            let (col, message) = regex_error(&e, &pattern);
+        if let Err(e) = super::regex::build(&pattern) {
+            let (col, message) = match &e {
+                super::regex::RegexError::Regex(e) => regex_error(e, &pattern),
+                e => (None, e.to_string()),
+            };
             let position = col.and_then(|c| map.get(c).copied()).unwrap_or(open);
             return Err(self.err(position, format!("invalid regex: {message}")));
         }
@@ -551,6 +560,8 @@ struct Parser<'a> {
     end: usize,
     /// Innermost field group first-last: `status:(...)`.
     fields: Vec<String>,
+    /// How many `NOT`s and parentheses enclose the token being parsed.
+    depth: usize,
 }
 
 fn keyword_name(k: &TokKind) -> String {
@@ -630,9 +641,12 @@ impl Parser<'_> {
         };
         match tok.kind {
             TokKind::Not | TokKind::Minus(_) => {
+                self.enter(tok.pos)?;
                 self.i += 1;
                 self.expect_operand(&tok.kind)?;
-                Ok(Expr::Not(Box::new(self.parse_unary()?)))
+                let inner = self.parse_unary();
+                self.depth -= 1;
+                Ok(Expr::Not(Box::new(inner?)))
             }
             TokKind::LParen => self.group(tok.pos, None),
             TokKind::FieldGroup(f, paren) => self.group(paren, Some(f)),
@@ -652,8 +666,30 @@ impl Parser<'_> {
         }
     }
 
+    /// One level deeper, at the token at `pos`; an error past [`MAX_DEPTH`].
+    fn enter(&mut self, pos: usize) -> Result<(), QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(err(
+                self.q,
+                pos,
+                format!(
+                    "query nested too deeply (more than {MAX_DEPTH} levels of NOT, '-', '!' or parentheses)"
+                ),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     /// `( or )` (or `field:( or )`) whose opening token is at `self.i`.
     fn group(&mut self, open: usize, field: Option<String>) -> Result<Expr, QueryError> {
+        self.enter(open)?;
+        let inner = self.group_inner(open, field);
+        self.depth -= 1;
+        inner
+    }
+
+    fn group_inner(&mut self, open: usize, field: Option<String>) -> Result<Expr, QueryError> {
         self.i += 1;
         if let Some(TokKind::RParen) = self.peek() {
             return Err(err(self.q, open, "empty parentheses"));
@@ -1132,6 +1168,12 @@ mod tests {
                 1,
                 "invalid regex: Unicode property not found",
             ),
+            (
+                "x /(?:a{100}){100}/",
+                2,
+                "invalid regex: the regex repeats too much (10000 copies",
+            ),
+            (r"/\w{2000}/", 0, "invalid regex: the regex is too big"),
         ];
         for (q, pos, msg) in table {
             match parse(q) {
@@ -1147,6 +1189,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Nesting is limited, with an error at the first token too deep, instead of a stack
+    /// overflow; the limit itself parses.
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = [
+            ("NOT ".repeat(2000) + "x", 4 * MAX_DEPTH),
+            ("-!".repeat(1500) + "x", MAX_DEPTH),
+            ("(".repeat(5000), MAX_DEPTH),
+            ("(".repeat(5000) + "x" + &")".repeat(5000), MAX_DEPTH),
+            (
+                "f:(".repeat(1000) + "x" + &")".repeat(1000),
+                2 + 3 * MAX_DEPTH,
+            ),
+            (
+                "(NOT ".repeat(500) + "x" + &")".repeat(500),
+                5 * (MAX_DEPTH / 2),
+            ),
+        ];
+        for (q, pos) in deep {
+            let e = parse(&q).expect_err("too deep");
+            assert!(e.message.contains("nested too deeply"), "{}", e.message);
+            assert_eq!(e.position, pos, "{}", &q[..20]);
+        }
+        let ok = "(".repeat(MAX_DEPTH) + "x" + &")".repeat(MAX_DEPTH);
+        assert_eq!(parse(&ok), Ok(t("x")));
+        let ok = "NOT ".repeat(MAX_DEPTH) + "x";
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Turning the user's PATH arguments (files, folders, globs) into the list of log files,
-//! skipping what cannot or should not be read, with one note each.
+//! skipping what cannot or should not be read, with one note each. Symlinks inside a folder
+//! are followed only to regular files outside /proc, /sys and /dev; FIFOs, sockets and
+//! devices are never opened (a FIFO would block the reader).
 
 use super::compress::{Compression, content_prefix};
 use std::collections::BTreeSet;
@@ -71,22 +73,16 @@ pub fn discover(inputs: &[PathBuf]) -> (Vec<Discovered>, Vec<Skipped>) {
     (out, skipped)
 }
 
+/// Walks `root` (followed when it is itself a symlink) without following the symlinks inside
+/// it: each one is looked at by [`through_link`].
 fn walk(root: &Path, files: &mut BTreeSet<PathBuf>, skipped: &mut Vec<Skipped>) {
     for entry in walkdir::WalkDir::new(root)
-        .follow_links(true)
+        .follow_links(false)
+        .follow_root_links(true)
         .sort_by_file_name()
     {
-        match entry {
-            Ok(e) if e.file_type().is_file() => match e.path().canonicalize() {
-                Ok(p) => {
-                    files.insert(p);
-                }
-                Err(err) => skipped.push(Skipped {
-                    path: e.path().to_path_buf(),
-                    reason: describe_io(&err),
-                }),
-            },
-            Ok(_) => {}
+        let e = match entry {
+            Ok(e) => e,
             Err(err) => {
                 let path = err.path().unwrap_or(root).to_path_buf();
                 let reason = match err.io_error() {
@@ -94,8 +90,94 @@ fn walk(root: &Path, files: &mut BTreeSet<PathBuf>, skipped: &mut Vec<Skipped>) 
                     None => err.to_string(),
                 };
                 skipped.push(Skipped { path, reason });
+                continue;
             }
+        };
+        let path = e.path();
+        let kind = e.file_type();
+        let found = if kind.is_dir() {
+            continue;
+        } else if kind.is_symlink() {
+            through_link(path)
+        } else if kind.is_file() {
+            path.canonicalize()
+                .map_err(|err| describe_io(&err))
+                .and_then(|c| outside_system(c, "not read"))
+        } else {
+            Err(format!("{}, not a file", special_kind(&kind)))
+        };
+        match found {
+            Ok(p) => {
+                files.insert(p);
+            }
+            Err(reason) => skipped.push(Skipped {
+                path: path.to_path_buf(),
+                reason,
+            }),
         }
+    }
+}
+
+/// Where a symlink inside a walked folder leads, if it is to be read: a regular file outside
+/// /proc, /sys and /dev (checked on the canonical target, so a chain of links cannot hide it).
+fn through_link(link: &Path) -> Result<PathBuf, String> {
+    let target = match link.canonicalize() {
+        Ok(t) => t,
+        Err(e) => {
+            let to = std::fs::read_link(link)
+                .map(|t| format!(" (to {})", t.display()))
+                .unwrap_or_default();
+            return Err(match e.kind() {
+                std::io::ErrorKind::NotFound => format!("a broken symlink{to}"),
+                _ if e.raw_os_error() == Some(nix::libc::ELOOP) => {
+                    format!("a broken symlink{to}: a loop")
+                }
+                _ => format!("a symlink{to}: {}", describe_io(&e)),
+            });
+        }
+    };
+    let shown = target.display().to_string();
+    let target = outside_system(target, "not followed")
+        .map_err(|why| format!("a symlink to {shown}, {why}"))?;
+    let meta = std::fs::metadata(&target).map_err(|e| describe_io(&e))?;
+    if meta.is_file() {
+        Ok(target)
+    } else if meta.is_dir() {
+        Err(format!(
+            "a symlink to the folder {shown}: not followed (name the folder itself to read it)"
+        ))
+    } else {
+        Err(format!(
+            "a symlink to {shown}, {}: not followed",
+            special_kind(&meta.file_type())
+        ))
+    }
+}
+
+/// System folders whose files are not logs and may be secrets (`/proc/self/environ`).
+const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// `canonical`, unless it lies in a [`SYSTEM_DIRS`] folder (then why, ending in `what`).
+fn outside_system(canonical: PathBuf, what: &str) -> Result<PathBuf, String> {
+    match SYSTEM_DIRS.iter().find(|d| canonical.starts_with(d)) {
+        Some(d) => Err(format!("inside {d}: {what}")),
+        None => Ok(canonical),
+    }
+}
+
+/// What a file that is neither a regular file, a folder nor a symlink is.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
     }
 }
 
@@ -209,6 +291,80 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(skipped.len(), 1);
         assert!(skipped[0].reason.contains("no such file"));
+    }
+
+    fn reason_of<'a>(skipped: &'a [Skipped], name: &str) -> &'a str {
+        skipped
+            .iter()
+            .find(|s| s.path.file_name().is_some_and(|n| n == name))
+            .map_or("(not skipped)", |s| s.reason.as_str())
+    }
+
+    /// A symlink is followed only to a regular file outside /proc, /sys and /dev; every link
+    /// not followed, and every FIFO, socket or device, is named with the reason.
+    #[test]
+    fn symlinks_reach_regular_files_only_and_special_files_are_named() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("good.log"), "x\n").unwrap();
+        fs::write(other.path().join("outside.log"), "y\n").unwrap();
+        fs::create_dir(other.path().join("folder")).unwrap();
+        fs::write(other.path().join("folder/inner.log"), "z\n").unwrap();
+        symlink(root.join("good.log"), root.join("again.log")).unwrap();
+        symlink(other.path().join("outside.log"), root.join("out.log")).unwrap();
+        symlink("/proc/self/environ", root.join("env.log")).unwrap();
+        symlink("/dev/null", root.join("null.log")).unwrap();
+        symlink("/sys/kernel", root.join("sys")).unwrap();
+        symlink(other.path().join("folder"), root.join("folder")).unwrap();
+        symlink(root.join("missing"), root.join("broken.log")).unwrap();
+        symlink(root.join("loop.log"), root.join("loop.log")).unwrap();
+        nix::unistd::mkfifo(&root.join("pipe.log"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        symlink(root.join("pipe.log"), root.join("to-pipe.log")).unwrap();
+        let _socket = std::os::unix::net::UnixListener::bind(root.join("sock.log")).unwrap();
+        let (found, skipped) = discover(&[root.to_path_buf()]);
+        let mut names: Vec<_> = found
+            .iter()
+            .map(|d| d.path.file_name().unwrap().to_str().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["good.log", "outside.log"], "{skipped:?}");
+        let env = reason_of(&skipped, "env.log");
+        assert!(env.starts_with("a symlink to /proc/"), "{env}");
+        assert!(env.ends_with("inside /proc: not followed"), "{env}");
+        assert_eq!(
+            reason_of(&skipped, "null.log"),
+            "a symlink to /dev/null, inside /dev: not followed"
+        );
+        assert!(reason_of(&skipped, "sys").contains("inside /sys: not followed"));
+        let folder = reason_of(&skipped, "folder");
+        assert!(
+            folder.starts_with("a symlink to the folder ")
+                && folder.ends_with(": not followed (name the folder itself to read it)"),
+            "{folder}"
+        );
+        assert!(reason_of(&skipped, "broken.log").starts_with("a broken symlink"));
+        assert!(reason_of(&skipped, "loop.log").starts_with("a broken symlink"));
+        assert_eq!(
+            reason_of(&skipped, "pipe.log"),
+            "a named pipe (FIFO), not a file"
+        );
+        assert!(
+            reason_of(&skipped, "to-pipe.log").ends_with(", a named pipe (FIFO): not followed"),
+            "{skipped:?}"
+        );
+        assert_eq!(reason_of(&skipped, "sock.log"), "a socket, not a file");
+        // Named directly: a device, and a file of /proc; the shown form of a note.
+        let (found, skipped) = discover(&[PathBuf::from("/dev/null")]);
+        assert!(found.is_empty());
+        assert_eq!(
+            skipped[0].to_string(),
+            "/dev/null: a character device, not a file; skipped"
+        );
+        let (found, skipped) = discover(&[PathBuf::from("/proc/self/environ")]);
+        assert!(found.is_empty());
+        assert_eq!(skipped[0].reason, "inside /proc: not read");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
     let key = theme.style("popup_title");
     let row = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!(" {k:<10} "), key),
+            Span::styled(format!(" {:<10} ", clean(k)), key),
             Span::raw(clean(&v)),
         ])
     };

@@ -2,6 +2,7 @@
 
 use super::Ui;
 use super::popup;
+use crate::app::layout::clean;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -44,7 +45,8 @@ pub fn lines(ui: &Ui) -> Vec<Line<'static>> {
             .map(|o| o.key.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        rows.push((keys, b.desc.clone()));
+        // A user's keymap file wrote these: shown escaped like any other text.
+        rows.push((clean(&keys), clean(&b.desc)));
     }
     let w = rows
         .iter()

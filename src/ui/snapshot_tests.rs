@@ -295,3 +295,55 @@ fn timeline_bars_are_stacked_by_level_and_gaps_shaded() {
             .any(|c| c.symbol() == "░" && c.fg == fg("timeline_gap"))
     );
 }
+
+/// Bidi controls and zero-width characters in a file name are shown escaped, and wide
+/// characters take their two columns: every row's later columns start at the same column.
+#[test]
+fn bidi_and_wide_names_keep_the_sources_columns_aligned() {
+    let src = fake();
+    let mut s = state(&src, 160, 48);
+    let span = s.span.as_mut().unwrap();
+    for name in ["evil/\u{202e}gol.txt\u{2066}\u{200b}", "日本/ログ.log"] {
+        let mut f = span.files[0].clone();
+        f.path = format!("/logs/{name}");
+        span.files.push(f);
+    }
+    settle(&mut s, &src, Action::Sources);
+    let text = screen(&s);
+    assert!(
+        text.contains("evil/\\u{202e}gol.txt\\u{2066}\\u{200b}"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("[x]") || l.contains("[ ]"))
+        .collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    // The display column where the zone starts.
+    let zone_col = |r: &str| r.find("UTC").map(|i| crate::app::layout::str_cols(&r[..i]));
+    let first = zone_col(rows[0]);
+    assert!(first.is_some(), "{text}");
+    assert!(rows.iter().all(|r| zone_col(r) == first), "{text}");
+}
+
+/// A JSON key with control characters is shown escaped in the detail popup, not dropped.
+#[test]
+fn the_detail_popup_escapes_field_keys() {
+    let e = crate::app::data::LogEvent {
+        fields: [(
+            "ke\x1b]0;t\x07y".to_string(),
+            serde_json::json!("v\u{202e}"),
+        )]
+        .into_iter()
+        .collect(),
+        text: r#"{"ke\u001b]0;t\u0007y":"v"}"#.into(),
+        ..Default::default()
+    };
+    let theme = Theme::load(None, false).unwrap();
+    let lines = super::detail::lines(&e, &theme, true);
+    let shown: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let all = shown.join("\n");
+    assert!(all.contains("ke\\x1b]0;t\\x07y"), "{all}");
+    assert!(all.contains("v\\u{202e}"), "{all}");
+    assert!(!all.contains('\x1b') && !all.contains('\x07'), "{all}");
+}

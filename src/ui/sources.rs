@@ -7,7 +7,7 @@ use super::popup;
 use super::status::thousands;
 use super::theme::Theme;
 use crate::app::AppState;
-use crate::app::layout::clean;
+use crate::app::layout::{char_cols, clean, str_cols};
 use crate::app::search::source_filter_text;
 use crate::app::sources::common_dir;
 use crate::app::state::FilterKind;
@@ -15,13 +15,32 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+/// `s` cut or padded to exactly `cols` terminal columns (a wide char that would straddle the
+/// edge is left out).
+fn fit(s: &str, cols: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_cols(c);
+        if used + w > cols {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(cols - used));
+    out
+}
+
 pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mut Buffer) {
     let files = s.span.as_ref().map(|p| p.files.as_slice()).unwrap_or(&[]);
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let cut = common_dir(&paths);
-    let name_w = paths
+    // Widths are measured on the text as shown: escaped, in terminal columns.
+    let names: Vec<String> = paths.iter().map(|p| clean(&p[cut..])).collect();
+    let name_w = names
         .iter()
-        .map(|p| p[cut..].chars().count())
+        .map(|n| str_cols(n))
         .max()
         .unwrap_or(0)
         .clamp(8, 40);
@@ -31,11 +50,11 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     // Columns as wide as their longest value (`apache-error*`, `America/Argentina/Salta`).
     let format_w = files
         .iter()
-        .map(|f| set(&f.format, f.set_format.is_some()).chars().count())
+        .map(|f| str_cols(&set(&f.format, f.set_format.is_some())))
         .fold(10, usize::max);
     let zone_w = files
         .iter()
-        .map(|f| set(&f.zone, f.set_zone.is_some()).chars().count())
+        .map(|f| str_cols(&set(&f.zone, f.set_zone.is_some())))
         .fold(14, usize::max)
         .min(40);
     // The file the indexer is reading now; the others are as of the last commit.
@@ -59,16 +78,12 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         let hidden = s.filters.iter().any(|x| {
             x.enabled && x.kind == FilterKind::Hide && x.text == source_filter_text(&f.path)
         });
-        let name: String = clean(&f.path[cut..]).chars().take(name_w).collect();
         let line = Line::from(format!(
-            " {} {:<name_w$} {:<format_w$} {:<zone_w$} {:>9}  {:<16}  {:<16}  {}",
+            " {} {} {} {} {:>9}  {:<16}  {:<16}  {}",
             if hidden { "[ ]" } else { "[x]" },
-            name,
-            set(&f.format, f.set_format.is_some()),
-            set(&f.zone, f.set_zone.is_some())
-                .chars()
-                .take(zone_w)
-                .collect::<String>(),
+            fit(&names[i], name_w),
+            fit(&set(&f.format, f.set_format.is_some()), format_w),
+            fit(&set(&f.zone, f.set_zone.is_some()), zone_w),
             thousands(f.events),
             time(f.first),
             time(f.last),
