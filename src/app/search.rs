@@ -184,9 +184,14 @@ pub(super) fn add_filter(
         expr,
         enabled: true,
     });
+    let on = s.filters.iter().filter(|f| f.enabled).count();
     s.set_status(format!(
-        "{} filters; F lists them",
-        s.filters.iter().filter(|f| f.enabled).count()
+        "{} filter added ({on} filter{} on); L lists them",
+        match kind {
+            FilterKind::Keep => "keep",
+            FilterKind::Hide => "hide",
+        },
+        if on == 1 { "" } else { "s" }
     ));
     requery(s, fx);
     Ok(())

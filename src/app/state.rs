@@ -195,6 +195,9 @@ pub struct AppState {
     pub now_us: i64,
     pub pending: Pending,
     pub next_id: u64,
+    /// Lines of the help text (from the keymap), so `G` and scrolling stop at its end; 0 when
+    /// not known.
+    pub help_lines: usize,
 }
 
 impl AppState {
@@ -239,6 +242,7 @@ impl AppState {
             now_us: 0,
             pending: Pending::default(),
             next_id: 1,
+            help_lines: 0,
         }
     }
 

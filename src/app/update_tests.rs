@@ -698,8 +698,9 @@ fn export_writes_the_filtered_view() {
 }
 
 #[test]
-fn a_view_at_the_end_follows_new_events() {
+fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
+    h.act(Action::ToggleFollow);
     assert!(super::update::following(&h.s));
     let mut more = Fake::minutes(T0 + 2000 * MIN, 10, 0..0);
     for e in &mut more.events {
@@ -915,4 +916,167 @@ fn f_and_z_act_in_the_sources_pane_and_on_the_selected_events_file() {
     h.act(Action::SourceZone);
     let p = h.s.prompt.clone().unwrap();
     assert_eq!(p.target.as_deref(), Some(h.sel().path.as_str()));
+}
+
+// Issue 16: what a new user tripped over.
+
+/// db01 stops at minute 1700 while web01 goes on to minute 1999.
+fn db01_stops() -> H {
+    let mut f = Fake::minutes(T0, 2000, 0..0);
+    f.events.retain(|e| e.file == 0 || (e.ts - T0) / MIN < 1700);
+    H::with(f)
+}
+
+#[test]
+fn a_gap_ends_where_the_logs_end_not_at_the_timelines_edge() {
+    let mut h = db01_stops();
+    h.prompt(Action::FilterKeep, "host:db01");
+    h.prompt(Action::Command, "bucket 1h");
+    let d = h.s.timeline.data.clone().unwrap();
+    let last = h.s.span.as_ref().unwrap().last.unwrap();
+    assert!(!d.gaps.is_empty(), "db01's silence is a gap");
+    for &(_, end) in &d.gaps {
+        assert!(
+            d.start_us + d.bucket_us * end as i64 <= last,
+            "gap {:?} runs past the logs' last event",
+            d.gaps
+        );
+    }
+}
+
+/// Rows of the log view holding events, from the top one down.
+fn filled_rows(h: &H) -> usize {
+    let rows = super::layout::layout(&h.s).log.rows as usize;
+    let used: usize = h.s.events[h.s.top..]
+        .iter()
+        .map(|e| super::layout::event_rows(e, h.s.width, h.s.wrap))
+        .sum();
+    used.min(rows)
+}
+
+#[test]
+fn growing_the_terminal_fills_the_view_again() {
+    let mut h = H::new();
+    for (w, ht) in [(160, 48), (80, 24), (160, 48), (20, 5), (160, 48)] {
+        h.act(Action::Resize {
+            width: w,
+            height: ht,
+        });
+        let rows = super::layout::layout(&h.s).log.rows as usize;
+        assert_eq!(filled_rows(&h), rows, "at {w}x{ht}");
+        assert_eq!(h.minute(), 1999, "the selection stays");
+    }
+}
+
+#[test]
+fn a_new_filter_says_which_key_lists_the_filters() {
+    let mut h = H::new();
+    h.prompt(Action::FilterKeep, "login");
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(
+        text.contains("L lists them") && !text.contains("F lists"),
+        "{text}"
+    );
+    assert!(text.contains("1 filter on"), "{text}");
+}
+
+#[test]
+fn a_popup_owns_the_keys_it_is_given() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    let here = h.sel().key();
+    h.act(Action::Sources);
+    h.act(Action::Bottom);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 }, "G: last source");
+    assert_eq!(h.sel().key(), here, "the view behind did not move");
+    assert!(!h.s.follow);
+    h.act(Action::Top);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 0 }, "g: first source");
+    for a in [
+        Action::LevelError,
+        Action::NextGap,
+        Action::ToggleMark,
+        Action::ZoomIn,
+        Action::ToggleFollow,
+    ] {
+        h.act(a.clone());
+        assert!(h.s.popup != Popup::None, "{a:?} closed the popup");
+    }
+    assert_eq!(h.sel().key(), here);
+    assert!(h.s.level.is_none() && h.s.marks.is_empty() && !h.s.follow);
+    // The key that opened it closes it; so does Esc.
+    h.act(Action::Sources);
+    assert_eq!(h.s.popup, Popup::None);
+    h.act(Action::Help);
+    h.act(Action::Bottom);
+    assert!(matches!(h.s.popup, Popup::Help { scroll } if scroll > 0));
+    h.act(Action::Close);
+    assert_eq!(h.sel().key(), here);
+}
+
+#[test]
+fn following_is_said_only_in_follow_mode_and_f_says_what_it_did() {
+    let mut h = H::new();
+    let parts = crate::ui::status::parts(&h.s);
+    assert!(!parts.iter().any(|p| p == "following"), "{parts:?}");
+    h.act(Action::ToggleFollow);
+    assert!(h.s.follow);
+    assert!(
+        crate::ui::status::parts(&h.s)
+            .iter()
+            .any(|p| p == "following")
+    );
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("following new events"), "{text}");
+    h.act(Action::ToggleFollow);
+    assert!(!h.s.follow);
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("follow off"), "{text}");
+}
+
+#[test]
+fn without_follow_mode_new_events_are_counted_not_scrolled_to() {
+    let mut h = H::new();
+    let here = h.sel().key();
+    h.src
+        .events
+        .extend(Fake::minutes(T0 + 2000 * MIN, 5, 0..0).events);
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.sel().key(), here, "the view stays");
+    assert_eq!(super::update::new_since_pause(&h.s), Some(5));
+    h.act(Action::Bottom);
+    assert_eq!(h.minute(), 2004);
+    assert_eq!(
+        super::update::new_since_pause(&h.s),
+        None,
+        "seen at the end"
+    );
+}
+
+#[test]
+fn an_unknown_command_lists_every_command() {
+    let mut h = H::new();
+    h.prompt(Action::Command, "frobnicate");
+    let err = h.s.prompt.as_ref().unwrap().error.clone().unwrap();
+    for c in [
+        "goto", "bucket", "since", "save", "run", "export", "clear", "quit",
+    ] {
+        assert!(err.contains(c), "{c} missing from {err}");
+    }
+}
+
+#[test]
+fn with_nothing_to_show_no_timeline_is_asked_for_and_the_notes_say_why() {
+    let mut s = AppState::new(80, 24);
+    let span = super::data::Span {
+        notes: vec!["/bin/ls: binary file (executable); skipped".into()],
+        ..Default::default()
+    };
+    let fx = update(&mut s, Action::Opened(span));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Timeline { .. })),
+        "no histogram of nothing: {fx:?}"
+    );
+    assert!(s.status.as_ref().unwrap().text.contains("/bin/ls"));
 }

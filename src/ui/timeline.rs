@@ -25,6 +25,8 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(d) = &s.timeline.data else {
         let msg = if s.span.is_none() {
             "timeline: waiting for the index…"
+        } else if crate::app::update::nothing_indexed(s) {
+            "timeline: no events to count"
         } else {
             "timeline: loading…"
         };
