@@ -10,6 +10,7 @@ use crate::query::Expr;
 pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(p) = s.prompt.clone() else { return };
     let text = p.text.trim().to_string();
+    super::prompt::remember(s, p.kind, &text);
     let res = match p.kind {
         PromptKind::Search => set_search(s, &text, fx),
         PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),

@@ -138,18 +138,23 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Close => close(s),
         Action::PromptChar(c) => {
             if let Some(p) = &mut s.prompt {
-                p.text.push(c);
-                p.error = None;
+                p.insert(c);
             }
         }
+        // Like vim's `:` line: Backspace on an empty line closes it.
         Action::PromptBackspace => match &mut s.prompt {
             Some(p) if p.text.is_empty() => s.prompt = None,
-            Some(p) => {
-                p.text.pop();
-                p.error = None;
-            }
+            Some(p) => p.backspace(),
             None => {}
         },
+        Action::PromptEdit(e) => {
+            if let Some(kind) = s.prompt.as_ref().map(|p| p.kind) {
+                let history = super::prompt::history_of(s, kind).to_vec();
+                if let Some(p) = &mut s.prompt {
+                    p.edit(e, &history);
+                }
+            }
+        }
         Action::PromptSubmit => submit(s, &mut fx),
         Action::Click { x, y } => click(s, x, y, &mut fx),
         Action::Resize { width, height } => {
@@ -660,12 +665,7 @@ fn same_popup(s: &AppState, a: &Action) -> bool {
 
 fn open_prompt(s: &mut AppState, kind: PromptKind) {
     s.popup = Popup::None;
-    s.prompt = Some(Prompt {
-        kind,
-        text: String::new(),
-        error: None,
-        target: None,
-    });
+    s.prompt = Some(Prompt::new(kind));
 }
 
 fn toggle_popup(s: &mut AppState, p: Popup) {

@@ -783,10 +783,8 @@ fn an_index_being_built_fills_the_view_in_and_then_says_it_is_done() {
 
 /// Empties the open prompt (Backspace on an empty prompt would close it).
 fn clear_prompt(h: &mut H) {
-    let n = h.s.prompt.as_ref().map_or(0, |p| p.text.chars().count());
-    for _ in 0..n {
-        h.act(Action::PromptBackspace);
-    }
+    h.act(Action::PromptEdit(super::prompt::Edit::End));
+    h.act(Action::PromptEdit(super::prompt::Edit::KillStart));
 }
 
 /// The sources pane on its second file (`/logs/web01/syslog`).
@@ -1079,4 +1077,70 @@ fn with_nothing_to_show_no_timeline_is_asked_for_and_the_notes_say_why() {
         "no histogram of nothing: {fx:?}"
     );
     assert!(s.status.as_ref().unwrap().text.contains("/bin/ls"));
+}
+
+/// Keys as the terminal names them, routed through the default keymap.
+fn press(h: &mut H, keys: &[&str]) {
+    let map = super::keymap::Keymap::load(None).unwrap();
+    for k in keys {
+        if let Some(a) = super::keymap::route(&h.s, &map, k) {
+            h.act(a);
+        }
+    }
+}
+
+#[test]
+fn the_zone_prompt_is_replaced_by_typing_and_ctrl_u_clears_a_prompt() {
+    let mut h = on_web01();
+    h.act(Action::SourceZone);
+    h.keys("Europe/Berlin");
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "Europe/Berlin");
+    press(&mut h, &["ctrl-u"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "");
+    h.act(Action::Close);
+    h.act(Action::Close);
+    h.act(Action::Search);
+    h.keys("sshd failed");
+    press(&mut h, &["ctrl-w"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "sshd ");
+    press(&mut h, &["ctrl-a"]);
+    h.keys("host:web01 ");
+    press(&mut h, &["ctrl-e"]);
+    h.keys("login");
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "host:web01 sshd login");
+    press(&mut h, &["left", "left", "delete", "ctrl-k"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "host:web01 sshd log");
+}
+
+#[test]
+fn up_and_down_recall_each_prompts_own_lines_and_the_session_keeps_them() {
+    let mut h = H::new();
+    h.prompt(Action::Search, "login");
+    h.prompt(Action::Command, "bucket 5m");
+    h.prompt(Action::Search, "request 7");
+    h.act(Action::Search);
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "request 7");
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "login", "not the : line");
+    press(&mut h, &["down", "down"]);
+    assert_eq!(
+        h.s.prompt.as_ref().unwrap().text,
+        "",
+        "back to what was typed"
+    );
+    h.act(Action::Close);
+    h.act(Action::Command);
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "bucket 5m");
+    h.act(Action::Close);
+    let saved = super::session::Session::of(&h.s).unwrap();
+    let back = super::session::Session::from_json(&saved.to_json()).unwrap();
+    assert_eq!(back.history["search"], vec!["login", "request 7"]);
+    let mut again = H::new();
+    let fx = super::session::restore(&mut again.s, back);
+    drop(fx);
+    again.act(Action::Search);
+    press(&mut again, &["up"]);
+    assert_eq!(again.s.prompt.as_ref().unwrap().text, "request 7");
 }
