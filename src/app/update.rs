@@ -9,7 +9,7 @@ use super::search::{edit_filter, find, run_saved, set_level, submit};
 use super::state::{AppState, Popup, Progress, Prompt, PromptKind};
 use crate::config::edit::Setting;
 use crate::event::Level;
-use crate::timeline::auto_bucket;
+use crate::timeline::fill_bucket;
 
 /// Events from the edge of the loaded window at which the next window is fetched.
 const MARGIN: usize = 100;
@@ -281,6 +281,7 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
         start_us: start,
         bucket_us,
         buckets,
+        until_us: s.span.as_ref().and_then(|p| p.last),
     })
 }
 
@@ -461,7 +462,7 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     }
     if let (Some(first), Some(last)) = (span.first, span.last) {
         let secs = (last - first) / 1_000_000 + 1;
-        s.timeline.bucket_s = auto_bucket(secs, (s.width as usize).max(1));
+        s.timeline.bucket_s = fill_bucket(secs, (s.width as usize).max(1));
         s.cursor_us = last;
     }
     s.span = Some(span);
@@ -575,19 +576,9 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
     fx.extend(count_fx(s));
 }
 
-fn got_timeline(s: &mut AppState, mut d: TimelineData) {
+fn got_timeline(s: &mut AppState, d: TimelineData) {
     if d.id != s.timeline.pending {
         return;
-    }
-    // Empty buckets after the logs' last event are the future, not a gap: gaps are found in
-    // the buckets up to the one holding it (a silent host's gap ends there).
-    if let Some(last) = s.span.as_ref().and_then(|p| p.last)
-        && let Some(n) =
-            (last >= d.start_us).then(|| d.bucket_of(last).map_or(d.counts.len(), |b| b + 1))
-    {
-        d.gaps = crate::timeline::find_gaps(&d.counts[..n]);
-    } else if s.span.as_ref().and_then(|p| p.last).is_some() {
-        d.gaps.clear();
     }
     s.timeline.data = Some(d);
 }

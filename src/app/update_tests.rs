@@ -314,7 +314,7 @@ fn gaps_are_found_on_the_timeline() {
     h.act(Action::NextGap);
     assert_eq!(h.minute(), 1300, "the first event after the silence");
     assert!(
-        h.s.status.as_ref().unwrap().text.contains("4h30m"),
+        h.s.status.as_ref().unwrap().text.contains("5h1m"),
         "{:?}",
         h.s.status
     );
@@ -1143,4 +1143,16 @@ fn up_and_down_recall_each_prompts_own_lines_and_the_session_keeps_them() {
     again.act(Action::Search);
     press(&mut again, &["up"]);
     assert_eq!(again.s.prompt.as_ref().unwrap().text, "request 7");
+}
+
+#[test]
+fn a_gap_too_short_for_this_zoom_is_found_at_a_finer_one_with_its_real_silence() {
+    let mut h = H::with(Fake::minutes(T0, 2000, 1000..1045));
+    h.prompt(Action::Command, "bucket 1h");
+    h.act(Action::Top);
+    h.act(Action::NextGap);
+    assert_eq!(h.minute(), 1045, "the first event after the silence");
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("gap: 46m without events"), "{text}");
+    assert!(text.contains("found at 10m buckets"), "{text}");
 }
