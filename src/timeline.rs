@@ -25,6 +25,21 @@ pub fn auto_bucket(span_seconds: i64, max_buckets: usize) -> i64 {
         .unwrap_or(ZOOM_STEPS[ZOOM_STEPS.len() - 1])
 }
 
+/// The zoom step at which `span_seconds` fills `columns` best: the one whose bucket count is
+/// nearest to `columns` by ratio (so a 2-day span on 160 columns opens at 15 minutes, 192
+/// buckets, not at 1 hour, 48 buckets that use a third of the width). The explorer opens at
+/// it; the histogram command's `auto` keeps to at most 100 buckets.
+pub fn fill_bucket(span_seconds: i64, columns: usize) -> i64 {
+    let span = span_seconds.max(1) as f64;
+    let cols = columns.max(1) as f64;
+    let off = |step: i64| ((span / step as f64).ceil().max(1.0) / cols).ln().abs();
+    ZOOM_STEPS
+        .iter()
+        .copied()
+        .min_by(|&a, &b| off(a).total_cmp(&off(b)))
+        .unwrap_or(3600)
+}
+
 /// How many buckets on each side of a run or bucket make up "the data around it".
 const WINDOW: usize = 30;
 /// How many buckets next to a run give the rate right beside it.
@@ -186,6 +201,19 @@ mod tests {
             }
             k
         }
+    }
+
+    #[test]
+    fn the_opening_zoom_fills_the_width() {
+        assert_eq!(
+            fill_bucket(2 * 86_400, 160),
+            900,
+            "2 days: 192 buckets of 15m"
+        );
+        assert_eq!(fill_bucket(2000 * 60, 80), 900);
+        assert_eq!(fill_bucket(300 * 60, 80), 300, "5 hours: 60 buckets of 5m");
+        assert_eq!(fill_bucket(0, 80), 1);
+        assert_eq!(fill_bucket(400 * 86_400, 80), 604_800);
     }
 
     #[test]

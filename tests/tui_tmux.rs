@@ -74,7 +74,7 @@ fn open_search_jump_to_the_gap_and_quit_in_tmux() {
     t(&["send-keys", "-t", session, "]"]);
     let screen = wait("gap:");
     assert!(
-        screen.contains("gap: 40m without events"),
+        screen.contains("gap: 47m12s without events"),
         "gap jump:\n{screen}"
     );
     t(&["send-keys", "-t", session, "q"]);

@@ -80,6 +80,9 @@ pub enum Action {
     PromptChar(char),
     #[serde(skip)]
     PromptBackspace,
+    /// A line-editing key in the open prompt (cursor, kills, history).
+    #[serde(skip)]
+    PromptEdit(super::prompt::Edit),
     #[serde(skip)]
     PromptSubmit,
     /// Wheel: lines down (positive) or up.

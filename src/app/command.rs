@@ -8,8 +8,8 @@ use super::update::{load, requery};
 use crate::time::Zone;
 
 /// What `:` accepts, for error messages.
-const COMMANDS: &str =
-    "goto TIME, bucket WIDTH, since TIME|off, clear, utc, local, wrap, help, quit";
+const COMMANDS: &str = "goto TIME, bucket WIDTH, since TIME|off, save NAME [DESC], run NAME, \
+     export FILE, clear, utc, local, wrap, help, quit";
 
 /// Runs one command line; an error is shown in the prompt.
 pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result<(), String> {

@@ -143,8 +143,26 @@ pub struct TimelineData {
     pub warnings: Vec<u64>,
     /// Of `counts`, hits of the search.
     pub hits: Vec<u64>,
-    /// Runs of empty buckets that are gaps, inclusive.
+    /// Runs of empty buckets that are gaps, inclusive (found in the buckets up to the logs'
+    /// last event: the empty future is no gap).
     pub gaps: Vec<(usize, usize)>,
+    /// For each gap, the real silence: the last event before it and the first after it
+    /// (`None`: the logs end in it).
+    pub silences: Vec<Silence>,
+}
+
+/// The events around a gap, µs.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Silence {
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+}
+
+impl Silence {
+    /// How long nothing was logged, seconds (to `end_us` when the logs end in the gap).
+    pub fn secs(&self, end_us: i64) -> Option<i64> {
+        Some((self.after.unwrap_or(end_us) - self.before?) / 1_000_000)
+    }
 }
 
 impl TimelineData {
@@ -185,13 +203,16 @@ pub enum Effect {
         start_us: i64,
         bucket_us: i64,
         buckets: usize,
+        /// The logs' last event: buckets after it are the future, never a gap.
+        until_us: Option<i64>,
     },
     Count {
         id: u64,
         query: Query,
     },
     /// `[` `]` `{` `}` past the timeline on screen: the next gap (or spike) in the whole
-    /// history at this bucket width, then load around it (or reload `here` with a note).
+    /// history at this bucket width (a gap also at finer ones, down to 1 minute), then load
+    /// around it (or reload `here` with a note).
     Seek {
         id: u64,
         query: Query,

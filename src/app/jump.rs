@@ -53,18 +53,27 @@ pub(super) fn jump_gap(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
     let cur = d.bucket_of(s.cursor_us);
     // A gap is reached at the bucket after it: the first event after the silence.
     let gap = if forward {
-        d.gaps.iter().find(|g| cur.is_none_or(|c| g.0 > c))
+        d.gaps.iter().position(|g| cur.is_none_or(|c| g.0 > c))
     } else {
-        d.gaps
-            .iter()
-            .rev()
-            .find(|g| cur.is_none_or(|c| g.1 + 1 < c))
+        d.gaps.iter().rposition(|g| cur.is_none_or(|c| g.1 + 1 < c))
     };
     match gap {
-        Some(&(first, last)) => {
-            let len = (last - first + 1) as i64 * d.bucket_us / 1_000_000;
-            s.set_status(format!("gap: {} without events", human_secs(len)));
-            goto_bucket(s, &d, last + 1, fx);
+        Some(i) => {
+            let (first, last) = d.gaps[i];
+            let end = s.span.as_ref().and_then(|p| p.last).unwrap_or(d.end_us());
+            let silence = d.silences.get(i).copied().unwrap_or_default();
+            let len = silence
+                .secs(end)
+                .unwrap_or((last - first + 1) as i64 * d.bucket_us / 1_000_000);
+            s.set_status(super::serve::gap_note(len));
+            match silence.after {
+                // The first event after the silence.
+                Some(t) => {
+                    s.cursor_us = t;
+                    fx.push(load(s, Target::Time(t)));
+                }
+                None => goto_bucket(s, &d, last + 1, fx),
+            }
         }
         None => fx.extend(seek_fx(s, false, forward)),
     }

@@ -220,11 +220,25 @@ impl Keymap {
 /// the filters list takes space and d, other popups close on Esc and q.
 pub fn route(s: &AppState, map: &Keymap, key: &str) -> Option<Action> {
     if s.prompt.is_some() {
+        use super::prompt::Edit;
+        let edit = |e| Some(Action::PromptEdit(e));
         return match key {
             "enter" => Some(Action::PromptSubmit),
-            "esc" | "ctrl-c" => Some(Action::Close),
-            "backspace" => Some(Action::PromptBackspace),
+            "esc" | "ctrl-c" | "ctrl-g" => Some(Action::Close),
+            "backspace" | "ctrl-h" => Some(Action::PromptBackspace),
             "space" => Some(Action::PromptChar(' ')),
+            "delete" | "ctrl-d" => edit(Edit::Delete),
+            "left" | "ctrl-b" => edit(Edit::Left),
+            "right" | "ctrl-f" => edit(Edit::Right),
+            "home" | "ctrl-a" => edit(Edit::Home),
+            "end" | "ctrl-e" => edit(Edit::End),
+            "alt-b" | "ctrl-left" => edit(Edit::WordLeft),
+            "alt-f" | "ctrl-right" => edit(Edit::WordRight),
+            "ctrl-u" => edit(Edit::KillStart),
+            "ctrl-k" => edit(Edit::KillEnd),
+            "ctrl-w" | "alt-backspace" => edit(Edit::KillWord),
+            "up" | "ctrl-p" => edit(Edit::Older),
+            "down" | "ctrl-n" => edit(Edit::Newer),
             k => {
                 let mut chars = k.chars();
                 match (chars.next(), chars.next()) {

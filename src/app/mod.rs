@@ -11,6 +11,7 @@ pub mod fake;
 pub mod jump;
 pub mod keymap;
 pub mod layout;
+pub mod prompt;
 pub mod saved;
 pub mod search;
 pub mod serve;

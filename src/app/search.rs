@@ -10,6 +10,7 @@ use crate::query::Expr;
 pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(p) = s.prompt.clone() else { return };
     let text = p.text.trim().to_string();
+    super::prompt::remember(s, p.kind, &text);
     let res = match p.kind {
         PromptKind::Search => set_search(s, &text, fx),
         PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),
@@ -184,9 +185,14 @@ pub(super) fn add_filter(
         expr,
         enabled: true,
     });
+    let on = s.filters.iter().filter(|f| f.enabled).count();
     s.set_status(format!(
-        "{} filters; F lists them",
-        s.filters.iter().filter(|f| f.enabled).count()
+        "{} filter added ({on} filter{} on); L lists them",
+        match kind {
+            FilterKind::Keep => "keep",
+            FilterKind::Hide => "hide",
+        },
+        if on == 1 { "" } else { "s" }
     ));
     requery(s, fx);
     Ok(())

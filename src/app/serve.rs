@@ -2,7 +2,7 @@
 
 use super::Action;
 use super::data::{
-    CONTEXT, Effect, EventKey, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS, Target,
+    CONTEXT, Effect, EventKey, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS, Silence, Target,
     TimelineData, WINDOW, and, level_at_least,
 };
 use crate::event::Level;
@@ -50,7 +50,9 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             start_us,
             bucket_us,
             buckets,
-        } => timeline(src, id, &query, start_us, bucket_us, buckets).map(Action::Timeline),
+            until_us,
+        } => timeline(src, id, &query, (start_us, bucket_us, buckets), until_us)
+            .map(Action::Timeline),
         Effect::Count { id, query } => src
             .count(&query.hits_expr(), query.since)
             .map(|hits| Action::Counted { id, hits }),
@@ -165,13 +167,56 @@ fn find(
     })
 }
 
+/// Buckets up to the one holding `until_us` (all of them when it is past the end; none when
+/// it is before the start).
+fn up_to(start_us: i64, bucket_us: i64, buckets: usize, until_us: Option<i64>) -> usize {
+    match until_us {
+        None => buckets,
+        Some(t) if t < start_us => 0,
+        Some(t) => (((t - start_us) / bucket_us.max(1)) as usize + 1).min(buckets),
+    }
+}
+
+/// The last matching event before `from_us` and the first at or after `to_us`: a gap's real
+/// silence.
+fn silence(src: &dyn LogSource, q: &Query, from_us: i64, to_us: i64) -> Result<Silence, String> {
+    let before = src.keys(&q.filter, q.since, from_us - 1, false, 1)?;
+    let after = src.keys(&q.filter, q.since, to_us, true, 1)?;
+    Ok(Silence {
+        before: before.first().map(|k| k.ts),
+        after: after.first().map(|k| k.ts),
+    })
+}
+
+/// Gaps (first and last bucket) and their silences.
+type Gaps = (Vec<(usize, usize)>, Vec<Silence>);
+
+/// Gaps of `counts` (up to `until_us`) with their silences.
+fn gaps_of(
+    src: &dyn LogSource,
+    q: &Query,
+    counts: &[u64],
+    (start_us, bucket_us): (i64, i64),
+    until_us: Option<i64>,
+) -> Result<Gaps, String> {
+    let n = up_to(start_us, bucket_us, counts.len(), until_us);
+    let gaps = crate::timeline::find_gaps(&counts[..n]);
+    let silences = gaps
+        .iter()
+        .map(|&(a, b)| {
+            let at = |i: usize| start_us + bucket_us * i as i64;
+            silence(src, q, at(a), at(b + 1))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((gaps, silences))
+}
+
 fn timeline(
     src: &dyn LogSource,
     id: u64,
     q: &Query,
-    start_us: i64,
-    bucket_us: i64,
-    buckets: usize,
+    (start_us, bucket_us, buckets): (i64, i64, usize),
+    until_us: Option<i64>,
 ) -> Result<TimelineData, String> {
     let counts = src.histogram(&q.filter, q.since, start_us, bucket_us, buckets)?;
     let err_expr = and(q.filter.clone(), level_at_least(Level::Error));
@@ -182,7 +227,7 @@ fn timeline(
         Some(_) => src.histogram(&q.hits_expr(), q.since, start_us, bucket_us, buckets)?,
         None => Vec::new(),
     };
-    let gaps = crate::timeline::find_gaps(&counts);
+    let (gaps, silences) = gaps_of(src, q, &counts, (start_us, bucket_us), until_us)?;
     Ok(TimelineData {
         id,
         start_us,
@@ -192,6 +237,7 @@ fn timeline(
         warnings,
         hits,
         gaps,
+        silences,
     })
 }
 
@@ -205,9 +251,54 @@ struct Seek {
 }
 
 impl Seek {
-    /// Where to go (`None`: nowhere) and what to say.
+    /// Where to go (`None`: nowhere) and what to say. A gap not found at this width is
+    /// looked for at the finer zoom steps, down to 1 minute (a 45-minute silence is three
+    /// 15-minute buckets, not always two whole ones), and the note says at which.
     fn run(&self, src: &dyn LogSource, q: &Query) -> Result<(Option<Target>, String), String> {
+        let what = if self.spike { "spike" } else { "gap" };
         let b = self.bucket_us.max(1);
+        let mut widths = vec![b];
+        if !self.spike {
+            widths.extend(
+                crate::timeline::ZOOM_STEPS
+                    .iter()
+                    .rev()
+                    .map(|&z| z * 1_000_000)
+                    .filter(|&z| z < b && z >= 60_000_000),
+            );
+        }
+        for w in widths {
+            if let Some((t, mut note)) = self.at_width(src, q, w)? {
+                if w != b {
+                    note.push_str(&format!(
+                        " (found at {} buckets; + zooms in)",
+                        super::jump::human_secs(w / 1_000_000)
+                    ));
+                }
+                return Ok((Some(t), note));
+            }
+        }
+        Ok((
+            None,
+            format!(
+                "no {} {what} at this bucket width{}",
+                if self.forward { "later" } else { "earlier" },
+                if self.spike {
+                    " (+ zooms in)"
+                } else {
+                    " or finer"
+                }
+            ),
+        ))
+    }
+
+    /// The next gap or spike at bucket width `b`.
+    fn at_width(
+        &self,
+        src: &dyn LogSource,
+        q: &Query,
+        b: i64,
+    ) -> Result<Option<(Target, String)>, String> {
         let align = |t: i64| t.div_euclid(b) * b;
         // Count from the history's start (or as far back as the limit allows) to its end.
         let mut start = align(self.span.0);
@@ -219,9 +310,8 @@ impl Seek {
         let n = ((end - start) / b).clamp(1, SEEK_BUCKETS) as usize;
         let counts = src.histogram(&q.filter, q.since, start, b, n)?;
         let cur = ((self.from_us - start) / b).max(0) as usize;
-        let what = if self.spike { "spike" } else { "gap" };
         let at = |i: usize| Target::Time(start + b * i as i64);
-        let found = if self.spike {
+        Ok(if self.spike {
             let spikes = crate::timeline::find_spikes(&counts);
             let pick = if self.forward {
                 spikes.into_iter().find(|&i| i > cur)
@@ -236,21 +326,23 @@ impl Seek {
             } else {
                 gaps.into_iter().rev().find(|g| g.1 + 1 < cur)
             };
-            pick.map(|(first, last)| {
-                let secs = (last - first + 1) as i64 * b / 1_000_000;
-                let len = super::jump::human_secs(secs);
-                (at(last + 1), format!("gap: {len} without events"))
-            })
-        };
-        Ok(match found {
-            Some((t, note)) => (Some(t), note),
-            None => (
-                None,
-                format!(
-                    "no {} {what} at this bucket width (+ zooms in)",
-                    if self.forward { "later" } else { "earlier" }
-                ),
-            ),
+            match pick {
+                Some((first, last)) => {
+                    let t = |i: usize| start + b * i as i64;
+                    let sil = silence(src, q, t(first), t(last + 1))?;
+                    let secs = sil
+                        .secs(self.span.1)
+                        .unwrap_or((last - first + 1) as i64 * b / 1_000_000);
+                    let target = sil.after.map_or(at(last + 1), Target::Time);
+                    Some((target, gap_note(secs)))
+                }
+                None => None,
+            }
         })
     }
+}
+
+/// `gap: 47m without events`.
+pub fn gap_note(secs: i64) -> String {
+    format!("gap: {} without events", super::jump::human_secs(secs))
 }

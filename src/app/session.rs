@@ -37,6 +37,9 @@ pub struct Session {
     pub wrap: bool,
     pub timeline: bool,
     pub follow: bool,
+    /// Each prompt's history (`/`, `&`, `!`, `:`...), oldest first.
+    #[serde(default)]
+    pub history: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The selected event, and how many events were drawn above it.
@@ -97,6 +100,7 @@ impl Session {
             wrap: s.wrap,
             timeline: s.timeline.visible,
             follow: s.follow,
+            history: s.history.clone(),
         })
     }
 
@@ -173,6 +177,14 @@ pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
     s.wrap = saved.wrap;
     s.timeline.visible = saved.timeline;
     s.follow |= saved.follow;
+    // Lines typed before the session came back stay the newest.
+    for (kind, lines) in saved.history {
+        let now = s.history.entry(kind).or_default();
+        let mut all = lines;
+        all.retain(|l| !now.contains(l));
+        all.append(now);
+        *now = all;
+    }
     let target = match saved.position {
         _ if s.follow => Target::End,
         None => Target::End,

@@ -61,19 +61,22 @@ pub(super) fn prompt(s: &mut AppState, setting: Setting) {
         s.set_error("no source selected (s lists them)");
         return;
     };
+    let kind = match setting {
+        Setting::Format => PromptKind::Format,
+        Setting::Zone => PromptKind::Zone,
+    };
     let prompt = Prompt {
-        kind: match setting {
-            Setting::Format => PromptKind::Format,
-            Setting::Zone => PromptKind::Zone,
-        },
-        text: current(f, setting).to_string(),
-        error: None,
         target: Some(f.path.clone()),
+        ..Prompt::prefilled(kind, current(f, setting))
     };
     s.prompt = Some(prompt);
     s.set_status(match setting {
-        Setting::Format => "Enter sets the format (empty: detect it), Esc cancels",
-        Setting::Zone => "Enter sets the zone of zone-less times (empty: local), Esc cancels",
+        Setting::Format => {
+            "type a format (replaces this one; empty: detect it), Enter sets it, Esc cancels"
+        }
+        Setting::Zone => {
+            "type a zone for zone-less times (replaces this one; empty: local), Enter sets it, Esc cancels"
+        }
     });
 }
 

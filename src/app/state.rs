@@ -45,6 +45,18 @@ pub enum PromptKind {
 }
 
 impl PromptKind {
+    /// Names its history in the session.
+    pub fn name(self) -> &'static str {
+        match self {
+            PromptKind::Search => "search",
+            PromptKind::Keep => "keep",
+            PromptKind::Hide => "hide",
+            PromptKind::Command => "command",
+            PromptKind::Format => "format",
+            PromptKind::Zone => "zone",
+        }
+    }
+
     pub fn sigil(self) -> char {
         match self {
             PromptKind::Search => '/',
@@ -56,14 +68,21 @@ impl PromptKind {
     }
 }
 
-/// The line being typed, and the error of the last attempt (shown in place).
+/// The line being typed, and the error of the last attempt (shown in place). Editing is in
+/// [`super::prompt`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub kind: PromptKind,
     pub text: String,
+    /// The cursor, in characters from the start.
+    pub cursor: usize,
+    /// A prefilled value not edited yet: typing replaces it.
+    pub fresh: bool,
     pub error: Option<String>,
     /// The file a format or zone prompt sets (its path as indexed).
     pub target: Option<String>,
+    /// Walking the history (Up/Down): the line shown, and what was typed before.
+    pub browsing: Option<(usize, String)>,
 }
 
 impl Prompt {
@@ -195,6 +214,12 @@ pub struct AppState {
     pub now_us: i64,
     pub pending: Pending,
     pub next_id: u64,
+    /// Lines of the help text (from the keymap), so `G` and scrolling stop at its end; 0 when
+    /// not known.
+    pub help_lines: usize,
+    /// Each prompt's submitted lines, oldest first (by [`PromptKind::name`]); kept in the
+    /// session.
+    pub history: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl AppState {
@@ -239,6 +264,8 @@ impl AppState {
             now_us: 0,
             pending: Pending::default(),
             next_id: 1,
+            help_lines: 0,
+            history: Default::default(),
         }
     }
 

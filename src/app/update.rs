@@ -9,7 +9,7 @@ use super::search::{edit_filter, find, run_saved, set_level, submit};
 use super::state::{AppState, Popup, Progress, Prompt, PromptKind};
 use crate::config::edit::Setting;
 use crate::event::Level;
-use crate::timeline::auto_bucket;
+use crate::timeline::fill_bucket;
 
 /// Events from the edge of the loaded window at which the next window is fetched.
 const MARGIN: usize = 100;
@@ -17,6 +17,9 @@ const MARGIN: usize = 100;
 /// Applies `a` to `s`; returns the effects for the worker.
 pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    if s.popup != Popup::None && popup_key(s, &a, &mut fx) {
+        return fx;
+    }
     match a {
         Action::Quit => s.quit = true,
         Action::Down => move_or_scroll(s, 1, &mut fx),
@@ -43,9 +46,11 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::ToggleFollow => {
             if s.follow {
                 pause_follow(s);
+                s.set_status("follow off: the view stays where it is (F follows again)");
             } else {
                 s.follow = true;
                 s.paused_at = None;
+                s.set_status("following new events (F again, or scrolling up, stops)");
                 fx.push(load(s, Target::End));
             }
         }
@@ -133,18 +138,23 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Close => close(s),
         Action::PromptChar(c) => {
             if let Some(p) = &mut s.prompt {
-                p.text.push(c);
-                p.error = None;
+                p.insert(c);
             }
         }
+        // Like vim's `:` line: Backspace on an empty line closes it.
         Action::PromptBackspace => match &mut s.prompt {
             Some(p) if p.text.is_empty() => s.prompt = None,
-            Some(p) => {
-                p.text.pop();
-                p.error = None;
-            }
+            Some(p) => p.backspace(),
             None => {}
         },
+        Action::PromptEdit(e) => {
+            if let Some(kind) = s.prompt.as_ref().map(|p| p.kind) {
+                let history = super::prompt::history_of(s, kind).to_vec();
+                if let Some(p) = &mut s.prompt {
+                    p.edit(e, &history);
+                }
+            }
+        }
         Action::PromptSubmit => submit(s, &mut fx),
         Action::Click { x, y } => click(s, x, y, &mut fx),
         Action::Resize { width, height } => {
@@ -248,7 +258,7 @@ fn timeline_start(s: &AppState, bucket_us: i64, buckets: usize) -> i64 {
 
 /// A new histogram when forced, or when the cursor nears the edge of the one shown.
 pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
-    if s.span.is_none() || !s.timeline.visible {
+    if s.span.is_none() || !s.timeline.visible || nothing_indexed(s) {
         return None;
     }
     let buckets = (s.width as usize).max(1);
@@ -271,13 +281,23 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
         start_us: start,
         bucket_us,
         buckets,
+        until_us: s.span.as_ref().and_then(|p| p.last),
     })
 }
 
 fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
+    // The popup shows as many lines as the log view has rows, less its frame.
+    let shown = layout(s).log.rows.saturating_sub(2) as usize;
     match &mut s.popup {
-        Popup::Help { scroll } | Popup::Detail { scroll } => {
-            *scroll = scroll.saturating_add_signed(delta);
+        Popup::Help { scroll } => {
+            let max = match s.help_lines {
+                0 => usize::MAX / 2,
+                n => n.saturating_sub(shown),
+            };
+            *scroll = scroll.saturating_add_signed(delta).min(max);
+        }
+        Popup::Detail { scroll } => {
+            *scroll = scroll.saturating_add_signed(delta).min(1_000);
         }
         Popup::Filters { selected } => {
             let n = s.filters.len().max(1);
@@ -341,6 +361,29 @@ pub(super) fn ensure_visible(s: &mut AppState) {
         used -= event_rows(&s.events[s.top], s.width, s.wrap);
         s.top += 1;
     }
+    fill(s);
+}
+
+/// Moves the top up while the events from it to the last one leave rows empty (a taller
+/// terminal, the timeline hidden, wrapping turned off): the view is never partly empty when
+/// there are earlier events to show.
+fn fill(s: &mut AppState) {
+    let rows = rows(s);
+    let mut used = 0;
+    for e in &s.events[s.top..] {
+        used += event_rows(e, s.width, s.wrap);
+        if used >= rows {
+            return;
+        }
+    }
+    while s.top > 0 {
+        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
+        if used + r > rows {
+            break;
+        }
+        used += r;
+        s.top -= 1;
+    }
 }
 
 /// Puts the selected event `above` events below the top, then makes sure it shows.
@@ -394,6 +437,10 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
         Target::End => {
             s.selected = last;
             place_bottom(s);
+            // At the end, everything that arrived has been seen.
+            if s.at_end {
+                s.paused_at = None;
+            }
         }
         Target::Time(t) => {
             s.selected = s.events.partition_point(|e| e.ts < t).min(last);
@@ -415,7 +462,7 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     }
     if let (Some(first), Some(last)) = (span.first, span.last) {
         let secs = (last - first) / 1_000_000 + 1;
-        s.timeline.bucket_s = auto_bucket(secs, (s.width as usize).max(1));
+        s.timeline.bucket_s = fill_bucket(secs, (s.width as usize).max(1));
         s.cursor_us = last;
     }
     s.span = Some(span);
@@ -423,14 +470,30 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     fx.extend(timeline_fx(s, true));
 }
 
+/// Whether the logs hold any event at all (not: whether the filters let any through).
+pub fn nothing_indexed(s: &AppState) -> bool {
+    s.span
+        .as_ref()
+        .is_some_and(|p| p.events == 0 || p.first.is_none())
+}
+
 /// What the status line says once the logs are open (or indexed).
 fn say_opened(s: &mut AppState, span: &Span) {
     match span.notes.first() {
         Some(n) if span.notes.len() > 1 => {
-            s.set_error(format!("{n} (and {} more notes)", span.notes.len() - 1));
+            let nothing = if span.events == 0 {
+                "nothing to show: "
+            } else {
+                ""
+            };
+            s.set_error(format!(
+                "{nothing}{n} (and {} more notes)",
+                span.notes.len() - 1
+            ));
         }
+        Some(n) if span.events == 0 => s.set_error(format!("nothing to show: {n}")),
         Some(n) => s.set_error(n.clone()),
-        None if span.events == 0 => s.set_error("no events found in these files"),
+        None if span.events == 0 => s.set_error("nothing to show: no events in these files"),
         None => s.set_status(format!(
             "{} events in {} files; {}",
             span.events,
@@ -447,15 +510,21 @@ fn say_opened(s: &mut AppState, span: &Span) {
 /// The index caught up with the files: the progress bar goes, the update's notes are shown,
 /// and the view takes in what was indexed.
 fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
-    s.progress = None;
     say_opened(s, &span);
+    // Still "opening": a view at the end takes in the last of the index being built.
     grew(s, span, fx);
+    s.progress = None;
 }
 
-/// Whether the view follows new events: follow mode is on, or it shows the last event with
-/// nothing after it.
+/// Whether the view follows new events: follow mode (`F`, `-f`) is on. Without it, like
+/// `less`, the view stays where it is and the status line counts what arrives.
 pub fn following(s: &AppState) -> bool {
-    s.follow || (s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len())
+    s.follow
+}
+
+/// Whether the view shows the last event with nothing after it.
+fn at_the_end(s: &AppState) -> bool {
+    s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len()
 }
 
 /// Scrolling up stops follow mode; the status line then counts what arrives meanwhile.
@@ -485,7 +554,12 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
         s.status = keep;
         return;
     }
-    let follow = following(s) && s.popup == Popup::None;
+    // While the index is being built, a view at the end is still opening, not following.
+    let opening = s.progress.is_some() && at_the_end(s);
+    let follow = (following(s) || opening) && s.popup == Popup::None;
+    if !follow && s.paused_at.is_none() {
+        s.paused_at = s.span.as_ref().map(|p| p.events);
+    }
     if let Some(old) = &s.span
         && span.notes.is_empty()
     {
@@ -502,27 +576,87 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
     fx.extend(count_fx(s));
 }
 
-fn got_timeline(s: &mut AppState, mut d: TimelineData) {
+fn got_timeline(s: &mut AppState, d: TimelineData) {
     if d.id != s.timeline.pending {
         return;
-    }
-    // Empty buckets after the logs' last event are the future, not a gap.
-    if let Some(last) = s.span.as_ref().and_then(|p| p.last) {
-        let (start, bucket) = (d.start_us, d.bucket_us);
-        d.gaps
-            .retain(|&(first, _)| start + bucket * first as i64 <= last);
     }
     s.timeline.data = Some(d);
 }
 
+/// A popup owns the keys it is given: moves act on its list or text, `g`/`G` go to its first
+/// or last line, its own key and Esc close it, `?` shows the help; the view's other keys do
+/// nothing while it is open. True when `a` was taken here.
+fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
+    match a {
+        Action::Down | Action::PageDown | Action::HalfPageDown => {
+            let n = match a {
+                Action::Down => 1,
+                Action::PageDown => page(s),
+                _ => page(s) / 2,
+            };
+            move_or_scroll(s, n, fx);
+        }
+        Action::Up | Action::PageUp | Action::HalfPageUp => {
+            let n = match a {
+                Action::Up => 1,
+                Action::PageUp => page(s),
+                _ => page(s) / 2,
+            };
+            move_or_scroll(s, -n, fx);
+        }
+        Action::Scroll(n) => move_or_scroll(s, *n as isize, fx),
+        Action::Top => move_or_scroll(s, isize::MIN / 2, fx),
+        Action::Bottom => move_or_scroll(s, isize::MAX / 2, fx),
+        Action::NextHit
+        | Action::PrevHit
+        | Action::Search
+        | Action::FilterKeep
+        | Action::FilterHide
+        | Action::Command
+        | Action::LevelError
+        | Action::LevelWarn
+        | Action::ToggleMark
+        | Action::NextMark
+        | Action::PrevMark
+        | Action::ClearMarks
+        | Action::PrevGap
+        | Action::NextGap
+        | Action::PrevSpike
+        | Action::NextSpike
+        | Action::ZoomIn
+        | Action::ZoomOut
+        | Action::TimelineLeft
+        | Action::TimelineRight
+        | Action::ToggleFollow
+        | Action::ToggleUtc
+        | Action::ToggleTimeline
+        | Action::ToggleWrap
+        | Action::ScrollLeft
+        | Action::ScrollRight => s.set_status("Esc closes this popup first"),
+        Action::Filters | Action::Sources | Action::SavedQueries | Action::Detail
+            if !same_popup(s, a) =>
+        {
+            s.set_status("Esc closes this popup first")
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Whether `a` is the key that opens the popup shown (again: closes it).
+fn same_popup(s: &AppState, a: &Action) -> bool {
+    matches!(
+        (s.popup, a),
+        (Popup::Filters { .. }, Action::Filters)
+            | (Popup::Sources { .. }, Action::Sources)
+            | (Popup::Saved { .. }, Action::SavedQueries)
+            | (Popup::Detail { .. }, Action::Detail)
+    )
+}
+
 fn open_prompt(s: &mut AppState, kind: PromptKind) {
     s.popup = Popup::None;
-    s.prompt = Some(Prompt {
-        kind,
-        text: String::new(),
-        error: None,
-        target: None,
-    });
+    s.prompt = Some(Prompt::new(kind));
 }
 
 fn toggle_popup(s: &mut AppState, p: Popup) {

@@ -314,7 +314,7 @@ fn gaps_are_found_on_the_timeline() {
     h.act(Action::NextGap);
     assert_eq!(h.minute(), 1300, "the first event after the silence");
     assert!(
-        h.s.status.as_ref().unwrap().text.contains("4h30m"),
+        h.s.status.as_ref().unwrap().text.contains("5h1m"),
         "{:?}",
         h.s.status
     );
@@ -698,8 +698,9 @@ fn export_writes_the_filtered_view() {
 }
 
 #[test]
-fn a_view_at_the_end_follows_new_events() {
+fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
+    h.act(Action::ToggleFollow);
     assert!(super::update::following(&h.s));
     let mut more = Fake::minutes(T0 + 2000 * MIN, 10, 0..0);
     for e in &mut more.events {
@@ -782,10 +783,8 @@ fn an_index_being_built_fills_the_view_in_and_then_says_it_is_done() {
 
 /// Empties the open prompt (Backspace on an empty prompt would close it).
 fn clear_prompt(h: &mut H) {
-    let n = h.s.prompt.as_ref().map_or(0, |p| p.text.chars().count());
-    for _ in 0..n {
-        h.act(Action::PromptBackspace);
-    }
+    h.act(Action::PromptEdit(super::prompt::Edit::End));
+    h.act(Action::PromptEdit(super::prompt::Edit::KillStart));
 }
 
 /// The sources pane on its second file (`/logs/web01/syslog`).
@@ -915,4 +914,245 @@ fn f_and_z_act_in_the_sources_pane_and_on_the_selected_events_file() {
     h.act(Action::SourceZone);
     let p = h.s.prompt.clone().unwrap();
     assert_eq!(p.target.as_deref(), Some(h.sel().path.as_str()));
+}
+
+// Issue 16: what a new user tripped over.
+
+/// db01 stops at minute 1700 while web01 goes on to minute 1999.
+fn db01_stops() -> H {
+    let mut f = Fake::minutes(T0, 2000, 0..0);
+    f.events.retain(|e| e.file == 0 || (e.ts - T0) / MIN < 1700);
+    H::with(f)
+}
+
+#[test]
+fn a_gap_ends_where_the_logs_end_not_at_the_timelines_edge() {
+    let mut h = db01_stops();
+    h.prompt(Action::FilterKeep, "host:db01");
+    h.prompt(Action::Command, "bucket 1h");
+    let d = h.s.timeline.data.clone().unwrap();
+    let last = h.s.span.as_ref().unwrap().last.unwrap();
+    assert!(!d.gaps.is_empty(), "db01's silence is a gap");
+    for &(_, end) in &d.gaps {
+        assert!(
+            d.start_us + d.bucket_us * end as i64 <= last,
+            "gap {:?} runs past the logs' last event",
+            d.gaps
+        );
+    }
+}
+
+/// Rows of the log view holding events, from the top one down.
+fn filled_rows(h: &H) -> usize {
+    let rows = super::layout::layout(&h.s).log.rows as usize;
+    let used: usize = h.s.events[h.s.top..]
+        .iter()
+        .map(|e| super::layout::event_rows(e, h.s.width, h.s.wrap))
+        .sum();
+    used.min(rows)
+}
+
+#[test]
+fn growing_the_terminal_fills_the_view_again() {
+    let mut h = H::new();
+    for (w, ht) in [(160, 48), (80, 24), (160, 48), (20, 5), (160, 48)] {
+        h.act(Action::Resize {
+            width: w,
+            height: ht,
+        });
+        let rows = super::layout::layout(&h.s).log.rows as usize;
+        assert_eq!(filled_rows(&h), rows, "at {w}x{ht}");
+        assert_eq!(h.minute(), 1999, "the selection stays");
+    }
+}
+
+#[test]
+fn a_new_filter_says_which_key_lists_the_filters() {
+    let mut h = H::new();
+    h.prompt(Action::FilterKeep, "login");
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(
+        text.contains("L lists them") && !text.contains("F lists"),
+        "{text}"
+    );
+    assert!(text.contains("1 filter on"), "{text}");
+}
+
+#[test]
+fn a_popup_owns_the_keys_it_is_given() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    let here = h.sel().key();
+    h.act(Action::Sources);
+    h.act(Action::Bottom);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 }, "G: last source");
+    assert_eq!(h.sel().key(), here, "the view behind did not move");
+    assert!(!h.s.follow);
+    h.act(Action::Top);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 0 }, "g: first source");
+    for a in [
+        Action::LevelError,
+        Action::NextGap,
+        Action::ToggleMark,
+        Action::ZoomIn,
+        Action::ToggleFollow,
+    ] {
+        h.act(a.clone());
+        assert!(h.s.popup != Popup::None, "{a:?} closed the popup");
+    }
+    assert_eq!(h.sel().key(), here);
+    assert!(h.s.level.is_none() && h.s.marks.is_empty() && !h.s.follow);
+    // The key that opened it closes it; so does Esc.
+    h.act(Action::Sources);
+    assert_eq!(h.s.popup, Popup::None);
+    h.act(Action::Help);
+    h.act(Action::Bottom);
+    assert!(matches!(h.s.popup, Popup::Help { scroll } if scroll > 0));
+    h.act(Action::Close);
+    assert_eq!(h.sel().key(), here);
+}
+
+#[test]
+fn following_is_said_only_in_follow_mode_and_f_says_what_it_did() {
+    let mut h = H::new();
+    let parts = crate::ui::status::parts(&h.s);
+    assert!(!parts.iter().any(|p| p == "following"), "{parts:?}");
+    h.act(Action::ToggleFollow);
+    assert!(h.s.follow);
+    assert!(
+        crate::ui::status::parts(&h.s)
+            .iter()
+            .any(|p| p == "following")
+    );
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("following new events"), "{text}");
+    h.act(Action::ToggleFollow);
+    assert!(!h.s.follow);
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("follow off"), "{text}");
+}
+
+#[test]
+fn without_follow_mode_new_events_are_counted_not_scrolled_to() {
+    let mut h = H::new();
+    let here = h.sel().key();
+    h.src
+        .events
+        .extend(Fake::minutes(T0 + 2000 * MIN, 5, 0..0).events);
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.sel().key(), here, "the view stays");
+    assert_eq!(super::update::new_since_pause(&h.s), Some(5));
+    h.act(Action::Bottom);
+    assert_eq!(h.minute(), 2004);
+    assert_eq!(
+        super::update::new_since_pause(&h.s),
+        None,
+        "seen at the end"
+    );
+}
+
+#[test]
+fn an_unknown_command_lists_every_command() {
+    let mut h = H::new();
+    h.prompt(Action::Command, "frobnicate");
+    let err = h.s.prompt.as_ref().unwrap().error.clone().unwrap();
+    for c in [
+        "goto", "bucket", "since", "save", "run", "export", "clear", "quit",
+    ] {
+        assert!(err.contains(c), "{c} missing from {err}");
+    }
+}
+
+#[test]
+fn with_nothing_to_show_no_timeline_is_asked_for_and_the_notes_say_why() {
+    let mut s = AppState::new(80, 24);
+    let span = super::data::Span {
+        notes: vec!["/bin/ls: binary file (executable); skipped".into()],
+        ..Default::default()
+    };
+    let fx = update(&mut s, Action::Opened(span));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Timeline { .. })),
+        "no histogram of nothing: {fx:?}"
+    );
+    assert!(s.status.as_ref().unwrap().text.contains("/bin/ls"));
+}
+
+/// Keys as the terminal names them, routed through the default keymap.
+fn press(h: &mut H, keys: &[&str]) {
+    let map = super::keymap::Keymap::load(None).unwrap();
+    for k in keys {
+        if let Some(a) = super::keymap::route(&h.s, &map, k) {
+            h.act(a);
+        }
+    }
+}
+
+#[test]
+fn the_zone_prompt_is_replaced_by_typing_and_ctrl_u_clears_a_prompt() {
+    let mut h = on_web01();
+    h.act(Action::SourceZone);
+    h.keys("Europe/Berlin");
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "Europe/Berlin");
+    press(&mut h, &["ctrl-u"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "");
+    h.act(Action::Close);
+    h.act(Action::Close);
+    h.act(Action::Search);
+    h.keys("sshd failed");
+    press(&mut h, &["ctrl-w"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "sshd ");
+    press(&mut h, &["ctrl-a"]);
+    h.keys("host:web01 ");
+    press(&mut h, &["ctrl-e"]);
+    h.keys("login");
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "host:web01 sshd login");
+    press(&mut h, &["left", "left", "delete", "ctrl-k"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "host:web01 sshd log");
+}
+
+#[test]
+fn up_and_down_recall_each_prompts_own_lines_and_the_session_keeps_them() {
+    let mut h = H::new();
+    h.prompt(Action::Search, "login");
+    h.prompt(Action::Command, "bucket 5m");
+    h.prompt(Action::Search, "request 7");
+    h.act(Action::Search);
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "request 7");
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "login", "not the : line");
+    press(&mut h, &["down", "down"]);
+    assert_eq!(
+        h.s.prompt.as_ref().unwrap().text,
+        "",
+        "back to what was typed"
+    );
+    h.act(Action::Close);
+    h.act(Action::Command);
+    press(&mut h, &["up"]);
+    assert_eq!(h.s.prompt.as_ref().unwrap().text, "bucket 5m");
+    h.act(Action::Close);
+    let saved = super::session::Session::of(&h.s).unwrap();
+    let back = super::session::Session::from_json(&saved.to_json()).unwrap();
+    assert_eq!(back.history["search"], vec!["login", "request 7"]);
+    let mut again = H::new();
+    let fx = super::session::restore(&mut again.s, back);
+    drop(fx);
+    again.act(Action::Search);
+    press(&mut again, &["up"]);
+    assert_eq!(again.s.prompt.as_ref().unwrap().text, "request 7");
+}
+
+#[test]
+fn a_gap_too_short_for_this_zoom_is_found_at_a_finer_one_with_its_real_silence() {
+    let mut h = H::with(Fake::minutes(T0, 2000, 1000..1045));
+    h.prompt(Action::Command, "bucket 1h");
+    h.act(Action::Top);
+    h.act(Action::NextGap);
+    assert_eq!(h.minute(), 1045, "the first event after the silence");
+    let text = &h.s.status.as_ref().unwrap().text;
+    assert!(text.contains("gap: 46m without events"), "{text}");
+    assert!(text.contains("found at 10m buckets"), "{text}");
 }

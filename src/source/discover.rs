@@ -198,6 +198,10 @@ fn classify(path: &Path) -> Result<Option<Compression>, String> {
         .unwrap_or_default();
     let stem = name.split('.').next().unwrap_or("");
     if BINARY_NAMES.contains(&stem) || name.ends_with(".journal") || name.ends_with(".journal~") {
+        // A fresh `wtmp` or an unused `faillog` is empty: nothing binary about it yet.
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            return Err("empty (login records or journal, not a text log)".into());
+        }
         return Err("binary file (login records or journal)".into());
     }
     let raw = content_prefix(path, None, 8192).map_err(|e| describe_io(&e))?;
@@ -279,6 +283,21 @@ mod tests {
             reasons.iter().any(|r| r.contains("wtmp: binary file")),
             "{reasons:?}"
         );
+    }
+
+    #[test]
+    fn empty_login_record_files_are_not_called_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["faillog", "lastlog", "wtmp"] {
+            fs::write(dir.path().join(name), b"").unwrap();
+        }
+        let (found, skipped) = discover(&[dir.path().to_path_buf()]);
+        assert!(found.is_empty());
+        assert_eq!(skipped.len(), 3);
+        for s in &skipped {
+            assert!(!s.reason.contains("binary"), "{s}");
+            assert!(s.reason.starts_with("empty"), "{s}");
+        }
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub fn lines(ui: &Ui) -> Vec<Line<'static>> {
         " local time), saved in config.toml for that exact path, not its rotated siblings.",
     ));
     out.push(Line::from(
+        " Prompts edit like a shell line: ctrl-a / ctrl-e start / end, ctrl-u / ctrl-k / ctrl-w",
+    ));
+    out.push(Line::from(
+        " delete to the start / to the end / a word, Up / Down that prompt's earlier lines.",
+    ));
+    out.push(Line::from(
         " Mouse: the wheel scrolls, a click on the timeline jumps there.",
     ));
     out

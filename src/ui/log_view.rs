@@ -134,23 +134,60 @@ fn highlighted<'a>(
     spans
 }
 
+/// What an empty view says: why there is nothing (the notes of files that could not be read),
+/// or that the filters let nothing through.
+fn empty(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines: Vec<(String, &str)> = Vec::new();
+    match &s.span {
+        None => lines.push((
+            "indexing… the view fills in when the index is ready".into(),
+            "time",
+        )),
+        Some(_) if s.pending.loading => lines.push(("loading…".into(), "time")),
+        Some(span) if crate::app::update::nothing_indexed(s) => {
+            if s.progress.is_some() {
+                lines.push((
+                    "indexing… the first events show at the first commit".into(),
+                    "time",
+                ));
+            } else {
+                lines.push(("nothing to show: no events in these files".into(), "time"));
+            }
+            for n in &span.notes {
+                lines.push((
+                    format!("  {}", crate::app::layout::clean(n)),
+                    "prompt_error",
+                ));
+            }
+        }
+        Some(_) => lines.push((
+            "no events match (e/w, & and ! filters, :since and :clear change that)".into(),
+            "time",
+        )),
+    }
+    let y0 = area.y + area.height / 3;
+    for (i, (text, style)) in lines.iter().enumerate() {
+        let y = y0 + i as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        buf.set_stringn(
+            area.x + 2,
+            y,
+            text,
+            (area.width as usize).saturating_sub(2),
+            theme.style(style),
+        );
+    }
+}
+
 /// Draws the events from `s.top` down.
 pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
     if s.events.is_empty() {
-        let msg = match (&s.span, &s.progress) {
-            (None, _) => "indexing… the view fills in when the index is ready",
-            (Some(_), _) if s.pending.loading => "loading…",
-            (Some(_), _) => "no events match (e/w, & and ! filters, :since and :clear change that)",
-        };
-        buf.set_string(
-            area.x + 2,
-            area.y + area.height / 3,
-            msg,
-            theme.style("time"),
-        );
+        empty(s, theme, area, buf);
         return;
     }
     let cols = message_cols(area.width);

@@ -24,9 +24,11 @@ pub fn render(s: &AppState, ui: &Ui, area: Rect, over: Rect, buf: &mut Buffer) -
         buf.set_stringn(area.x, area.y, text, area.width as usize, style);
         return None;
     };
-    let text = format!("{}{}", clean(&p.label()), clean(&p.text));
-    let cols = str_cols(&text);
-    // Keep the end of a long line in view.
+    let label = clean(&p.label());
+    let text = format!("{label}{}", clean(&p.text));
+    // The cursor's column: the label and the (escaped) text before it.
+    let cols = str_cols(&label) + str_cols(&clean(p.before_cursor()));
+    // Keep the cursor in view on a long line.
     let skip = (cols + 1).saturating_sub(area.width as usize);
     let shown = crate::app::layout::skip_cols(&text, skip);
     buf.set_stringn(
@@ -36,6 +38,15 @@ pub fn render(s: &AppState, ui: &Ui, area: Rect, over: Rect, buf: &mut Buffer) -
         area.width as usize,
         theme.style("prompt"),
     );
+    // A prefilled value that typing replaces is shown as selected.
+    if p.fresh {
+        let x = str_cols(&label).saturating_sub(skip);
+        let w = str_cols(&clean(&p.text)).min((area.width as usize).saturating_sub(x));
+        buf.set_style(
+            Rect::new(area.x + x as u16, area.y, w as u16, 1),
+            theme.style("selected"),
+        );
+    }
     if let Some(err) = &p.error {
         error_box(err, theme, over, buf);
     }

@@ -347,3 +347,60 @@ fn the_detail_popup_escapes_field_keys() {
     assert!(all.contains("v\\u{202e}"), "{all}");
     assert!(!all.contains('\x1b') && !all.contains('\x07'), "{all}");
 }
+
+/// `timberline /bin/ls`: nothing indexed, the note says why, no timeline around 1970, and a
+/// notice arriving later does not hide the reason.
+#[test]
+fn nothing_to_show() {
+    let src = Fake::minutes(T0, 0, 0..0);
+    let mut s = AppState::new(80, 24);
+    let span = crate::app::data::Span {
+        notes: vec![
+            "/bin/ls: binary file (executable); skipped".into(),
+            "/root/private: permission denied; skipped".into(),
+        ],
+        ..Default::default()
+    };
+    settle(&mut s, &src, Action::Opened(span));
+    settle(
+        &mut s,
+        &src,
+        Action::Notice("file changes cannot be watched here: polling every 0.25 s".into()),
+    );
+    let text = screen(&s);
+    insta::assert_snapshot!("nothing_to_show_80x24", text);
+    assert!(
+        !text.contains("1970") && !text.contains("filters"),
+        "{text}"
+    );
+    assert!(text.contains("permission denied"), "{text}");
+}
+
+/// A host that went silent: the gap is shaded up to the logs' end and its label counts that
+/// much, not the empty future to the timeline's edge.
+#[test]
+fn a_silent_host_gap_is_labelled_up_to_the_logs_end() {
+    let mut src = Fake::minutes(T0, 2000, 0..0);
+    src.events
+        .retain(|e| e.file == 0 || (e.ts - T0) / 60_000_000 < 1700);
+    let mut s = AppState::new(160, 48);
+    s.utc = true;
+    s.now_us = T0 + 2150 * 60_000_000;
+    settle(&mut s, &src, Action::Opened(src.span()));
+    settle(&mut s, &src, Action::FilterKeep);
+    for c in "host:db01".chars() {
+        settle(&mut s, &src, Action::PromptChar(c));
+    }
+    settle(&mut s, &src, Action::PromptSubmit);
+    settle(&mut s, &src, Action::Command);
+    for c in "bucket 1h".chars() {
+        settle(&mut s, &src, Action::PromptChar(c));
+    }
+    settle(&mut s, &src, Action::PromptSubmit);
+    let text = screen(&s);
+    insta::assert_snapshot!("silent_host_gap_160x48", text);
+    assert!(
+        !text.contains("gap 1d") && !text.contains("gap 2d"),
+        "{text}"
+    );
+}

@@ -25,6 +25,8 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(d) = &s.timeline.data else {
         let msg = if s.span.is_none() {
             "timeline: waiting for the index…"
+        } else if crate::app::update::nothing_indexed(s) {
+            "timeline: no events to count"
         } else {
             "timeline: loading…"
         };
@@ -73,10 +75,14 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 if fill == 0 {
                     continue;
                 }
-                // A cell takes the colour of the level at its bottom.
-                let style = if eh > base {
+                // A cell takes the colour of the level filling most of it, so one error among
+                // a hundred events does not paint a whole cell red.
+                let part = |top: u64| top.saturating_sub(base).min(fill as u64);
+                let (e, w) = (part(eh), part(wh).saturating_sub(part(eh)));
+                let rest = fill as u64 - e - w;
+                let style = if e > 0 && e >= w && e >= rest {
                     "timeline_error"
-                } else if wh > base {
+                } else if w > 0 && w >= rest {
                     "timeline_warn"
                 } else {
                     "timeline_bar"
@@ -92,7 +98,8 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         buf.set_string(x, axis_y, mark, theme.style(style));
     }
-    gap_labels(d, theme, area, axis_y, buf);
+    let end = s.span.as_ref().and_then(|p| p.last).unwrap_or(d.end_us());
+    gap_labels(d, end, theme, area, axis_y, buf);
     labels(s, d, theme, area, label_y, width, buf);
     if let Some(c) = cursor.filter(|&c| c < width) {
         let x = area.x + c as u16;
@@ -104,11 +111,23 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// `gap 40m` written on the axis under each gap wide enough for it.
-fn gap_labels(d: &TimelineData, theme: &Theme, area: Rect, axis_y: u16, buf: &mut Buffer) {
-    for &(a, b) in &d.gaps {
+/// `gap 47m` written on the axis under each gap wide enough for it: the real silence, from
+/// the last event before it to the first after it (or the logs' end, `end`).
+fn gap_labels(
+    d: &TimelineData,
+    end: i64,
+    theme: &Theme,
+    area: Rect,
+    axis_y: u16,
+    buf: &mut Buffer,
+) {
+    for (i, &(a, b)) in d.gaps.iter().enumerate() {
         let len = b - a + 1;
-        let secs = len as i64 * d.bucket_us / 1_000_000;
+        let secs = d
+            .silences
+            .get(i)
+            .and_then(|s| s.secs(end))
+            .unwrap_or(len as i64 * d.bucket_us / 1_000_000);
         let text = [
             format!("gap {}", human_secs(secs)),
             "gap".into(),
@@ -142,8 +161,14 @@ fn labels(
     buf: &mut Buffer,
 ) {
     let style = theme.style("timeline_label");
-    let info = format!(" {}/col ", human_secs(d.bucket_us / 1_000_000));
-    let info_x = (area.width as usize).saturating_sub(info.len());
+    // The scale: what a full column counts.
+    let max = d.counts.iter().copied().max().unwrap_or(0);
+    let info = format!(
+        " ▇ {} │ {}/col ",
+        super::status::thousands(max),
+        human_secs(d.bucket_us / 1_000_000)
+    );
+    let info_x = (area.width as usize).saturating_sub(info.chars().count());
     let first = shown_time(d.start_us, s.utc);
     let last = shown_time(d.end_us(), s.utc);
     let years = first.format("%Y").to_string() != last.format("%Y").to_string();
