@@ -153,7 +153,50 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    match run(cli) {
+    // A panic (a bug, or tantivy meeting damaged index files it does not check) ends the
+    // command with one escaped line and status 1, not a backtrace and 101; the index in use
+    // is marked for a rebuild, since it is only a cache of the logs. The explorer's own hook
+    // restores the terminal first.
+    static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {l}"))
+            .unwrap_or_default();
+        if let Ok(mut p) = PANIC.lock() {
+            *p = Some(format!("{}{at}", error_text::brief(&what, 300)));
+        }
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
+    let Ok(result) = result else {
+        let what = PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_default();
+        let marked = crate::index::store::in_use()
+            .filter(|dir| crate::index::store::mark_damaged(dir, &what));
+        let then = match marked {
+            Some(dir) => format!(
+                "; the index at {} is rebuilt from the logs at the next run",
+                dir.display()
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            escape_controls(&format!("timberline: internal error: {what}{then}"), false)
+        );
+        return ExitCode::from(1);
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // `| head -1`: the reader has what it wanted.
         Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -150,12 +150,17 @@ fn p99(mut v: Vec<Duration>) -> Duration {
         .unwrap_or_default()
 }
 
-/// Disarms the watchdog when the test ends, passed or failed.
-struct Disarm(Arc<AtomicBool>);
+/// Disarms the watchdog and ends the tmux server when the test ends, passed or failed.
+struct Disarm(Arc<AtomicBool>, PathBuf);
 
 impl Drop for Disarm {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.1)
+            .arg("kill-server")
+            .status();
     }
 }
 
@@ -172,7 +177,7 @@ fn many_processes(explorer_first: bool) {
     // A hang (a process that never answers, a tail that never exits) fails the run instead of
     // stalling CI.
     let done = Arc::new(AtomicBool::new(false));
-    let _disarm = Disarm(Arc::clone(&done));
+    let _disarm = Disarm(Arc::clone(&done), sock.clone());
     {
         let (done, sock) = (Arc::clone(&done), sock.clone());
         std::thread::spawn(move || {

@@ -278,7 +278,15 @@ fn a_damaged_segment_file_is_said_and_rebuilt() {
         assert_ne!(first.status.code(), Some(101), ".{ext}: panicked:\n{err}");
         assert!(!err.contains("panicked"), ".{ext}: {err}");
         // Then, at the latest after one `index`, the answers are whole again.
-        let _ = tl(idx.path()).arg("index").arg(logs.path()).output().unwrap();
-        assert_eq!(count(idx.path(), logs.path(), "intact"), 2500, "after damaging .{ext}");
+        let _ = tl(idx.path())
+            .arg("index")
+            .arg(logs.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            count(idx.path(), logs.path(), "intact"),
+            2500,
+            "after damaging .{ext}"
+        );
     }
 }

@@ -16,6 +16,12 @@ pub enum IndexError {
     },
     #[error("no space left on the device holding the index {}; the index is left as of its last commit ({done}). Free some space and run again.", path.display())]
     DiskFull { path: PathBuf, done: String },
+    /// The index's own files are damaged: said once, and rebuilt at the next run.
+    #[error("index {} is damaged ({}); it will be rebuilt from the logs at the next run (`timberline index`)", path.display(), crate::output::error_text::brief(&source.to_string(), 200))]
+    Damaged {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
     /// tantivy's text can hold a whole file (a corrupt `meta.json`): one line of it is shown.
     #[error("index {}: {}", path.display(), crate::output::error_text::brief(&source.to_string(), 200))]
     Tantivy {
@@ -36,7 +42,15 @@ impl IndexError {
         }
     }
 
+    /// A tantivy error on the index at `path`. One that says the index's files are damaged
+    /// (corrupt data, a segment file missing or cut short) marks the index for a rebuild.
     pub fn tantivy(path: &Path, source: tantivy::TantivyError) -> IndexError {
+        if is_damage(&source) && super::store::mark_damaged(path, &source.to_string()) {
+            return IndexError::Damaged {
+                path: path.to_path_buf(),
+                source,
+            };
+        }
         IndexError::Tantivy {
             path: path.to_path_buf(),
             source,
@@ -46,6 +60,25 @@ impl IndexError {
     /// True for errors caused by the user's input (exit code 2).
     pub fn is_usage(&self) -> bool {
         matches!(self, IndexError::Query(_))
+    }
+}
+
+/// True when a tantivy error means the index's own files are damaged (not a full disk, not
+/// a permission problem).
+fn is_damage(err: &tantivy::TantivyError) -> bool {
+    use std::io::ErrorKind;
+    use tantivy::TantivyError as E;
+    use tantivy::directory::error::OpenReadError;
+    let io_damage = |e: &std::io::Error| {
+        matches!(e.kind(), ErrorKind::InvalidData | ErrorKind::UnexpectedEof)
+            || (e.kind() == ErrorKind::Other && !e.to_string().contains("No space left"))
+    };
+    match err {
+        E::DataCorruption(_) => true,
+        E::IoError(e) => io_damage(e),
+        E::OpenReadError(OpenReadError::FileDoesNotExist(_)) => true,
+        E::OpenReadError(OpenReadError::IoError { io_error, .. }) => io_damage(io_error),
+        _ => false,
     }
 }
 

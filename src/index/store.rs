@@ -13,6 +13,27 @@ use tantivy::store::{Compressor, ZstdCompressor};
 
 /// The file that marks a folder as a timberline index (and records what it covers).
 pub const MARKER: &str = "timberline-index.json";
+/// Left in an index whose files were found damaged (why, one line): the next run rebuilds it.
+const DAMAGED: &str = "damaged";
+
+/// The index folder this process opened last (for marking it damaged after a panic).
+static IN_USE: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+/// The index folder this process opened last, if any.
+pub fn in_use() -> Option<PathBuf> {
+    IN_USE.lock().ok().and_then(|d| d.clone())
+}
+
+/// Marks the index in `dir` for a rebuild (only a folder carrying our marker). True when
+/// marked.
+pub fn mark_damaged(dir: &Path, why: &str) -> bool {
+    dir.join(MARKER).is_file()
+        && fs::write(
+            dir.join(DAMAGED),
+            crate::output::error_text::brief(why, 200).as_bytes(),
+        )
+        .is_ok()
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
@@ -103,6 +124,9 @@ pub struct Store {
 /// what was done (a rebuild, and why).
 pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<Store, IndexError> {
     check_safe(dir)?;
+    if let Ok(mut d) = IN_USE.lock() {
+        *d = Some(dir.to_path_buf());
+    }
     let has_entries = fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
@@ -119,6 +143,12 @@ pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<St
                 dir.display(),
                 show_paths(&marker.roots),
                 show_paths(roots)
+            ));
+        } else if let Ok(why) = fs::read_to_string(dir.join(DAMAGED)) {
+            notes.push(format!(
+                "index at {} was found damaged ({}); rebuilding it from the logs",
+                dir.display(),
+                crate::output::escape::escape_controls(why.trim(), false)
             ));
         } else {
             match open_existing(dir) {
