@@ -174,6 +174,10 @@ impl MinuteCache {
             .index_dir
             .as_deref()
             .and_then(|dir| super::minute_file::load(dir, &name))
+            // Counts that do not add up to the segment's events are not its counts.
+            .filter(|c| {
+                c.iter().map(|&(_, n)| u64::from(n)).sum::<u64>() == u64::from(reader.max_doc())
+            })
             .map(MinuteCounts);
         let m = Arc::new(match loaded {
             Some(m) => m,

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 4] = b"TLM1";
+/// Version 2 ends with a hash of everything before it: a damaged file is not used.
+const MAGIC: &[u8; 4] = b"TLM2";
+const HASH: usize = 8;
 const ENTRY: usize = 12;
 
 fn folder(index_dir: &Path) -> PathBuf {
@@ -22,7 +24,12 @@ fn file(index_dir: &Path, segment: &str) -> PathBuf {
 /// The counts saved for `segment`: (minute since the epoch, events), ascending.
 pub fn load(index_dir: &Path, segment: &str) -> Option<Vec<(i64, u32)>> {
     let bytes = fs::read(file(index_dir, segment)).ok()?;
-    let body = bytes.strip_prefix(MAGIC)?;
+    let split = bytes.len().checked_sub(HASH)?;
+    let (content, hash) = bytes.split_at(split);
+    if crate::source::identity::hash_bytes(content).to_le_bytes() != hash {
+        return None;
+    }
+    let body = content.strip_prefix(MAGIC)?;
     if body.len() % ENTRY != 0 {
         return None;
     }
@@ -48,6 +55,8 @@ pub fn save(index_dir: &Path, segment: &str, counts: &[(i64, u32)], live: &HashS
         bytes.extend_from_slice(&minute.to_le_bytes());
         bytes.extend_from_slice(&count.to_le_bytes());
     }
+    let hash = crate::source::identity::hash_bytes(&bytes);
+    bytes.extend_from_slice(&hash.to_le_bytes());
     let tmp = dir.join(format!("{segment}.min.{}.tmp", std::process::id()));
     if fs::write(&tmp, &bytes).is_err() || fs::rename(&tmp, file(index_dir, segment)).is_err() {
         let _ = fs::remove_file(&tmp);
@@ -100,5 +109,24 @@ mod tests {
         assert_eq!(load(dir.path(), "a"), None);
         std::fs::write(&path, b"XXXX").expect("write");
         assert_eq!(load(dir.path(), "a"), None);
+    }
+
+    #[test]
+    fn a_flipped_byte_anywhere_is_caught() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        save(
+            dir.path(),
+            "a",
+            &[(29_000_000, 3), (29_000_002, 1)],
+            &["a".to_string()].into(),
+        );
+        let path = dir.path().join("minutes").join("a.min");
+        let good = std::fs::read(&path).expect("read");
+        for i in 0..good.len() {
+            let mut bad = good.clone();
+            bad[i] ^= 0x10;
+            std::fs::write(&path, &bad).expect("write");
+            assert_eq!(load(dir.path(), "a"), None, "byte {i}");
+        }
     }
 }

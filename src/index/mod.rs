@@ -2,6 +2,7 @@
 //! queries answered from it (search, histogram).
 
 pub mod checkpoint;
+pub mod checkpoint_file;
 pub mod compile;
 pub mod error;
 pub mod histogram;

@@ -256,8 +256,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
     register_tokenizers(&index);
     let metas = index.load_metas().map_err(|e| e.to_string())?;
     let checkpoint = match metas.payload {
-        Some(p) => serde_json::from_str::<Checkpoint>(&p)
-            .map_err(|e| format!("checkpoint unreadable: {e}"))?,
+        Some(p) => super::checkpoint_file::read(dir, &p)?,
         None if metas.segments.is_empty() => Checkpoint::new(marker.roots.clone()),
         None => return Err("documents without a checkpoint".into()),
     };
@@ -400,9 +399,7 @@ pub fn committed_checkpoint(store: &Store) -> Option<Committed> {
         .map(|s| (s.id(), s.delete_opstamp()))
         .collect();
     let checkpoint = match metas.payload {
-        Some(payload) => serde_json::from_str::<Checkpoint>(&payload)
-            .ok()
-            .filter(|c| c.version == VERSION)?,
+        Some(payload) => super::checkpoint_file::read(&store.dir, &payload).ok()?,
         None if metas.segments.is_empty() => Checkpoint::new(store.checkpoint.roots.clone()),
         None => return None,
     };

@@ -15,7 +15,7 @@ use crate::event::Parsed;
 use crate::format::{Format, LineContext, LineKind, detect};
 use crate::source::identity::{HEAD_LEN, hash_bytes};
 use crate::source::lines::skip_bytes;
-use crate::source::{FileStat, LineReader, compress, discover};
+use crate::source::{FileStat, LineReader, compress, discover_with};
 use crate::time::Zone;
 use std::io::{BufRead, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -312,12 +312,30 @@ struct Survey {
 }
 
 fn survey(known: &[FileState], roots: &[PathBuf]) -> Survey {
-    let (found, skipped) = discover(roots);
+    // A file unchanged since it was read keeps the compression it was read with.
+    let by_path: std::collections::HashMap<&Path, &FileState> =
+        known.iter().map(|f| (f.path.as_path(), f)).collect();
+    // Each known file is looked at (stat) once: the stat is kept for the plan.
+    let stats: std::cell::RefCell<std::collections::HashMap<PathBuf, FileStat>> =
+        Default::default();
+    let unchanged = |path: &Path| {
+        let k = by_path.get(path)?;
+        let st = FileStat::of(path).ok()?;
+        stats.borrow_mut().insert(path.to_path_buf(), st);
+        (st.dev == k.dev && st.ino == k.ino && st.size == k.size && st.mtime_ns == k.mtime_ns)
+            .then_some(k.compression)
+    };
+    let (found, skipped) = discover_with(roots, &unchanged);
+    let mut stats = stats.into_inner();
     let mut notes: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
     let mut files = Vec::with_capacity(found.len());
     let mut vanished = 0;
     for d in found {
-        match FileStat::of(&d.path) {
+        let stat = match stats.remove(&d.path) {
+            Some(st) => Ok(st),
+            None => FileStat::of(&d.path),
+        };
+        match stat {
             Ok(st) => files.push((d, st)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => vanished += 1,
             Err(e) => notes.push(format!(
@@ -592,12 +610,18 @@ impl Run<'_> {
     fn commit(&mut self) -> Result<(), IndexError> {
         let dir = self.store.dir.clone();
         // Never an empty payload: every later run would take the index for unusable.
-        let payload = serde_json::to_string(&self.store.checkpoint).map_err(|e| {
-            IndexError::tantivy(
-                &dir,
-                tantivy::TantivyError::InternalError(format!("checkpoint not serialisable: {e}")),
-            )
-        })?;
+        let on_disk = (dir != Path::new("-")).then_some(dir.as_path());
+        let payload =
+            super::checkpoint_file::payload(on_disk, &self.store.checkpoint).map_err(|e| {
+                if e.raw_os_error() == Some(28) {
+                    IndexError::DiskFull {
+                        path: dir.clone(),
+                        done: "nothing of this run".into(),
+                    }
+                } else {
+                    IndexError::io(&dir, e)
+                }
+            })?;
         let result = (|| {
             let mut prepared = self.writer.prepare_commit()?;
             prepared.set_payload(&payload);
@@ -605,6 +629,9 @@ impl Run<'_> {
         })();
         if let Ok(opstamp) = result {
             self.store.opstamp = opstamp;
+            if let Some(dir) = on_disk {
+                super::checkpoint_file::prune(dir, &payload);
+            }
         }
         if let Err(e) = result {
             let _ = self.writer.rollback();

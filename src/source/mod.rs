@@ -8,6 +8,6 @@ pub mod identity;
 pub mod lines;
 
 pub use compress::Compression;
-pub use discover::{Discovered, Skipped, discover};
+pub use discover::{Discovered, Skipped, discover, discover_with};
 pub use identity::FileStat;
 pub use lines::{Line, LineReader};
