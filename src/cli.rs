@@ -283,6 +283,35 @@ fn open(
     Ok(Engine::open(opts, progress)?)
 }
 
+/// Like [`open`] for commands that only read (search, histogram, tail): with the disk full,
+/// they answer from the index's last commit, with a note, instead of failing.
+fn open_to_read(
+    paths: Vec<PathBuf>,
+    global: &Global,
+    config: Config,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Engine, Summary)> {
+    let opts = OpenOptions {
+        paths,
+        index_dir: global.index_dir.clone(),
+        config,
+    };
+    match Engine::open(opts.clone(), progress) {
+        Err(EngineError::Index(e @ crate::index::IndexError::DiskFull { .. })) => {
+            let (engine, mut notes) = Engine::open_committed(opts)?;
+            notes.push(format!("{e}; answering from it"));
+            Ok((
+                engine,
+                Summary {
+                    notes,
+                    ..Summary::default()
+                },
+            ))
+        }
+        other => Ok(other?),
+    }
+}
+
 fn print_notes(notes: &[String]) {
     let mut err = std::io::stderr().lock();
     for n in notes {
@@ -384,7 +413,7 @@ fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Resul
     let mut req = request(&args.filter, &global)?;
     req.limit = args.limit;
     req.reverse = args.reverse;
-    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let stdout = std::io::stdout().lock();
     if args.count {
@@ -422,7 +451,7 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
             ))
         })?),
     };
-    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let h = engine.histogram(&req, bucket, 100)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -442,7 +471,7 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .context("installing signal handlers")?;
     }
-    let (mut engine, s) = open(args.paths, &global, config, &Quiet)?;
+    let (mut engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let request = Request {
         query,

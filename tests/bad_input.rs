@@ -295,6 +295,19 @@ fn a_full_disk_is_a_clear_error_and_the_index_stays_consistent() {
         se.contains("no space left") && se.contains(&idx.display().to_string()),
         "{se}"
     );
+    assert!(!se.contains("killed"), "tantivy's words, not ours:\n{se}");
+    assert_eq!(se.matches("no space left").count(), 1, "said once:\n{se}");
+    // A search with the disk still full answers from the last commit, with a note.
+    let out = tl()
+        .args(["search", "--count"])
+        .arg(&c.logs)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "search with the disk full: {err}");
+    assert!(err.contains("no space left"), "{err}");
+    let partial: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert!(partial < c.manifest.events, "{partial}");
     // Give it room: the next run resumes from the last commit and ends with exact counts.
     let grown = std::process::Command::new("mount")
         .args(["-o", "remount,size=200m"])

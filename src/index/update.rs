@@ -145,6 +145,12 @@ pub fn update_keeping(
         return Ok(summary);
     };
 
+    let complete = store
+        .checkpoint
+        .files
+        .iter()
+        .filter(|f| f.tail_indexed)
+        .count();
     let mut run = Run {
         writer: &mut writer,
         store,
@@ -155,6 +161,7 @@ pub fn update_keeping(
         last_commit: Instant::now(),
         commit_every: commit_bytes(),
         commits: 0,
+        complete,
     };
     run.apply(work, gone)?;
     let dir = run.store.dir.clone();
@@ -436,6 +443,8 @@ struct Run<'a> {
     commit_every: u64,
     /// Commits made by this run.
     commits: u32,
+    /// Files read to their end as of the last commit (what a failed run leaves).
+    complete: usize,
 }
 
 impl Run<'_> {
@@ -611,48 +620,57 @@ impl Run<'_> {
         let dir = self.store.dir.clone();
         // Never an empty payload: every later run would take the index for unusable.
         let on_disk = (dir != Path::new("-")).then_some(dir.as_path());
-        let payload =
-            super::checkpoint_file::payload(on_disk, &self.store.checkpoint).map_err(|e| {
-                if e.raw_os_error() == Some(28) {
-                    IndexError::DiskFull {
-                        path: dir.clone(),
-                        done: "nothing of this run".into(),
-                    }
-                } else {
-                    IndexError::io(&dir, e)
-                }
-            })?;
+        let payload = match super::checkpoint_file::payload(on_disk, &self.store.checkpoint) {
+            Ok(p) => p,
+            Err(e) if e.raw_os_error() == Some(28) => return Err(self.disk_full()),
+            Err(e) => return Err(IndexError::io(&dir, e)),
+        };
         let result = (|| {
             let mut prepared = self.writer.prepare_commit()?;
             prepared.set_payload(&payload);
             prepared.commit()
         })();
-        if let Ok(opstamp) = result {
-            self.store.opstamp = opstamp;
-            if let Some(dir) = on_disk {
-                super::checkpoint_file::prune(dir, &payload);
+        match result {
+            Ok(opstamp) => {
+                self.store.opstamp = opstamp;
+                if let Some(dir) = on_disk {
+                    super::checkpoint_file::prune(dir, &payload);
+                }
             }
+            Err(e) => return Err(self.failed(e)),
         }
-        if let Err(e) = result {
-            let _ = self.writer.rollback();
-            if is_disk_full(&e) {
-                let done = format!(
-                    "{} files complete",
-                    self.store
-                        .checkpoint
-                        .files
-                        .iter()
-                        .filter(|f| f.tail_indexed)
-                        .count()
-                );
-                return Err(IndexError::DiskFull { path: dir, done });
-            }
-            return Err(IndexError::tantivy(&dir, e));
-        }
+        self.complete = self
+            .store
+            .checkpoint
+            .files
+            .iter()
+            .filter(|f| f.tail_indexed)
+            .count();
         self.since_commit = 0;
         self.last_commit = Instant::now();
         self.commits += 1;
         Ok(())
+    }
+
+    /// The error for a failed write. With the disk full, tantivy's threads die and later
+    /// calls only say "an index writer was killed": the free space decides, and the message
+    /// says what the last commit holds. What the failed run wrote is rolled back and its
+    /// files removed, so the space comes back.
+    fn failed(&mut self, e: tantivy::TantivyError) -> IndexError {
+        let _ = self.writer.rollback();
+        if is_disk_full(&e) || disk_is_full(&self.store.dir) {
+            return self.disk_full();
+        }
+        IndexError::tantivy(&self.store.dir, e)
+    }
+
+    fn disk_full(&mut self) -> IndexError {
+        let _ = self.writer.rollback();
+        let _ = self.writer.garbage_collect_files().wait();
+        IndexError::DiskFull {
+            path: self.store.dir.clone(),
+            done: format!("{} files complete", self.complete),
+        }
     }
 
     /// The longest time between two commits while indexing.
@@ -935,9 +953,10 @@ impl Run<'_> {
         if stored {
             doc.add_text(fields.stored, text);
         }
-        self.writer
-            .add_document(doc)
-            .map_err(|e| IndexError::tantivy(&self.store.dir, e))?;
+        if let Err(e) = self.writer.add_document(doc) {
+            return Err(self.failed(e));
+        }
+        let state = &mut self.store.checkpoint.files[i];
         state.events += 1;
         state.last_ts = Some(ts);
         state.first_ts = Some(state.first_ts.map_or(ts, |f| f.min(ts)));
@@ -963,6 +982,12 @@ fn tail_check_at(path: &Path, offset: u64) -> Option<super::checkpoint::TailChec
         len: len as u32,
         hash: hash_bytes(&buf),
     })
+}
+
+/// True when the file system holding `dir` has (nearly) no space left.
+fn disk_is_full(dir: &Path) -> bool {
+    nix::sys::statvfs::statvfs(dir)
+        .is_ok_and(|v| v.blocks_available().saturating_mul(v.fragment_size()) < 1 << 20)
 }
 
 /// Where to resume a file, captured at the start of the pending event.
