@@ -14,6 +14,7 @@ use crate::index::store::{self, Store};
 use crate::index::text::{FileTable, SegmentTexts};
 use crate::index::update::{Progress, Summary, canonical_roots, update};
 use crate::output::events::EventRecord;
+use crate::output::events::{MAX_SHOWN, shown_text};
 use crate::query::{Expr, QueryError};
 use crate::time::Zone;
 use std::collections::HashMap;
@@ -498,8 +499,9 @@ impl Engine {
                     let store = searcher.segment_reader(h.segment).get_store_reader(16).ok();
                     SegmentTexts::new(self.files.clone(), self.store.fields, store)
                 });
-                seg.text(h.doc, h.file, h.offset, h.len)
-                    .map(|text| self.record(h, text, &mut formats))
+                // Bounded: a 50 MB event is read (and shown) as its first MiB and a marker.
+                seg.text(h.doc, h.file, h.offset, h.len.min(MAX_SHOWN))
+                    .map(|text| self.record(h, shown_text(text, h.len), &mut formats))
             })
             .collect()
     }

@@ -69,8 +69,31 @@ pub fn message_cols(width: u16) -> usize {
     (width as usize).saturating_sub(PREFIX_COLS).max(8)
 }
 
+/// The most bytes of one line of an event shown in the log view: a line of a megabyte costs
+/// the same to lay out and draw as one of a few kilobytes (the detail popup shows more).
+pub const MAX_ROW_BYTES: usize = 4096;
+/// The most bytes of one line shown in the detail popup.
+pub const MAX_DETAIL_BYTES: usize = 64 * 1024;
+
+/// `line` cut to at most `max` bytes (at a char boundary), with a marker saying how many were
+/// left out.
+pub fn cut_line(line: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if line.len() <= max {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut end = max;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!(
+        "{} … [{} more bytes]",
+        &line[..end],
+        line.len() - end
+    ))
+}
+
 /// The event's text as shown, one string per line, escaped: `program: message` and then the
-/// event's continuation lines.
+/// event's continuation lines, each cut to [`MAX_ROW_BYTES`].
 pub fn event_lines(e: &LogEvent) -> Vec<String> {
     let first = match (&e.program, e.message.is_empty()) {
         (Some(p), false) => format!("{p}: {}", e.message),
@@ -84,7 +107,7 @@ pub fn event_lines(e: &LogEvent) -> Vec<String> {
     };
     std::iter::once(first.as_str())
         .chain(e.text.lines().skip(1))
-        .map(clean)
+        .map(|l| clean(&cut_line(l, MAX_ROW_BYTES)))
         .collect()
 }
 
@@ -163,6 +186,26 @@ mod tests {
         assert_eq!(skip_cols("日本語", 1), " 本語");
         assert_eq!(skip_cols("ab日", 2), "日");
         assert_eq!(str_cols("日本a"), 5);
+    }
+
+    /// A line of megabytes is laid out from its first kilobytes: rows and text are bounded.
+    #[test]
+    fn huge_lines_are_cut_for_the_screen() {
+        let e = LogEvent {
+            message: "x".repeat(1 << 20),
+            text: format!("{}\n{}\nshort", "x".repeat(1 << 20), "\0".repeat(1 << 20)),
+            ..LogEvent::default()
+        };
+        let lines = event_lines(&e);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].ends_with(&format!(" … [{} more bytes]", (1 << 20) - MAX_ROW_BYTES)));
+        assert!(
+            lines.iter().all(|l| l.len() < 3 * MAX_ROW_BYTES),
+            "escaped, still bounded"
+        );
+        assert_eq!(lines[2], "short");
+        assert!(event_rows(&e, 80, true) < 3 * MAX_ROW_BYTES / 40);
+        assert_eq!(cut_line("aé", 2), "a … [2 more bytes]");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::regex_budget::RegexBudget;
 use super::schema::{Fields, kv_term, text_analyzer};
 use super::text::{FileTable, SegmentTexts};
 use crate::event::Level;
+use crate::output::events::MAX_SHOWN;
 use crate::query::{Bound, Expr};
 use std::ops::Bound as StdBound;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
@@ -353,7 +354,9 @@ fn regex_query(pattern: &str, cx: &CompileContext<'_>) -> Result<Box<dyn Query>,
             let Ok(mut t) = texts.lock() else {
                 return false;
             };
-            t.text(doc, fi, o, l).is_some_and(|s| re.is_match(&s))
+            // The first MiB of the event, as much as the index keeps of it.
+            t.text(doc, fi, o, l.min(MAX_SHOWN))
+                .is_some_and(|s| re.is_match(&s))
         })
     });
     Ok(Box::new(DocPredicateQuery::from(predicate)))

@@ -95,6 +95,8 @@ impl SegmentDocPredicate for PhraseCheck {
             return false;
         };
         // An event that cannot be read back (its file removed since) is not shown either.
+        // Its first MiB, as much as the index keeps of it.
+        let len = len.min(crate::output::events::MAX_SHOWN);
         let Some(text) = self.texts.text(doc, file, offset, len) else {
             return false;
         };

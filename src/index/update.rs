@@ -752,8 +752,9 @@ impl Run<'_> {
             if memchr::memchr(0, line.bytes).is_some() {
                 notes.nul.see(line_no);
             }
+            // The reader keeps a bounded prefix of a long line; its length is exact.
             if line.bytes.len() > MAX_EVENT_TEXT {
-                notes.huge.see_size(line_no, line.bytes.len());
+                notes.huge.see_size(line_no, line.len_with_eol as usize);
             }
             let before = (ctx.year, ctx.last_month);
             let kind = if format.is_plain_text() {
@@ -1145,19 +1146,8 @@ fn sample_lines(
     compression: Option<compress::Compression>,
 ) -> std::io::Result<Vec<String>> {
     let reader = compress::open_content(path, compression)?;
-    let mut lines = LineReader::new(reader, 0);
-    let mut out = Vec::new();
-    while out.len() < DETECT_LINES {
-        match lines.next_line() {
-            Ok(Some(l)) => out.push(
-                String::from_utf8_lossy(&l.bytes[..l.bytes.len().min(64 * 1024)]).into_owned(),
-            ),
-            Ok(None) => break,
-            Err(_) if !out.is_empty() => break,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(out)
+    // Bounded: a first line of gigabytes is not read through (nor kept) to detect a format.
+    crate::source::lines::sample(reader, DETECT_LINES, 64 * 1024, 16 << 20)
 }
 
 /// Problems seen in one file, reported once each with the first line and a count.

@@ -48,6 +48,19 @@ impl EventRecord {
     }
 }
 
+/// The most bytes of one event's text read back to be shown or searched by a regex (as much
+/// as the index keeps of it): a 50 MB line shows its first MiB and a marker.
+pub const MAX_SHOWN: u64 = 1 << 20;
+
+/// `text`, read from at most [`MAX_SHOWN`] of the event's `len` bytes, with a marker at its
+/// end when that was not all of it.
+pub fn shown_text(mut text: String, len: u64) -> String {
+    if len > MAX_SHOWN {
+        text.push_str(&format!(" … [{} more bytes not shown]", len - MAX_SHOWN));
+    }
+    text
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum EventFormat {
     Text,
@@ -212,6 +225,15 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&jsonl).unwrap();
         assert_eq!(v["text"], e.text.as_str());
         assert_eq!(v["fields"]["k\u{202e}"], "v\u{9b}");
+    }
+
+    #[test]
+    fn a_long_event_is_cut_with_a_marker() {
+        assert_eq!(shown_text("abc".into(), 3), "abc");
+        assert_eq!(
+            shown_text("x".into(), MAX_SHOWN + 10),
+            "x … [10 more bytes not shown]"
+        );
     }
 
     #[test]

@@ -783,10 +783,11 @@ pub fn to_query_string(expr: &Expr) -> String {
 fn print(expr: &Expr, out: &mut String) {
     match expr {
         Expr::All => out.push('*'),
-        Expr::Term { field, value } => {
-            print_field(field.as_deref(), out);
-            out.push_str(value);
-        }
+        Expr::Term {
+            field: Some(f),
+            value,
+        } => print_field_term(f, value, out),
+        Expr::Term { field: None, value } => out.push_str(value),
         Expr::Phrase { field, text } => {
             print_field(field.as_deref(), out);
             print_quoted(text, out);
@@ -829,6 +830,12 @@ fn print(expr: &Expr, out: &mut String) {
                 print_wrapped(e, matches!(e, Expr::Or(_)), out);
             }
         }
+        // A keyword as a term (`!OR`) only reads back glued to its `-`.
+        Expr::Not(inner) if matches!(&**inner, Expr::Term { field: None, value } if matches!(value.as_str(), "AND" | "OR" | "NOT")) =>
+        {
+            out.push('-');
+            print(inner, out);
+        }
         Expr::Not(inner) => {
             out.push_str("NOT ");
             print_wrapped(inner, matches!(**inner, Expr::And(_) | Expr::Or(_)), out);
@@ -843,6 +850,19 @@ fn print_wrapped(e: &Expr, parens: bool, out: &mut String) {
     print(e, out);
     if parens {
         out.push(')');
+    }
+}
+
+/// `field:value`, or `field:(value)` when the first would read back otherwise (a value that
+/// a field group gave its field, such as `:00` in `status:(:00 OR 502)`).
+fn print_field_term(field: &str, value: &str, out: &mut String) {
+    let reads_back = |q: &str| matches!(parse(q), Ok(Expr::Term { field: Some(f), value: v }) if f == field && v == value);
+    let plain = format!("{field}:{value}");
+    let grouped = format!("{field}:({value})");
+    if !reads_back(&plain) && reads_back(&grouped) {
+        out.push_str(&grouped);
+    } else {
+        out.push_str(&plain);
     }
 }
 
@@ -1254,6 +1274,14 @@ mod tests {
             "a (b OR c)"
         );
         assert_eq!(to_query_string(&parse("x:>5").unwrap()), "x:{5 TO *]");
+        // Found by fuzzing: a keyword made a term by a glued `!`.
+        let e = parse("!!!OR x").unwrap();
+        assert_eq!(to_query_string(&e), "NOT NOT -OR x");
+        assert_eq!(parse(&to_query_string(&e)), Ok(e));
+        // Found by fuzzing: a field group's bare term that does not read back as `field:value`.
+        let e = parse("status:(:00 OR 502)").unwrap();
+        assert_eq!(to_query_string(&e), "status:(:00) OR status:502");
+        assert_eq!(parse(&to_query_string(&e)), Ok(e));
     }
 
     // -----------------------------------------------------------------------------------------

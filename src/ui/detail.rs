@@ -6,7 +6,7 @@ use super::popup;
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::data::LogEvent;
-use crate::app::layout::clean;
+use crate::app::layout::{MAX_DETAIL_BYTES, MAX_ROW_BYTES, clean, cut_line};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -59,8 +59,8 @@ pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
     let key = theme.style("popup_title");
     let row = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!(" {:<10} ", clean(k)), key),
-            Span::raw(clean(&v)),
+            Span::styled(format!(" {:<10} ", clean(&cut_line(k, MAX_ROW_BYTES))), key),
+            Span::raw(clean(&cut_line(&v, MAX_DETAIL_BYTES))),
         ])
     };
     let mut out = vec![row("time", crate::time::format_utc(e.ts))];
@@ -89,13 +89,19 @@ pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(" text", key)));
     for l in e.text.lines() {
-        out.push(Line::from(format!(" {}", clean(l))));
+        out.push(Line::from(format!(
+            " {}",
+            clean(&cut_line(l, MAX_DETAIL_BYTES))
+        )));
     }
     if let Some(json) = pretty_json(&e.text) {
         out.push(Line::from(""));
         out.push(Line::from(Span::styled(" json", key)));
         for l in json.lines() {
-            out.push(Line::from(format!(" {}", clean(l))));
+            out.push(Line::from(format!(
+                " {}",
+                clean(&cut_line(l, MAX_DETAIL_BYTES))
+            )));
         }
     }
     out
