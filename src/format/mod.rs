@@ -74,8 +74,10 @@ pub struct LineContext {
     /// Modification time of the file, µs since epoch (anchors year-less times).
     pub mtime_us: i64,
     /// Year currently assigned to year-less lines, once the first one was seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     /// Month (1-12) of the last year-less line, to detect a new year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_month: Option<u32>,
     /// What else a line leaves for the next (see `carry`).
     #[serde(default)]

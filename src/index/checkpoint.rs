@@ -20,6 +20,7 @@ pub struct FileState {
     pub path: PathBuf,
     pub dev: u64,
     pub ino: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
     /// Size on disk and mtime when last read: unchanged means nothing to do.
     pub size: u64,
@@ -36,7 +37,7 @@ pub struct FileState {
     /// Hash of the bytes just before `offset` (up to [`TAIL_CHECK_LEN`]), for plain files:
     /// a file that grew but no longer holds them there was rewritten (truncated and written
     /// again), not appended to. Absent in older checkpoints.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_check: Option<TailCheck>,
     /// Detected or configured format name.
     pub format: String,
@@ -47,12 +48,15 @@ pub struct FileState {
     /// Parser state at `offset` (zone, year inference).
     pub ctx: LineContext,
     /// Time of the last event before `offset`, used to date lines without a timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_ts: Option<i64>,
     /// True when the event starting at `offset` is in the index (the last one of the file).
     pub tail_indexed: bool,
     /// Events indexed, first and last event time (for the sources list).
     pub events: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_ts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ts: Option<i64>,
 }
 

@@ -9,6 +9,9 @@ pub enum IndexError {
     /// The index folder is not safe to use: another user owns it, or it is a symbolic link.
     #[error("{}: {why}; refusing to use it (remove it, or choose another --index-dir)", path.display())]
     Unsafe { path: PathBuf, why: String },
+    /// The index folder belongs to another user: it is refused, whatever its mode.
+    #[error("{} is owned by {owner}; run as that user or use --index-dir (an index holds what its logs hold: each user keeps their own)", path.display())]
+    OwnedByOther { path: PathBuf, owner: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,

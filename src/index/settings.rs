@@ -16,8 +16,10 @@ use std::path::Path;
 /// The override the config gives one path (both `None`: no override, detect and use local).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Configured {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Normalised with [`Zone::name`], so `utc` and `UTC` are the same setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
 

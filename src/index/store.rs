@@ -208,10 +208,14 @@ fn check_safe(dir: &Path) -> Result<(), IndexError> {
         return Err(IndexError::Foreign(dir.to_path_buf()));
     }
     if meta.uid() != uid {
-        return Err(unsafe_(format!(
-            "it is owned by user {}, not by this user ({uid}); an index holds what the logs hold, so each user keeps their own",
-            meta.uid()
-        )));
+        let owner = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(meta.uid()))
+            .ok()
+            .flatten()
+            .map_or_else(|| format!("user {}", meta.uid()), |u| u.name);
+        return Err(IndexError::OwnedByOther {
+            path: dir.to_path_buf(),
+            owner,
+        });
     }
     if meta.mode() & 0o022 != 0 {
         return Err(unsafe_(format!(
