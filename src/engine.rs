@@ -522,6 +522,7 @@ impl Engine {
         };
         let mut rec = EventRecord::new(h.ts, source, short, h.line, text);
         rec.level = h.level.map(|l| l.as_str());
+        rec.pattern = h.pattern.map(|p| crate::patterns::PatternId(p).to_string());
         if let Some(s) = state {
             let format = formats.entry(h.file).or_insert_with(|| {
                 Format::by_name(&s.format, &self.config.formats).unwrap_or_else(Format::plain_text)
