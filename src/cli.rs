@@ -61,6 +61,8 @@ pub enum Command {
     Histogram(HistogramArgs),
     /// Print the last matching events, then every new one as it is written, through rotation.
     Tail(TailArgs),
+    /// List the patterns (message templates) of the matching events, with exact counts.
+    Patterns(PatternsArgs),
     /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
     /// events as parsed.
     Explain {
@@ -129,6 +131,34 @@ pub struct SearchArgs {
     pub format: EventFormat,
 }
 
+#[derive(Debug, Args)]
+pub struct PatternsArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[arg(long, value_enum, default_value = "count")]
+    pub sort: crate::report::patterns::Sort,
+    /// Only patterns whose first event is in the window, with none before it (exit status 1
+    /// when there are any). Needs --since.
+    #[arg(long)]
+    pub new: bool,
+    /// With --new: how far before --since to look (an age like 30d; default: all history).
+    #[arg(long, value_name = "DUR", requires = "new")]
+    pub baseline: Option<String>,
+    /// Only patterns with at most K events in the window.
+    #[arg(long, value_name = "K")]
+    pub rare: Option<u64>,
+    /// Print at most N patterns.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::report::patterns::Format,
+}
+
+/// Ends a command with exit status 1 and no message (`patterns --new` found some).
+#[derive(Debug, thiserror::Error)]
+#[error("found")]
+struct Found;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HistogramFormat {
     Text,
@@ -157,6 +187,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // `| head -1`: the reader has what it wanted.
         Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.is::<Found>() => ExitCode::from(1),
         Err(err) => {
             let code = err
                 .downcast_ref::<EngineError>()
@@ -211,6 +242,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
+        Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
         Some(Command::Explain { file }) => {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
@@ -367,6 +399,36 @@ fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing output"),
     }
+}
+
+fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::report::patterns;
+    let req = request(&args.filter, &global)?;
+    let baseline_since = match (&args.baseline, req.since) {
+        (Some(d), Some(since)) => {
+            let d = crate::timeline::parse_bucket(d).ok_or_else(|| {
+                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
+            })?;
+            Some(since - d * 1_000_000)
+        }
+        _ => None,
+    };
+    let opts = patterns::Options {
+        sort: args.sort,
+        new: args.new,
+        baseline_since,
+        rare: args.rare,
+        limit: args.limit,
+    };
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let rows = patterns::report(&engine, &req, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    finish(patterns::write(&mut out, &rows, args.format).and_then(|_| out.flush()))?;
+    if args.new && !rows.is_empty() {
+        return Err(Found.into());
+    }
+    Ok(())
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {

@@ -381,6 +381,50 @@ impl Engine {
             .map_err(|e| self.tantivy_err(e))
     }
 
+    /// Runs any collector over the matching events (the reports' one way in).
+    pub fn collect<C: tantivy::collector::Collector>(
+        &self,
+        req: &Request,
+        collector: &C,
+    ) -> Result<C::Fruit, EngineError> {
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        searcher
+            .search(&q, collector)
+            .map_err(|e| self.tantivy_err(e))
+    }
+
+    /// The pattern miner's state of the commit this engine shows (templates by id), if
+    /// readable: the side file named by the checkpoint, or the in-memory miner of stdin.
+    pub fn pattern_miner(&self) -> Option<crate::patterns::Miner> {
+        if let Some(m) = &self.store.miner
+            && m.hash == self.store.checkpoint.patterns
+        {
+            return Some(m.miner.clone());
+        }
+        let hash = self.store.checkpoint.patterns.as_deref();
+        crate::index::pattern_state::load(&self.store.dir, hash)
+            .ok()
+            .map(|m| m.miner)
+    }
+
+    /// A file's path as shown to people (relative to the root).
+    pub fn short_source(&self, file: u64) -> String {
+        if let Some(name) = &self.stdin_name {
+            return name.clone();
+        }
+        match self.files.get(file) {
+            Some(s) => self
+                .display_root
+                .as_ref()
+                .and_then(|r| s.path.strip_prefix(r).ok())
+                .unwrap_or(&s.path)
+                .to_string_lossy()
+                .into_owned(),
+            None => format!("file#{file}"),
+        }
+    }
+
     pub fn count(&self, req: &Request) -> Result<usize, EngineError> {
         let searcher = self.searcher();
         let q = self.build(req, &searcher)?;

@@ -224,3 +224,83 @@ fn a_missing_pattern_state_rebuilds_the_index_with_a_note() {
         assert_eq!(got, *n, "{q}");
     }
 }
+
+#[test]
+fn patterns_lists_exact_counts_and_a_new_pattern_on_its_day_only() {
+    let logs = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for day in 1..=3 {
+        for i in 0..40 {
+            text += &format!(
+                "2026-10-0{day}T0{}:{:02}:00Z web1 sshd[{}]: Failed password for user{i} from 10.0.{day}.{i} port {} ssh2\n",
+                i % 10,
+                i,
+                100 + i,
+                2000 + i
+            );
+            if i % 4 == 0 {
+                text += &format!(
+                    "2026-10-0{day}T0{}:{:02}:30Z web1 cron[{}]: (root) CMD (run-parts /etc/cron.hourly)\n",
+                    i % 10,
+                    i,
+                    900 + i
+                );
+            }
+        }
+        if day == 3 {
+            text += "2026-10-03T09:59:00Z web1 kernel: Out of memory: Killed process 4242 (java)\n";
+        }
+    }
+    fs::write(logs.path().join("syslog"), text).unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let cfg = logs.path().join("none.toml");
+    fs::write(&cfg, "").unwrap();
+    let rows = |args: &[&str]| -> (Option<i32>, Vec<serde_json::Value>) {
+        let out = tl(idx.path(), &cfg)
+            .arg("patterns")
+            .arg(logs.path())
+            .args(["--format", "jsonl"])
+            .args(args)
+            .output()
+            .unwrap();
+        let so = String::from_utf8(out.stdout).unwrap();
+        let rows = so
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (out.status.code(), rows)
+    };
+    let (code, all) = rows(&[]);
+    assert_eq!(code, Some(0));
+    let counts: Vec<u64> = all.iter().map(|r| r["count"].as_u64().unwrap()).collect();
+    assert_eq!(counts, [120, 30, 1], "{all:?}");
+    assert_eq!(
+        all[0]["template"],
+        "Failed password for <*> from <ip> port <num> ssh2"
+    );
+    assert_eq!(all[0]["sample"], "syslog:1");
+    for r in &all {
+        let q = format!("pattern:{}", r["pattern"].as_str().unwrap());
+        let n = common::count(
+            tl(idx.path(), &cfg)
+                .args(["search", "--count", "-q", &q])
+                .arg(logs.path()),
+        );
+        assert_eq!(n, r["count"].as_u64().unwrap(), "{q}");
+    }
+    let (code, new) = rows(&["--new", "--since", "2026-10-03T00:00:00Z"]);
+    assert_eq!(code, Some(1), "new patterns: exit status 1");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["key"], "kernel");
+    let (code, none) = rows(&[
+        "--new",
+        "--since",
+        "2026-10-02T00:00:00Z",
+        "--until",
+        "2026-10-03T00:00:00Z",
+    ]);
+    assert_eq!((code, none.len()), (Some(0), 0), "{none:?}");
+    let (_, rare) = rows(&["--rare", "30", "--sort", "rare"]);
+    assert_eq!(rare.len(), 2);
+    assert_eq!(rare[0]["count"], 1);
+}

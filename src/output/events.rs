@@ -120,7 +120,7 @@ impl<W: Write> EventWriter<W> {
 }
 
 /// RFC 4180 quoting; control characters other than newlines escaped.
-fn csv_cell(s: &str) -> String {
+pub fn csv_cell(s: &str) -> String {
     let s = escape_controls(s, true);
     if s.contains([',', '"', '\n']) || s.starts_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
