@@ -63,6 +63,8 @@ pub enum Command {
     Tail(TailArgs),
     /// List the patterns (message templates) of the matching events, with exact counts.
     Patterns(PatternsArgs),
+    /// The most (or least) frequent values of a field or tuple of fields, with counts.
+    Top(TopArgs),
     /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
     /// events as parsed.
     Explain {
@@ -154,6 +156,26 @@ pub struct PatternsArgs {
     pub format: crate::report::patterns::Format,
 }
 
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Field whose values to count: host, program, level or any key=value field; several
+    /// joined by commas count tuples (`host,program`).
+    #[arg(value_name = "FIELD[,FIELD...]")]
+    pub fields: String,
+    #[command(flatten)]
+    pub filter: Filter,
+    /// Least frequent first.
+    #[arg(long)]
+    pub bottom: bool,
+    /// Count the distinct values of this field per value (and rank by them).
+    #[arg(long, value_name = "FIELD")]
+    pub distinct: Option<String>,
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::report::top::Format,
+}
+
 /// Ends a command with exit status 1 and no message (`patterns --new` found some).
 #[derive(Debug, thiserror::Error)]
 #[error("found")]
@@ -243,6 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
         Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
+        Some(Command::Top(args)) => cmd_top(args, global, config),
         Some(Command::Explain { file }) => {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
@@ -429,6 +452,33 @@ fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::R
         return Err(Found.into());
     }
     Ok(())
+}
+
+fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::report::top;
+    let req = request(&args.filter, &global)?;
+    let fields: Vec<String> = args
+        .fields
+        .split(',')
+        .map(|f| f.trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return Err(
+            EngineError::Usage("top: name a field (host, program, level, user...)".into()).into(),
+        );
+    }
+    let opts = top::Options {
+        fields,
+        distinct: args.distinct,
+        bottom: args.bottom,
+        limit: Some(args.limit),
+    };
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let rows = top::report(&engine, &req, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {

@@ -408,6 +408,11 @@ impl Engine {
             .map(|m| m.miner)
     }
 
+    /// The index's fields (for collectors).
+    pub fn fields(&self) -> crate::index::schema::Fields {
+        self.store.fields
+    }
+
     /// A file's path as shown to people (relative to the root).
     pub fn short_source(&self, file: u64) -> String {
         if let Some(name) = &self.stdin_name {

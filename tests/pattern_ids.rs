@@ -304,3 +304,81 @@ fn patterns_lists_exact_counts_and_a_new_pattern_on_its_day_only() {
     assert_eq!(rare.len(), 2);
     assert_eq!(rare[0]["count"], 1);
 }
+
+/// `top` against counts made from `search --format jsonl` (each record re-parsed from its
+/// text, not read from the index's terms).
+#[test]
+fn top_counts_match_the_events_counted_one_by_one() {
+    let c = common::corpus();
+    let idx = tempfile::tempdir().unwrap();
+    let records: Vec<serde_json::Value> = stdout(
+        tl(idx.path(), &c.config)
+            .args(["search", "--format", "jsonl"])
+            .arg(&c.logs),
+    )
+    .lines()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    let field = |r: &serde_json::Value, f: &str| -> Option<String> {
+        // A record's own host/program, else a field of that name (`host:` looks at both).
+        let v = r[f].as_str().or(r["fields"][f].as_str());
+        v.map(|s| s.to_lowercase())
+    };
+    let top = |args: &[&str]| -> BTreeMap<String, (u64, Option<u64>)> {
+        let out = stdout(
+            tl(idx.path(), &c.config)
+                .arg("top")
+                .args(args)
+                .arg(&c.logs)
+                .args(["--format", "jsonl", "--limit", "100000"]),
+        );
+        out.lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let key = args[0]
+                    .split(',')
+                    .map(|f| v[f].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let distinct = v
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .find(|(k, _)| k.starts_with("distinct_"))
+                    .map(|(_, d)| d.as_u64().unwrap());
+                (key, (v["count"].as_u64().unwrap(), distinct))
+            })
+            .collect()
+    };
+    for (fields, distinct) in [
+        ("host", None),
+        ("program", Some("host")),
+        ("host,program", None),
+        ("level", None),
+        ("pid", None),
+    ] {
+        let mut want: BTreeMap<String, (u64, Option<std::collections::BTreeSet<String>>)> =
+            BTreeMap::new();
+        for r in &records {
+            let vals: Option<Vec<String>> = fields.split(',').map(|f| field(r, f)).collect();
+            let Some(vals) = vals else { continue };
+            let e = want.entry(vals.join(",")).or_default();
+            e.0 += 1;
+            if let Some(d) = distinct {
+                let set = e.1.get_or_insert_with(Default::default);
+                set.extend(field(r, d));
+            }
+        }
+        let want: BTreeMap<String, (u64, Option<u64>)> = want
+            .into_iter()
+            .map(|(k, (n, s))| (k, (n, s.map(|s| s.len() as u64))))
+            .collect();
+        let mut args = vec![fields];
+        if let Some(d) = distinct {
+            args.extend(["--distinct", d]);
+        }
+        let got = top(&args);
+        assert!(!want.is_empty(), "{fields}: no values in the corpus");
+        assert_eq!(got, want, "top {fields} {distinct:?}");
+    }
+}

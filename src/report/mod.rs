@@ -2,3 +2,4 @@
 //! through the engine's one search path (never a second pass over the logs).
 
 pub mod patterns;
+pub mod top;
