@@ -262,7 +262,7 @@ pub fn write(out: &mut dyn Write, rows: &[Row], format: Format) -> io::Result<()
                 .max(5);
             writeln!(
                 out,
-                "{:16}  {:>width$}  {:>6}  {:24}  {:24}  {:12}  template  (sample)",
+                "{:16}  {:>width$}  {:>6}  {:27}  {:27}  {:12}  template  (sample)",
                 "pattern", "count", "share", "first", "last", "levels"
             )?;
             for r in rows {
@@ -273,7 +273,7 @@ pub fn write(out: &mut dyn Write, rows: &[Row], format: Format) -> io::Result<()
                 };
                 writeln!(
                     out,
-                    "{}  {:>width$}  {:>5.1}%  {:24}  {:24}  {:12}  {}: {}  ({})",
+                    "{}  {:>width$}  {:>5.1}%  {:27}  {:27}  {:12}  {}: {}  ({})",
                     r.pattern,
                     r.count,
                     r.share,

@@ -23,6 +23,8 @@ enum Values {
     Terms {
         of_doc: Vec<u32>,
         names: Vec<String>,
+        /// Long integers met so far → their code in `names`.
+        nums: HashMap<i128, u32>,
         num_i: Option<Column<i64>>,
         num_u: Option<Column<u64>>,
     },
@@ -62,35 +64,45 @@ impl Values {
         Ok(Values::Terms {
             of_doc,
             names,
+            nums: HashMap::new(),
             num_i: ff.column_opt::<i64>(&col).ok().flatten(),
             num_u: ff.column_opt::<u64>(&col).ok().flatten(),
         })
     }
 
-    fn get(&self, doc: DocId) -> Option<String> {
+    /// The value of `doc` as a code of this segment (see [`Values::name`]).
+    fn get(&mut self, doc: DocId) -> Option<u32> {
         match self {
-            Values::Level(c) => c
-                .first(doc)
-                .and_then(Level::from_ordinal)
-                .map(|l| l.as_str().to_string()),
+            Values::Level(c) => c.first(doc).map(|l| l as u32),
             Values::Terms {
                 of_doc,
                 names,
+                nums,
                 num_i,
                 num_u,
             } => match of_doc.get(doc as usize) {
-                Some(&v) if v != u32::MAX => Some(names[v as usize].clone()),
-                _ => num_i
-                    .as_ref()
-                    .and_then(|c| c.first(doc))
-                    .map(|n| n.to_string())
-                    .or_else(|| {
-                        num_u
-                            .as_ref()
-                            .and_then(|c| c.first(doc))
-                            .map(|n| n.to_string())
-                    }),
+                Some(&v) if v != u32::MAX => Some(v),
+                _ => {
+                    let n = num_i
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .map(|n| n as i128)
+                        .or_else(|| num_u.as_ref().and_then(|c| c.first(doc)).map(i128::from))?;
+                    Some(*nums.entry(n).or_insert_with(|| {
+                        names.push(n.to_string());
+                        names.len() as u32 - 1
+                    }))
+                }
             },
+        }
+    }
+
+    fn name(&self, code: u32) -> String {
+        match self {
+            Values::Level(_) => Level::from_ordinal(u64::from(code))
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            Values::Terms { names, .. } => names[code as usize].clone(),
         }
     }
 }
@@ -108,7 +120,9 @@ pub struct TopCollector {
 pub struct TopSegment {
     values: Vec<Values>,
     distinct: Option<Values>,
-    counts: Counts,
+    /// Per tuple of value codes: events and distinct codes.
+    counts: HashMap<Vec<u32>, (u64, HashSet<u32>)>,
+    key: Vec<u32>,
 }
 
 impl Collector for TopCollector {
@@ -134,6 +148,7 @@ impl Collector for TopCollector {
             values,
             distinct,
             counts: HashMap::new(),
+            key: Vec::new(),
         })
     }
 
@@ -158,23 +173,39 @@ impl SegmentCollector for TopSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let mut key = Vec::with_capacity(self.values.len());
-        for v in &self.values {
+        self.key.clear();
+        for v in &mut self.values {
             match v.get(doc) {
-                Some(s) => key.push(s),
+                Some(code) => self.key.push(code),
                 None => return,
             }
         }
-        let d = self.distinct.as_ref().map(|d| d.get(doc));
-        let e = self.counts.entry(key).or_default();
+        let d = self.distinct.as_mut().and_then(|d| d.get(doc));
+        let e = match self.counts.get_mut(&self.key[..]) {
+            Some(e) => e,
+            None => self.counts.entry(self.key.clone()).or_default(),
+        };
         e.0 += 1;
-        if let Some(Some(d)) = d {
+        if let Some(d) = d {
             e.1.insert(d);
         }
     }
 
     fn harvest(self) -> Counts {
-        self.counts
+        let mut out = Counts::with_capacity(self.counts.len());
+        for (key, (n, set)) in self.counts {
+            let names = key
+                .iter()
+                .zip(&self.values)
+                .map(|(&c, v)| v.name(c))
+                .collect();
+            let distinct = match &self.distinct {
+                Some(d) => set.into_iter().map(|c| d.name(c)).collect(),
+                None => HashSet::new(),
+            };
+            out.insert(names, (n, distinct));
+        }
+        out
     }
 }
 
