@@ -61,6 +61,10 @@ pub enum Command {
     Histogram(HistogramArgs),
     /// Print the last matching events, then every new one as it is written, through rotation.
     Tail(TailArgs),
+    /// List the patterns (message templates) of the matching events, with exact counts.
+    Patterns(PatternsArgs),
+    /// The most (or least) frequent values of a field or tuple of fields, with counts.
+    Top(TopArgs),
     /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
     /// events as parsed.
     Explain {
@@ -128,6 +132,54 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: EventFormat,
 }
+
+#[derive(Debug, Args)]
+pub struct PatternsArgs {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[arg(long, value_enum, default_value = "count")]
+    pub sort: crate::report::patterns::Sort,
+    /// Only patterns whose first event is in the window, with none before it (exit status 1
+    /// when there are any). Needs --since.
+    #[arg(long)]
+    pub new: bool,
+    /// With --new: how far before --since to look (an age like 30d; default: all history).
+    #[arg(long, value_name = "DUR", requires = "new")]
+    pub baseline: Option<String>,
+    /// Only patterns with at most K events in the window.
+    #[arg(long, value_name = "K")]
+    pub rare: Option<u64>,
+    /// Print at most N patterns.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::report::patterns::Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Field whose values to count: host, program, level or any key=value field; several
+    /// joined by commas count tuples (`host,program`).
+    #[arg(value_name = "FIELD[,FIELD...]")]
+    pub fields: String,
+    #[command(flatten)]
+    pub filter: Filter,
+    /// Least frequent first.
+    #[arg(long)]
+    pub bottom: bool,
+    /// Count the distinct values of this field per value (and rank by them).
+    #[arg(long, value_name = "FIELD")]
+    pub distinct: Option<String>,
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::report::top::Format,
+}
+
+/// Ends a command with exit status 1 and no message (`patterns --new` found some).
+#[derive(Debug, thiserror::Error)]
+#[error("found")]
+struct Found;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HistogramFormat {
@@ -200,6 +252,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // `| head -1`: the reader has what it wanted.
         Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.is::<Found>() => ExitCode::from(1),
         Err(err) => {
             let code = err
                 .downcast_ref::<EngineError>()
@@ -254,6 +307,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
+        Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
+        Some(Command::Top(args)) => cmd_top(args, global, config),
         Some(Command::Explain { file }) => {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
@@ -439,6 +494,63 @@ fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing output"),
     }
+}
+
+fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::report::patterns;
+    let req = request(&args.filter, &global)?;
+    let baseline_since = match (&args.baseline, req.since) {
+        (Some(d), Some(since)) => {
+            let d = crate::timeline::parse_bucket(d).ok_or_else(|| {
+                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
+            })?;
+            Some(since - d * 1_000_000)
+        }
+        _ => None,
+    };
+    let opts = patterns::Options {
+        sort: args.sort,
+        new: args.new,
+        baseline_since,
+        rare: args.rare,
+        limit: args.limit,
+    };
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let rows = patterns::report(&engine, &req, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    finish(patterns::write(&mut out, &rows, args.format).and_then(|_| out.flush()))?;
+    if args.new && !rows.is_empty() {
+        return Err(Found.into());
+    }
+    Ok(())
+}
+
+fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::report::top;
+    let req = request(&args.filter, &global)?;
+    let fields: Vec<String> = args
+        .fields
+        .split(',')
+        .map(|f| f.trim().to_string())
+        .filter(|f| !f.is_empty())
+        .collect();
+    if fields.is_empty() {
+        return Err(
+            EngineError::Usage("top: name a field (host, program, level, user...)".into()).into(),
+        );
+    }
+    let opts = top::Options {
+        fields,
+        distinct: args.distinct,
+        bottom: args.bottom,
+        limit: Some(args.limit),
+    };
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let rows = top::report(&engine, &req, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {

@@ -382,6 +382,55 @@ impl Engine {
             .map_err(|e| self.tantivy_err(e))
     }
 
+    /// Runs any collector over the matching events (the reports' one way in).
+    pub fn collect<C: tantivy::collector::Collector>(
+        &self,
+        req: &Request,
+        collector: &C,
+    ) -> Result<C::Fruit, EngineError> {
+        let searcher = self.searcher();
+        let q = self.build(req, &searcher)?;
+        searcher
+            .search(&q, collector)
+            .map_err(|e| self.tantivy_err(e))
+    }
+
+    /// The pattern miner's state of the commit this engine shows (templates by id), if
+    /// readable: the side file named by the checkpoint, or the in-memory miner of stdin.
+    pub fn pattern_miner(&self) -> Option<crate::patterns::Miner> {
+        if let Some(m) = &self.store.miner
+            && m.hash == self.store.checkpoint.patterns
+        {
+            return Some(m.miner.clone());
+        }
+        let hash = self.store.checkpoint.patterns.as_deref();
+        crate::index::pattern_state::load(&self.store.dir, hash)
+            .ok()
+            .map(|m| m.miner)
+    }
+
+    /// The index's fields (for collectors).
+    pub fn fields(&self) -> crate::index::schema::Fields {
+        self.store.fields
+    }
+
+    /// A file's path as shown to people (relative to the root).
+    pub fn short_source(&self, file: u64) -> String {
+        if let Some(name) = &self.stdin_name {
+            return name.clone();
+        }
+        match self.files.get(file) {
+            Some(s) => self
+                .display_root
+                .as_ref()
+                .and_then(|r| s.path.strip_prefix(r).ok())
+                .unwrap_or(&s.path)
+                .to_string_lossy()
+                .into_owned(),
+            None => format!("file#{file}"),
+        }
+    }
+
     pub fn count(&self, req: &Request) -> Result<usize, EngineError> {
         let searcher = self.searcher();
         let q = self.build(req, &searcher)?;
@@ -524,6 +573,7 @@ impl Engine {
         };
         let mut rec = EventRecord::new(h.ts, source, short, h.line, text);
         rec.level = h.level.map(|l| l.as_str());
+        rec.pattern = h.pattern.map(|p| crate::patterns::PatternId(p).to_string());
         if let Some(s) = state {
             let format = formats.entry(h.file).or_insert_with(|| {
                 Format::by_name(&s.format, &self.config.formats).unwrap_or_else(Format::plain_text)

@@ -14,6 +14,7 @@ pub mod index;
 pub mod output;
 pub mod patterns;
 pub mod query;
+pub mod report;
 pub mod source;
 pub mod time;
 pub mod timeline;

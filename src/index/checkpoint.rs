@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// Bumped when the layout of the index or the checkpoint changes; an index with another
 /// version is rebuilt.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Everything known about one file identity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +79,10 @@ pub struct Checkpoint {
     pub roots: Vec<PathBuf>,
     pub next_id: u64,
     pub files: Vec<FileState>,
+    /// The hash naming the pattern miner's state committed with these documents (the side
+    /// file `patterns-<hash>.json`, see `pattern_state`); `None` before any pattern.
+    #[serde(default)]
+    pub patterns: Option<String>,
 }
 
 impl Checkpoint {
@@ -88,6 +92,7 @@ impl Checkpoint {
             roots,
             next_id: 1,
             files: Vec::new(),
+            patterns: None,
         }
     }
 

@@ -6,6 +6,7 @@
 //!   with no letters or digits (`->`) is a literal substring match.
 //! - `level:` matches the normalised level (`level:>=warn` for warnings and worse).
 //! - `source:` matches files whose path contains the value (or matches it as a glob).
+//! - `pattern:<id>` matches the events of a pattern (16 hex digits; a range on its column).
 //! - Any other `key:value` matches an extracted field, case-insensitively; `key:val*` a prefix;
 //!   ranges compare numbers when both ends are numbers, text otherwise. Long integer values
 //!   live in columns, not terms (see [`super::numbers`]); each form looks in both.
@@ -158,6 +159,17 @@ fn field_query(
             )))
         }
         "source" | "file" => Ok(source_query(value, cx)),
+        // A pattern id (see `patterns::PatternId`); anything else is an extracted field.
+        "pattern" if value.parse::<crate::patterns::PatternId>().is_ok() => {
+            let id = value
+                .parse::<crate::patterns::PatternId>()
+                .map_or(0, |p| p.0);
+            let t = Term::from_field_u64(f.pattern, id);
+            Ok(Box::new(RangeQuery::new(
+                StdBound::Included(t.clone()),
+                StdBound::Included(t),
+            )))
+        }
         "text" | "message" | "msg" if bare => text_query(value, cx),
         "text" | "message" | "msg" => Ok(words_query(value, cx)),
         key => {

@@ -9,6 +9,7 @@ pub mod histogram;
 pub mod minute_file;
 pub mod numbers;
 pub mod path_bytes;
+pub mod pattern_state;
 pub mod phrase;
 pub mod probe;
 pub mod reconcile;

@@ -117,6 +117,7 @@ mod tests {
             offset: 0,
             len: 0,
             level: None,
+            pattern: None,
             segment: 0,
             doc: line as u32,
         }

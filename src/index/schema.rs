@@ -44,6 +44,9 @@ pub struct Fields {
     pub stored: Field,
     /// Long integer field values, a fast column per key (see `numbers`).
     pub num: Field,
+    /// The event's pattern id (`patterns::PatternId`, fast column only; `pattern:<id>` is a
+    /// range query on it).
+    pub pattern: Field,
 }
 
 impl Fields {
@@ -82,6 +85,7 @@ impl Fields {
         );
         let stored = b.add_text_field("stored", STORED);
         let num = b.add_json_field("num", JsonObjectOptions::default().set_fast("raw"));
+        let pattern = b.add_u64_field("pattern", FAST);
         (
             b.build(),
             Fields {
@@ -95,6 +99,7 @@ impl Fields {
                 kv,
                 stored,
                 num,
+                pattern,
             },
         )
     }

@@ -19,6 +19,8 @@ pub struct Hit {
     pub offset: u64,
     pub len: u64,
     pub level: Option<Level>,
+    /// The event's pattern id (`patterns::PatternId`).
+    pub pattern: Option<u64>,
     pub segment: SegmentOrdinal,
     pub doc: DocId,
 }
@@ -90,6 +92,7 @@ pub struct HitSegment {
     offset: tantivy::columnar::Column<u64>,
     len: tantivy::columnar::Column<u64>,
     level: tantivy::columnar::Column<u64>,
+    pattern: tantivy::columnar::Column<u64>,
     limit: Option<usize>,
     reverse: bool,
     ranks: Arc<HashMap<u64, u32>>,
@@ -134,6 +137,7 @@ impl Collector for HitCollector {
             offset: ff.u64("offset")?,
             len: ff.u64("len")?,
             level: ff.u64("level")?,
+            pattern: ff.u64("pattern")?,
             limit: self.limit,
             reverse: self.reverse,
             ranks: self.ranks.clone(),
@@ -176,6 +180,7 @@ impl SegmentCollector for HitSegment {
             offset: self.offset.first(doc).unwrap_or(0),
             len: self.len.first(doc).unwrap_or(0),
             level: self.level.first(doc).and_then(Level::from_ordinal),
+            pattern: self.pattern.first(doc),
             segment: self.segment,
             doc,
         };

@@ -118,6 +118,8 @@ pub struct Store {
     pub opstamp: u64,
     /// The writer a follower keeps open between updates (see `update::update_keeping`).
     pub writer: Option<tantivy::IndexWriter<tantivy::TantivyDocument>>,
+    /// The pattern miner, loaded by `update` from the side file `checkpoint` names.
+    pub miner: Option<super::pattern_state::Mined>,
 }
 
 /// Opens the index in `dir` for `roots`, creating or rebuilding it as needed. `notes` receives
@@ -267,6 +269,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
     if checkpoint.version != VERSION {
         return Err(format!("checkpoint version {}", checkpoint.version));
     }
+    super::pattern_state::verify(dir, checkpoint.patterns.as_deref())?;
     // Every segment file must be there and readable: open a reader once.
     index.reader().map_err(|e| e.to_string())?;
     Ok(Store {
@@ -276,6 +279,7 @@ fn open_existing(dir: &Path) -> Result<Store, String> {
         checkpoint,
         opstamp: metas.opstamp,
         writer: None,
+        miner: None,
     })
 }
 
@@ -434,6 +438,7 @@ pub fn in_ram() -> Store {
         checkpoint: Checkpoint::new(vec![PathBuf::from("-")]),
         opstamp: 0,
         writer: None,
+        miner: None,
     }
 }
 

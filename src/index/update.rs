@@ -162,6 +162,8 @@ pub fn update_keeping(
         commit_every: commit_bytes(),
         commits: 0,
         complete,
+        stream: String::new(),
+        key: String::new(),
     };
     run.apply(work, gone)?;
     let dir = run.store.dir.clone();
@@ -445,11 +447,23 @@ struct Run<'a> {
     commits: u32,
     /// Files read to their end as of the last commit (what a failed run leaves).
     complete: usize,
+    /// The rotated family of the file being read: patterns are mined per key and family, so
+    /// each key sees its messages in the same order in a rebuild and in incremental updates.
+    stream: String,
+    /// Scratch for the miner's key.
+    key: String,
 }
 
 impl Run<'_> {
-    fn apply(&mut self, work: Vec<Action>, gone: Vec<u64>) -> Result<(), IndexError> {
+    fn apply(&mut self, mut work: Vec<Action>, gone: Vec<u64>) -> Result<(), IndexError> {
         let fields = self.store.fields;
+        self.load_miner()?;
+        // A family's files oldest first (`x.2.gz`, `x.1`, `x`): the order their lines were
+        // written, which incremental updates also see, so its patterns are mined alike.
+        work.sort_by_cached_key(|a| {
+            let f = crate::source::family::family_of(action_path(a));
+            (f.base, std::cmp::Reverse(f.generation))
+        });
         for id in gone {
             self.writer
                 .delete_term(Term::from_field_u64(fields.file, id));
@@ -616,14 +630,72 @@ impl Run<'_> {
         Some(state)
     }
 
+    /// The miner of the checkpoint's commit (read again when another process committed).
+    fn load_miner(&mut self) -> Result<(), IndexError> {
+        let named = self.store.checkpoint.patterns.as_deref();
+        if self
+            .store
+            .miner
+            .as_ref()
+            .is_some_and(|m| m.hash.as_deref() == named)
+        {
+            return Ok(());
+        }
+        let dir = &self.store.dir;
+        let mined = super::pattern_state::load(dir, named).map_err(|why| {
+            IndexError::io(
+                dir,
+                std::io::Error::other(format!("{why}; remove the index folder to rebuild it")),
+            )
+        })?;
+        self.store.miner = Some(mined);
+        Ok(())
+    }
+
+    /// Saves the miner's state beside the index (when its templates changed) and names it in
+    /// the checkpoint about to be committed. An in-memory index keeps it in memory.
+    fn save_miner(&mut self) -> Result<(), IndexError> {
+        let dir = self.store.dir.clone();
+        if dir == Path::new("-") {
+            return Ok(());
+        }
+        if let Some(m) = self.store.miner.as_mut() {
+            let hash = m.save(&dir).map_err(|e| {
+                if e.raw_os_error() == Some(28) {
+                    IndexError::DiskFull {
+                        path: dir.clone(),
+                        done: "the pattern state of the last commit kept".into(),
+                    }
+                } else {
+                    IndexError::io(&dir, e)
+                }
+            })?;
+            self.store.checkpoint.patterns = hash;
+        }
+        Ok(())
+    }
+
     fn commit(&mut self) -> Result<(), IndexError> {
         let dir = self.store.dir.clone();
+        let before = self.store.checkpoint.patterns.clone();
+        if let Err(e) = self.save_miner() {
+            let _ = self.writer.rollback();
+            self.store.miner = None;
+            self.store.checkpoint.patterns = before;
+            return Err(e);
+        }
         // Never an empty payload: every later run would take the index for unusable.
         let on_disk = (dir != Path::new("-")).then_some(dir.as_path());
         let payload = match super::checkpoint_file::payload(on_disk, &self.store.checkpoint) {
             Ok(p) => p,
-            Err(e) if e.raw_os_error() == Some(28) => return Err(self.disk_full()),
-            Err(e) => return Err(IndexError::io(&dir, e)),
+            Err(e) => {
+                self.store.miner = None;
+                self.store.checkpoint.patterns = before;
+                if e.raw_os_error() == Some(28) {
+                    return Err(self.disk_full());
+                }
+                return Err(IndexError::io(&dir, e));
+            }
         };
         let result = (|| {
             let mut prepared = self.writer.prepare_commit()?;
@@ -636,8 +708,18 @@ impl Run<'_> {
                 if let Some(dir) = on_disk {
                     super::checkpoint_file::prune(dir, &payload);
                 }
+                if let Some(m) = &self.store.miner
+                    && dir != Path::new("-")
+                {
+                    m.remove_old(&dir);
+                }
             }
-            Err(e) => return Err(self.failed(e)),
+            Err(e) => {
+                // The miner saw the rolled-back events: read it again from the last commit.
+                self.store.miner = None;
+                self.store.checkpoint.patterns = before;
+                return Err(self.failed(e));
+            }
         }
         self.complete = self
             .store
@@ -690,6 +772,10 @@ impl Run<'_> {
             (f.path.clone(), f.compression, f.offset, f.format.clone())
         };
         self.progress.file(&path);
+        self.stream = crate::source::family::family_of(&path)
+            .base
+            .to_string_lossy()
+            .into_owned();
         let format =
             Format::by_name(&format_name, &self.config.formats).unwrap_or_else(Format::plain_text);
         let reader = match open_at(&path, compression, start) {
@@ -946,6 +1032,23 @@ impl Run<'_> {
             }
             columns.add_to(&mut doc, fields);
         }
+        // The pattern of the parsed message (a line no format parsed is its own message), per
+        // program (else format) and rotated family.
+        let message = match &p.parsed {
+            Some(parsed) => parsed.message.as_str(),
+            None => p.text.split('\n').next().unwrap_or(""),
+        };
+        let name = p
+            .parsed
+            .as_ref()
+            .and_then(|x| x.program.as_deref())
+            .unwrap_or(&state.format);
+        self.key.clear();
+        self.key.push_str(name);
+        self.key.push(crate::patterns::STREAM_SEP);
+        self.key.push_str(&self.stream);
+        let miner = &mut self.store.miner.get_or_insert_with(Default::default).miner;
+        doc.add_u64(fields.pattern, miner.assign(&self.key, message).0);
         let text = truncate(&p.text, MAX_EVENT_TEXT);
         doc.add_text(
             fields.text,
@@ -1106,6 +1209,17 @@ fn reset(f: &mut FileState, zone: &Zone) {
     f.events = 0;
     f.first_ts = None;
     f.max_ts = None;
+}
+
+/// The path an action reads (empty for those that read nothing).
+fn action_path(a: &Action) -> &Path {
+    match a {
+        Action::Resume { path, .. }
+        | Action::Reindex { path, .. }
+        | Action::New { path, .. }
+        | Action::Unchanged { path, .. }
+        | Action::Defer { path, .. } => path,
+    }
 }
 
 fn action_bytes(a: &Action) -> u64 {

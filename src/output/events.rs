@@ -14,6 +14,9 @@ pub struct EventRecord {
     pub level: Option<&'static str>,
     pub host: Option<String>,
     pub program: Option<String>,
+    /// The pattern id (16 hex digits), absent for events read without the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     pub message: String,
     pub text: String,
     pub fields: serde_json::Map<String, serde_json::Value>,
@@ -39,6 +42,7 @@ impl EventRecord {
             level: None,
             host: None,
             program: None,
+            pattern: None,
             message: String::new(),
             text,
             fields: serde_json::Map::new(),
@@ -129,7 +133,7 @@ impl<W: Write> EventWriter<W> {
 }
 
 /// RFC 4180 quoting; control characters other than newlines escaped.
-fn csv_cell(s: &str) -> String {
+pub fn csv_cell(s: &str) -> String {
     let s = escape_controls(s, true);
     if s.contains([',', '"', '\n']) || s.starts_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))

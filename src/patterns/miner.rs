@@ -88,6 +88,20 @@ pub struct Miner {
     pub(crate) use_memo: bool,
     hashes: Vec<u64>,
     key_hashes: Vec<u64>,
+    /// Changes whenever a template is created or generalised (not when a count grows): a
+    /// saved state with the same templates assigns the same ids.
+    revision: u64,
+}
+
+/// Separates a key's name from its stream in a key given to [`Miner::assign`]:
+/// `"sshd\u{1f}/var/log/auth.log"` is mined apart from the other streams of `sshd` (its own
+/// order of messages), while its ids are those of `sshd` alone, so the same first message
+/// gives the same id in every stream.
+pub const STREAM_SEP: char = '\u{1f}';
+
+/// The part of a key that ids and templates are named by (without its stream).
+pub fn key_name(key: &str) -> &str {
+    key.split_once(STREAM_SEP).map_or(key, |(k, _)| k)
 }
 
 impl Default for Miner {
@@ -112,7 +126,14 @@ impl Miner {
             use_memo: true,
             hashes: Vec::new(),
             key_hashes: Vec::new(),
+            revision: 0,
         }
+    }
+
+    /// Changes whenever the templates change (a pattern created or generalised); equal
+    /// revisions of one miner mean equal templates.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn config(&self) -> &Config {
@@ -151,6 +172,7 @@ impl Miner {
             Some(c) => {
                 if self.clusters[c as usize].absorb(&self.hashes, &self.key_hashes) {
                     self.buckets[b as usize].generation += 1;
+                    self.revision += 1;
                 }
                 c
             }
@@ -205,7 +227,7 @@ impl Miner {
         let cl = &self.clusters[c as usize];
         Template {
             id: cl.id,
-            key: &self.keys[self.key_of[c as usize] as usize].name,
+            key: key_name(&self.keys[self.key_of[c as usize] as usize].name),
             text: cl.text(),
             count: cl.count,
         }
@@ -261,7 +283,8 @@ impl Miner {
     }
 
     fn create(&mut self, k: u32, b: u32) -> u32 {
-        let key = &self.keys[k as usize].name;
+        self.revision += 1;
+        let key = key_name(&self.keys[k as usize].name);
         let id = PatternId::of_first(key, self.masked.tokens());
         let tokens = self.masked.tokens().map(Into::into).collect();
         let c = self.push_cluster(k, Cluster::new(id, tokens));
@@ -276,7 +299,8 @@ impl Miner {
         if let Some(c) = self.keys[k as usize].overflow {
             return c;
         }
-        let id = PatternId::overflow(&self.keys[k as usize].name);
+        self.revision += 1;
+        let id = PatternId::overflow(key_name(&self.keys[k as usize].name));
         let c = self.push_cluster(k, Cluster::new(id, vec![WILD.into()]));
         self.keys[k as usize].overflow = Some(c);
         c

@@ -19,7 +19,7 @@ mod state;
 
 pub use id::{BadPatternId, PatternId};
 pub use mask::{MAX_TOKENS, Masked};
-pub use miner::{Config, Miner, Template};
+pub use miner::{Config, Miner, STREAM_SEP, Template, key_name};
 pub use state::STATE_VERSION;
 
 #[cfg(test)]

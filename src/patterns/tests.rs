@@ -237,3 +237,28 @@ proptest! {
         prop_assert_eq!(ids(&mut Miner::default(), &input), without);
     }
 }
+
+#[test]
+fn streams_are_mined_apart_with_the_ids_of_their_key() {
+    let a = format!("sshd{STREAM_SEP}/var/log/a");
+    let b = format!("sshd{STREAM_SEP}/var/log/b");
+    let mut streams = Miner::default();
+    let mut plain = Miner::default();
+    let first = "Accepted publickey for root from 10.0.0.1 port 22 ssh2";
+    let id_a = streams.assign(&a, first);
+    assert_eq!(id_a, plain.assign("sshd", first));
+    // Another stream's first message of the same shape makes the same id, on its own.
+    assert_eq!(streams.assign(&b, first), id_a);
+    let before = streams.revision();
+    streams.assign(&a, first);
+    assert_eq!(
+        streams.revision(),
+        before,
+        "a count is not a template change"
+    );
+    streams.assign(&a, "Accepted publickey for news from 10.0.0.1 port 22 ssh2");
+    assert_ne!(streams.revision(), before, "a generalisation is");
+    assert!(streams.templates().all(|t| t.key == "sshd"));
+    assert_eq!(key_name(&a), "sshd");
+    assert_eq!(key_name("cron"), "cron");
+}
