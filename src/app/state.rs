@@ -42,6 +42,8 @@ pub enum PromptKind {
     /// A source's format or zone (the sources pane's `f` / `z`).
     Format,
     Zone,
+    /// `/` in the help screen: keeps the help lines holding the text.
+    HelpSearch,
 }
 
 impl PromptKind {
@@ -54,12 +56,13 @@ impl PromptKind {
             PromptKind::Command => "command",
             PromptKind::Format => "format",
             PromptKind::Zone => "zone",
+            PromptKind::HelpSearch => "help",
         }
     }
 
     pub fn sigil(self) -> char {
         match self {
-            PromptKind::Search => '/',
+            PromptKind::Search | PromptKind::HelpSearch => '/',
             PromptKind::Keep => '&',
             PromptKind::Hide => '!',
             PromptKind::Command => ':',
@@ -214,9 +217,10 @@ pub struct AppState {
     pub now_us: i64,
     pub pending: Pending,
     pub next_id: u64,
-    /// Lines of the help text (from the keymap), so `G` and scrolling stop at its end; 0 when
-    /// not known.
-    pub help_lines: usize,
+    /// The help text (from the keymap; `tui` sets it), and what `/` in the help searched for
+    /// ("" for all of it).
+    pub help: Vec<super::help::HelpLine>,
+    pub help_search: String,
     /// Each prompt's submitted lines, oldest first (by [`PromptKind::name`]); kept in the
     /// session.
     pub history: std::collections::BTreeMap<String, Vec<String>>,
@@ -264,7 +268,8 @@ impl AppState {
             now_us: 0,
             pending: Pending::default(),
             next_id: 1,
-            help_lines: 0,
+            help: Vec::new(),
+            help_search: String::new(),
             history: Default::default(),
         }
     }

@@ -454,6 +454,63 @@ fn help_detail_and_close() {
 }
 
 #[test]
+fn the_help_is_searched_with_slash() {
+    let mut h = H::new();
+    h.s.help = super::help::text(&super::keymap::Keymap::load(None).unwrap());
+    let all = h.s.help.len();
+    h.act(Action::Help);
+    h.act(Action::Down);
+    h.act(Action::Search);
+    let p = h.s.prompt.as_ref().expect("a prompt over the help");
+    assert_eq!(p.kind, PromptKind::HelpSearch);
+    assert!(
+        matches!(h.s.popup, Popup::Help { .. }),
+        "the help stays open"
+    );
+    // The list narrows as one types, from its top, ignoring case.
+    h.keys("GAP");
+    assert_eq!(h.s.popup, Popup::Help { scroll: 0 });
+    let descs = |h: &H| -> Vec<String> {
+        super::help::shown(&h.s)
+            .iter()
+            .map(|l| l.desc.clone())
+            .collect()
+    };
+    assert_eq!(
+        descs(&h),
+        vec!["previous gap in the timeline", "next gap in the timeline"]
+    );
+    h.act(Action::PromptSubmit);
+    assert!(h.s.prompt.is_none());
+    assert_eq!(descs(&h).len(), 2, "kept after Enter");
+    assert!(h.s.status.as_ref().unwrap().text.contains("2 lines"));
+    assert_eq!(h.minute(), 1999, "the view did not move");
+    // A key's name is found too; nothing found keeps the prompt and the last search.
+    h.prompt(Action::Search, "xyzzy");
+    let p = h.s.prompt.as_ref().unwrap();
+    assert!(p.error.as_ref().unwrap().contains("xyzzy"), "{p:?}");
+    h.act(Action::Close);
+    assert_eq!(descs(&h).len(), 2);
+    h.prompt(Action::Search, "ctrl-d");
+    assert_eq!(descs(&h), vec!["half a page down"]);
+    // Esc shows everything again, then closes; the help reopens whole.
+    h.act(Action::Close);
+    assert_eq!(super::help::shown(&h.s).len(), all);
+    assert!(matches!(h.s.popup, Popup::Help { .. }));
+    h.act(Action::Close);
+    assert_eq!(h.s.popup, Popup::None);
+    h.act(Action::Help);
+    h.prompt(Action::Search, "wrap");
+    h.act(Action::Help);
+    h.act(Action::Help);
+    assert_eq!(super::help::shown(&h.s).len(), all);
+    // Outside the help, `/` is the log search as before.
+    h.act(Action::Help);
+    h.act(Action::Search);
+    assert_eq!(h.s.prompt.as_ref().unwrap().kind, PromptKind::Search);
+}
+
+#[test]
 fn commands() {
     let mut h = H::new();
     h.prompt(Action::Command, "goto 2026-10-03 02:00");

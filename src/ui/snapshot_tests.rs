@@ -45,6 +45,7 @@ fn ui() -> Ui {
 /// A state opened on the fake at the start, in UTC, with a mark and a search.
 fn state(src: &Fake, w: u16, h: u16) -> AppState {
     let mut s = AppState::new(w, h);
+    s.help = crate::app::help::text(&ui().keymap);
     s.utc = true;
     s.now_us = T0 + 300 * 60_000_000;
     settle(&mut s, src, Action::Opened(src.span()));
@@ -109,6 +110,17 @@ fn detail() {
 #[test]
 fn help() {
     both("help", |s, src| settle(s, src, Action::Help));
+}
+
+#[test]
+fn help_searched() {
+    both("help_searched", |s, src| {
+        settle(s, src, Action::Help);
+        settle(s, src, Action::Search);
+        for c in "mark".chars() {
+            settle(s, src, Action::PromptChar(c));
+        }
+    });
 }
 
 #[test]
