@@ -170,6 +170,20 @@ pub(super) fn find(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// `K`: the search becomes a keep filter, so the view holds only its hits; the search is
+/// cleared (its words were the filter's).
+pub(super) fn keep_search(s: &mut AppState, fx: &mut Vec<Effect>) {
+    let text = s.search.text.clone();
+    if s.search.expr.is_none() {
+        s.set_error("no search yet: press / to search, then K keeps only its hits");
+        return;
+    }
+    s.search = Default::default();
+    if let Err(e) = add_filter(s, FilterKind::Keep, &text, fx) {
+        s.set_error(e);
+    }
+}
+
 pub(super) fn add_filter(
     s: &mut AppState,
     kind: FilterKind,

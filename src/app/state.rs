@@ -159,6 +159,9 @@ pub struct Timeline {
     pub pending: u64,
     /// Its first bucket, bucket width (µs) and number of buckets.
     pub range: (i64, i64, usize),
+    /// With a search, count all events (the hits as dots on the axis) instead of the hits
+    /// (`H`).
+    pub all_events: bool,
 }
 
 /// Ids of the latest requests of each kind: older answers are dropped.
@@ -255,6 +258,7 @@ impl AppState {
                 data: None,
                 pending: 0,
                 range: (0, 0, 0),
+                all_events: false,
             },
             utc: false,
             wrap: false,
@@ -300,6 +304,12 @@ impl AppState {
             search: self.search.expr.clone(),
             since: self.since,
         }
+    }
+
+    /// Whether the timeline counts the search's hits: a search is on and `H` did not ask
+    /// for all events.
+    pub fn timeline_of_hits(&self) -> bool {
+        self.search.expr.is_some() && !self.timeline.all_events
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {

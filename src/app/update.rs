@@ -112,6 +112,17 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
             ensure_visible(s);
             fx.extend(timeline_fx(s, false));
         }
+        Action::ToggleTimelineHits => {
+            s.timeline.all_events = !s.timeline.all_events;
+            s.set_status(match (s.search.expr.is_some(), s.timeline.all_events) {
+                (true, false) => "timeline: the hits of the search (H: all events)",
+                (true, true) => "timeline: all events, hits on the axis (H: the hits)",
+                (false, false) => "timeline: a search will count its hits (H: all events)",
+                (false, true) => "timeline: all events, also while searching (H: the hits)",
+            });
+            fx.extend(timeline_fx(s, true));
+        }
+        Action::KeepSearch => super::search::keep_search(s, &mut fx),
         Action::ToggleWrap => {
             s.wrap = !s.wrap;
             s.hscroll = 0;
@@ -287,6 +298,7 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
         bucket_us,
         buckets,
         until_us: s.span.as_ref().and_then(|p| p.last),
+        hits: s.timeline_of_hits(),
     })
 }
 
@@ -636,6 +648,8 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::ToggleFollow
         | Action::ToggleUtc
         | Action::ToggleTimeline
+        | Action::ToggleTimelineHits
+        | Action::KeepSearch
         | Action::ToggleWrap
         | Action::ScrollLeft
         | Action::ScrollRight => s.set_status("Esc closes this popup first"),

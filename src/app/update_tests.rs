@@ -510,6 +510,80 @@ fn the_help_is_searched_with_slash() {
     assert_eq!(h.s.prompt.as_ref().unwrap().kind, PromptKind::Search);
 }
 
+/// 2000 minutes of one event a minute, with a brute force of failed logins over minutes
+/// 1500..1530 (one event in place of each quiet one: all events stay flat).
+fn burst() -> Fake {
+    let mut f = Fake::minutes(T0, 2000, 0..0);
+    for e in &mut f.events[1500..1530] {
+        e.message = "sshd: Failed password for root".into();
+        e.text = format!("raw {}", e.message);
+    }
+    f.events[200].message = "sshd: Failed password for bob".into();
+    f.events[200].text = "raw sshd: Failed password for bob".into();
+    f
+}
+
+#[test]
+fn a_search_makes_its_own_histogram() {
+    let mut h = H::with(burst());
+    h.act(Action::ZoomOut);
+    let flat = h.s.timeline.data.clone().unwrap();
+    assert!(flat.totals.is_empty());
+    h.prompt(Action::Search, "failed");
+    let d = h.s.timeline.data.clone().unwrap();
+    let (hits, all): (u64, u64) = (d.counts.iter().sum(), d.totals.iter().sum());
+    assert_eq!(hits, 31, "the bars count the hits");
+    assert_eq!(
+        all,
+        flat.counts.iter().sum::<u64>(),
+        "the all-events total beside"
+    );
+    assert_eq!(d.hits, d.counts);
+    let top = d.counts.iter().copied().max().unwrap();
+    let at = d.counts.iter().position(|&c| c == top).unwrap();
+    let t = d.start_us + d.bucket_us * at as i64;
+    assert!(
+        (T0 + 1450 * MIN..T0 + 1530 * MIN).contains(&t),
+        "the burst is the peak"
+    );
+    // `}` finds the brute force as a spike of hits; over all events there is none.
+    h.act(Action::Top);
+    h.act(Action::NextSpike);
+    let m = h.minute();
+    assert!((1440..1530).contains(&m), "went to {m}: {:?}", h.s.status);
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("hits"),
+        "{:?}",
+        h.s.status
+    );
+    // H: all events again, the hits on the axis.
+    h.act(Action::ToggleTimelineHits);
+    let d = h.s.timeline.data.clone().unwrap();
+    assert!(d.totals.is_empty());
+    assert_eq!(d.counts, flat.counts);
+    assert_eq!(d.hits.iter().sum::<u64>(), 31);
+    h.act(Action::ToggleTimelineHits);
+    assert_eq!(
+        h.s.timeline
+            .data
+            .as_ref()
+            .unwrap()
+            .counts
+            .iter()
+            .sum::<u64>(),
+        31
+    );
+    // K: the search becomes a keep filter.
+    h.act(Action::KeepSearch);
+    assert!(h.s.search.expr.is_none());
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Keep);
+    assert_eq!(h.s.filters[0].text, "failed");
+    assert_eq!(h.s.events.len(), 31);
+    h.act(Action::KeepSearch);
+    assert!(h.s.status.as_ref().unwrap().error, "no search to keep");
+}
+
 #[test]
 fn commands() {
     let mut h = H::new();
