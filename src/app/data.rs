@@ -237,6 +237,8 @@ pub enum Effect {
         query: Query,
         path: std::path::PathBuf,
         replace: bool,
+        /// The whole view, its hits, or the marked events.
+        which: super::export::Which,
     },
     /// The detail pane: the events next to `key` in its own file, unfiltered.
     Context {

@@ -26,7 +26,10 @@ const COMMANDS: [(&str, &str); 10] = [
         "save the search, filters, level and since",
     ),
     (":run NAME", "run a saved query (Q lists them)"),
-    (":export FILE", "write the view as jsonl (or csv: FILE.csv)"),
+    (
+        ":export FILE",
+        "the view as jsonl (FILE.csv: csv); --hits, --marked FILE",
+    ),
     (":clear", "drop filters, level, since and search"),
     (":utc / :local", "time zone of the times shown"),
     (":wrap", "wrap long lines"),

@@ -98,10 +98,17 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             query,
             path,
             replace,
-        } => Ok(match super::export::export(src, &query, &path, replace) {
-            Ok(n) => Action::Notice(format!("{n} events written to {}", path.display())),
-            Err(e) => Action::Failed(e),
-        }),
+            which,
+        } => Ok(
+            match super::export::export(src, &query, &which, &path, replace) {
+                Ok(n) => Action::Notice(format!(
+                    "{n} {} written to {}",
+                    which.what(n),
+                    path.display()
+                )),
+                Err(e) => Action::Failed(e),
+            },
+        ),
         Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
         Effect::Save(r) => Ok(Action::Saved(
             super::saved::append(&r.path, &r.query).map(|()| r.query),

@@ -829,6 +829,89 @@ fn export_writes_the_filtered_view() {
 }
 
 #[test]
+fn export_writes_the_hits_or_the_marked_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |n: &str| dir.path().join(n);
+    let lines = |n: &str| std::fs::read_to_string(file(n)).unwrap();
+    let mut h = H::new();
+    let said = |h: &H| h.s.status.as_ref().unwrap().text.clone();
+    // Nothing to export yet: said in the prompt.
+    h.prompt(
+        Action::Command,
+        &format!("export --hits {}", file("h").display()),
+    );
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("no search")
+    );
+    h.act(Action::Close);
+    h.prompt(
+        Action::Command,
+        &format!("export --marked {}", file("m").display()),
+    );
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("no marked")
+    );
+    h.act(Action::Close);
+    // The hits of the view: errors that say login.
+    h.act(Action::LevelError);
+    h.prompt(Action::Search, "login");
+    h.prompt(
+        Action::Command,
+        &format!("export --hits {}", file("h.jsonl").display()),
+    );
+    let want = (0..2000)
+        .filter(|i| !(1000..1060).contains(i) && i % 7 == 3 && i % 5 == 0)
+        .count();
+    assert!(
+        said(&h).starts_with(&format!("{want} hits written")),
+        "{}",
+        said(&h)
+    );
+    let text = lines("h.jsonl");
+    assert_eq!(text.lines().count(), want);
+    assert!(
+        text.lines()
+            .all(|l| l.contains("login") && l.contains("\"error\""))
+    );
+    // Two marks, one of them then hidden by a filter: both are written, in time order.
+    h.act(Action::LevelError);
+    h.act(Action::Top);
+    h.act(Action::ToggleMark);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::ToggleMark);
+    h.prompt(Action::FilterHide, "request 2");
+    h.prompt(
+        Action::Command,
+        &format!("export --marked {}", file("m.csv").display()),
+    );
+    assert!(
+        said(&h).starts_with("2 marked events written"),
+        "{}",
+        said(&h)
+    );
+    let csv = lines("m.csv");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains("request 0 ") && rows[1].contains("request 2 "),
+        "{csv}"
+    );
+}
+
+#[test]
 fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
     h.act(Action::ToggleFollow);
