@@ -16,10 +16,19 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `--version`: the package version and the commit it was built from (`unknown` without git;
+/// see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TIMBERLINE_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "timberline",
-    version,
+    version = VERSION,
     about = "Explore, search and tail a log server's logs",
     subcommand_precedence_over_arg = true
 )]
@@ -70,6 +79,17 @@ pub enum Command {
     Explain {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Print a shell completion script (e.g. `timberline completions bash >
+    /// /etc/bash_completion.d/timberline`).
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::docs::Shell,
+    },
+    /// Print the man page (roff) of timberline, or of one COMMAND (`timberline man search`).
+    Man {
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
 }
 
@@ -300,6 +320,12 @@ fn restrict_umask() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Made from the definitions alone: a broken config does not stop them.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return crate::docs::print_completions(*shell),
+        Some(Command::Man { command }) => return crate::docs::print_man(command.as_deref()),
+        _ => {}
+    }
     let config = Config::load(cli.global.config.as_deref())?;
     let global = cli.global;
     match cli.command {
@@ -313,6 +339,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
         }
+        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(()), // above
         None => crate::tui::run(
             cli.paths,
             global.index_dir,

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod docs;
 pub mod engine;
 pub mod event;
 pub mod explain;

@@ -117,7 +117,7 @@ pub fn run(
     let size = terminal.size().context("reading the terminal size")?;
     let mut state = AppState::new(size.width, size.height);
     state.follow = follow;
-    state.help_lines = crate::ui::help::lines(&ui).len();
+    state.help = crate::app::help::text(&ui.keymap);
     state.saved = saved;
     state.saved_path = saved_path;
     event_loop(&mut terminal, &mut state, &ui, &rx, &effects, &mut keeper)

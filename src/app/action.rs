@@ -53,6 +53,10 @@ pub enum Action {
     ToggleFollow,
     ToggleUtc,
     ToggleTimeline,
+    /// With a search, the timeline counts its hits or all events.
+    ToggleTimelineHits,
+    /// The search becomes a keep filter (and the search is cleared).
+    KeepSearch,
     ToggleWrap,
     ScrollLeft,
     ScrollRight,

@@ -9,7 +9,7 @@ use crate::time::Zone;
 
 /// What `:` accepts, for error messages.
 const COMMANDS: &str = "goto TIME, bucket WIDTH, since TIME|off, save NAME [DESC], run NAME, \
-     export FILE, clear, utc, local, wrap, help, quit";
+     export [--hits|--marked] FILE, clear, utc, local, wrap, help, quit";
 
 /// Runs one command line; an error is shown in the prompt.
 pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result<(), String> {
@@ -72,14 +72,30 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
             super::search::run_saved(s, &q, fx)?;
         }
         "export" | "export!" => {
-            if arg.is_empty() {
-                return Err("export FILE: name the file (.csv for csv, else jsonl)".into());
+            use super::export::Which;
+            let (mut which, file) = Which::parse(arg);
+            if file.is_empty() {
+                return Err(
+                    "export [--hits|--marked] FILE: name the file (.csv for csv, else jsonl)"
+                        .into(),
+                );
             }
-            s.set_status(format!("exporting to {arg}…"));
+            match &mut which {
+                Which::Hits if s.search.expr.is_none() => {
+                    return Err("export --hits: no search yet (/ searches)".into());
+                }
+                Which::Marked(_) if s.marks.is_empty() => {
+                    return Err("export --marked: no marked event (m marks one)".into());
+                }
+                Which::Marked(keys) => *keys = s.marks.iter().copied().collect(),
+                _ => {}
+            }
+            s.set_status(format!("exporting to {file}…"));
             fx.push(Effect::Export {
                 query: s.query(),
-                path: std::path::PathBuf::from(arg),
+                path: std::path::PathBuf::from(file),
                 replace: name == "export!",
+                which,
             });
         }
         "utc" => s.utc = true,

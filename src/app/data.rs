@@ -143,6 +143,10 @@ pub struct TimelineData {
     pub warnings: Vec<u64>,
     /// Of `counts`, hits of the search.
     pub hits: Vec<u64>,
+    /// The search's own histogram: `counts` (and `errors`, `warnings`, `hits`) count its
+    /// hits, and `totals` all the events the filters let through (the gaps are theirs).
+    /// Empty when `counts` are all events.
+    pub totals: Vec<u64>,
     /// Runs of empty buckets that are gaps, inclusive (found in the buckets up to the logs'
     /// last event: the empty future is no gap).
     pub gaps: Vec<(usize, usize)>,
@@ -205,6 +209,8 @@ pub enum Effect {
         buckets: usize,
         /// The logs' last event: buckets after it are the future, never a gap.
         until_us: Option<i64>,
+        /// Count the search's hits (the search's own histogram), not all events.
+        hits: bool,
     },
     Count {
         id: u64,
@@ -222,6 +228,8 @@ pub enum Effect {
         here: Target,
         bucket_us: i64,
         span: (i64, i64),
+        /// Spikes of the search's hits (the timeline counts them).
+        hits: bool,
     },
     Save(SaveRequest),
     /// `:export FILE`: the view's events to a file.
@@ -229,6 +237,8 @@ pub enum Effect {
         query: Query,
         path: std::path::PathBuf,
         replace: bool,
+        /// The whole view, its hits, or the marked events.
+        which: super::export::Which,
     },
     /// The detail pane: the events next to `key` in its own file, unfiltered.
     Context {

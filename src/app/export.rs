@@ -1,5 +1,6 @@
-//! `:export FILE`: every event of the current view (filters, level, since) written as jsonl,
-//! or csv when the file name ends in `.csv`, in the same shape as `timberline search`.
+//! `:export [--hits|--marked] FILE`: every event of the current view (filters, level, since),
+//! or only the search's hits in it, or the marked events, written as jsonl, or csv when the
+//! file name ends in `.csv`, in the same shape as `timberline search`.
 
 use super::data::{EventKey, LogEvent, LogSource, Query};
 use crate::output::events::{EventFormat, EventRecord, EventWriter};
@@ -8,6 +9,44 @@ use std::path::Path;
 
 /// Events read per page.
 const PAGE: usize = 2000;
+
+/// What `:export` writes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Which {
+    /// Every event of the view.
+    #[default]
+    View,
+    /// The search's hits among them (`--hits`).
+    Hits,
+    /// The marked events, whatever the filters (`--marked`).
+    Marked(Vec<EventKey>),
+}
+
+impl Which {
+    /// `--hits FILE` → (Hits, FILE).
+    pub fn parse(arg: &str) -> (Which, &str) {
+        let (flag, rest) = arg
+            .split_once(char::is_whitespace)
+            .map_or((arg, ""), |(f, r)| (f, r.trim()));
+        match flag {
+            "--hits" => (Which::Hits, rest),
+            "--marked" => (Which::Marked(Vec::new()), rest),
+            _ => (Which::View, arg),
+        }
+    }
+
+    /// "events", "hits", "marked events" (for the message).
+    pub fn what(&self, n: usize) -> &'static str {
+        match (self, n == 1) {
+            (Which::View, true) => "event",
+            (Which::View, false) => "events",
+            (Which::Hits, true) => "hit",
+            (Which::Hits, false) => "hits",
+            (Which::Marked(_), true) => "marked event",
+            (Which::Marked(_), false) => "marked events",
+        }
+    }
+}
 
 fn record(e: LogEvent) -> EventRecord {
     let mut r = EventRecord::new(e.ts, e.path, e.source, e.line, e.text);
@@ -21,7 +60,13 @@ fn record(e: LogEvent) -> EventRecord {
 
 /// Writes the view to `path` (refusing to replace a file unless `replace`); returns how many
 /// events were written.
-pub fn export(src: &dyn LogSource, q: &Query, path: &Path, replace: bool) -> Result<usize, String> {
+pub fn export(
+    src: &dyn LogSource,
+    q: &Query,
+    which: &Which,
+    path: &Path,
+    replace: bool,
+) -> Result<usize, String> {
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     if !replace && path.exists() {
         return Err(fail(&"exists already (:export! FILE replaces it)"));
@@ -36,9 +81,23 @@ pub fn export(src: &dyn LogSource, q: &Query, path: &Path, replace: bool) -> Res
     };
     let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
     let mut out = EventWriter::new(std::io::BufWriter::new(file), format);
-    let q = Query {
-        search: None,
-        ..q.clone()
+    let q = match which {
+        Which::View => Query {
+            search: None,
+            ..q.clone()
+        },
+        Which::Hits => Query {
+            filter: q.hits_expr(),
+            search: None,
+            since: q.since,
+        },
+        Which::Marked(keys) => {
+            let n = marked(src, keys, &mut |e| {
+                out.write(&record(e)).map_err(|e| fail(&e))
+            })?;
+            out.flush().map_err(|e| fail(&e))?;
+            return Ok(n);
+        }
     };
     let mut written = 0;
     let mut at: Option<i64> = None;
@@ -75,6 +134,41 @@ pub fn export(src: &dyn LogSource, q: &Query, path: &Path, replace: bool) -> Res
     Ok(written)
 }
 
+/// Writes the events of `keys` (in time order), each read at its time whatever the filters;
+/// a marked event no longer in the logs is left out.
+fn marked(
+    src: &dyn LogSource,
+    keys: &[EventKey],
+    write: &mut dyn FnMut(LogEvent) -> Result<(), String>,
+) -> Result<usize, String> {
+    let all = Query::default();
+    let mut keys = keys.to_vec();
+    keys.sort();
+    let mut n = 0;
+    for k in keys {
+        // The events at or after its time, until it or a later one.
+        let mut at = k.ts;
+        'page: loop {
+            let page = src.around(&all, Some(at), 0, 256)?;
+            for e in &page {
+                if e.key() == k {
+                    write(e.clone())?;
+                    n += 1;
+                    break 'page;
+                }
+                if e.key() > k {
+                    break 'page;
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() == 256 && last.ts > at => at = last.ts,
+                _ => break,
+            }
+        }
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,7 +188,7 @@ mod tests {
             ..Query::default()
         };
         let path = dir.path().join("view.jsonl");
-        let n = export(&src, &q, &path, false).unwrap();
+        let n = export(&src, &q, &Which::View, &path, false).unwrap();
         let want = src
             .events
             .iter()
@@ -106,12 +200,12 @@ mod tests {
         let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(first["source"], "/logs/db01/auth.log");
         assert!(
-            export(&src, &q, &path, false)
+            export(&src, &q, &Which::View, &path, false)
                 .unwrap_err()
                 .contains("exists already")
         );
         let csv = dir.path().join("view.csv");
-        export(&src, &q, &csv, false).unwrap();
+        export(&src, &q, &Which::View, &csv, false).unwrap();
         let csv = std::fs::read_to_string(csv).unwrap();
         assert!(csv.starts_with("ts,source,line,level"));
         assert_eq!(csv.lines().count(), want + 1);

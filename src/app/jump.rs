@@ -100,6 +100,7 @@ pub(super) fn seek_fx(s: &mut AppState, spike: bool, forward: bool) -> Option<Ef
         here,
         bucket_us: s.timeline.bucket_s.max(1) * 1_000_000,
         span,
+        hits: s.timeline_of_hits(),
     })
 }
 
@@ -117,7 +118,12 @@ pub(super) fn jump_spike(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) 
     };
     match spike {
         Some(&i) => {
-            s.set_status(format!("spike: {} events in one bucket", d.counts[i]));
+            let what = if d.totals.is_empty() {
+                "events"
+            } else {
+                "hits"
+            };
+            s.set_status(format!("spike: {} {what} in one bucket", d.counts[i]));
             goto_bucket(s, &d, i, fx);
         }
         None => fx.extend(seek_fx(s, true, forward)),

@@ -8,6 +8,7 @@ pub mod engine_source;
 pub mod export;
 #[cfg(test)]
 pub mod fake;
+pub mod help;
 pub mod jump;
 pub mod keymap;
 pub mod layout;

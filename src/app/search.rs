@@ -17,6 +17,7 @@ pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
         PromptKind::Hide => add_filter(s, FilterKind::Hide, &text, fx),
         PromptKind::Command => run_command(s, &text, fx),
         PromptKind::Format | PromptKind::Zone => super::sources::submit(s, &p, &text, fx),
+        PromptKind::HelpSearch => super::help::submit(s, &text),
     };
     match res {
         Ok(()) => s.prompt = None,
@@ -166,6 +167,20 @@ pub(super) fn find(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
     }
     if let Some(from) = s.selected_event().map(|e| e.key()) {
         fx.push(find_fx(s, from, forward, false));
+    }
+}
+
+/// `K`: the search becomes a keep filter, so the view holds only its hits; the search is
+/// cleared (its words were the filter's).
+pub(super) fn keep_search(s: &mut AppState, fx: &mut Vec<Effect>) {
+    let text = s.search.text.clone();
+    if s.search.expr.is_none() {
+        s.set_error("no search yet: press / to search, then K keeps only its hits");
+        return;
+    }
+    s.search = Default::default();
+    if let Err(e) = add_filter(s, FilterKind::Keep, &text, fx) {
+        s.set_error(e);
     }
 }
 

@@ -6,6 +6,7 @@ use super::data::{
     TimelineData, WINDOW, and, level_at_least,
 };
 use crate::event::Level;
+use crate::query::Expr;
 
 /// Answers one effect with the action that carries the result.
 pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
@@ -51,8 +52,16 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             bucket_us,
             buckets,
             until_us,
-        } => timeline(src, id, &query, (start_us, bucket_us, buckets), until_us)
-            .map(Action::Timeline),
+            hits,
+        } => timeline(
+            src,
+            id,
+            &query,
+            (start_us, bucket_us, buckets),
+            until_us,
+            hits,
+        )
+        .map(Action::Timeline),
         Effect::Count { id, query } => src
             .count(&query.hits_expr(), query.since)
             .map(|hits| Action::Counted { id, hits }),
@@ -65,6 +74,7 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             here,
             bucket_us,
             span,
+            hits,
         } => {
             let seek = Seek {
                 spike,
@@ -72,6 +82,7 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
                 from_us,
                 bucket_us,
                 span,
+                hits,
             };
             seek.run(src, &query).and_then(|(target, note)| {
                 load(src, id, &query, target.unwrap_or(here)).map(|mut l| {
@@ -87,10 +98,17 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             query,
             path,
             replace,
-        } => Ok(match super::export::export(src, &query, &path, replace) {
-            Ok(n) => Action::Notice(format!("{n} events written to {}", path.display())),
-            Err(e) => Action::Failed(e),
-        }),
+            which,
+        } => Ok(
+            match super::export::export(src, &query, &which, &path, replace) {
+                Ok(n) => Action::Notice(format!(
+                    "{n} {} written to {}",
+                    which.what(n),
+                    path.display()
+                )),
+                Err(e) => Action::Failed(e),
+            },
+        ),
         Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
         Effect::Save(r) => Ok(Action::Saved(
             super::saved::append(&r.path, &r.query).map(|()| r.query),
@@ -217,17 +235,27 @@ fn timeline(
     q: &Query,
     (start_us, bucket_us, buckets): (i64, i64, usize),
     until_us: Option<i64>,
+    of_hits: bool,
 ) -> Result<TimelineData, String> {
-    let counts = src.histogram(&q.filter, q.since, start_us, bucket_us, buckets)?;
-    let err_expr = and(q.filter.clone(), level_at_least(Level::Error));
-    let errors = src.histogram(&err_expr, q.since, start_us, bucket_us, buckets)?;
-    let warn_expr = and(q.filter.clone(), level_at_least(Level::Warn));
-    let warnings = src.histogram(&warn_expr, q.since, start_us, bucket_us, buckets)?;
-    let hits = match &q.search {
-        Some(_) => src.histogram(&q.hits_expr(), q.since, start_us, bucket_us, buckets)?,
-        None => Vec::new(),
+    let of_hits = of_hits && q.search.is_some();
+    let hist = |e: &Expr| src.histogram(e, q.since, start_us, bucket_us, buckets);
+    // The bars count the hits when the search makes its own histogram, else every event.
+    let base = if of_hits {
+        q.hits_expr()
+    } else {
+        q.filter.clone()
     };
-    let (gaps, silences) = gaps_of(src, q, &counts, (start_us, bucket_us), until_us)?;
+    let counts = hist(&base)?;
+    let errors = hist(&and(base.clone(), level_at_least(Level::Error)))?;
+    let warnings = hist(&and(base, level_at_least(Level::Warn)))?;
+    let (hits, totals) = match (&q.search, of_hits) {
+        (Some(_), true) => (counts.clone(), hist(&q.filter)?),
+        (Some(_), false) => (hist(&q.hits_expr())?, Vec::new()),
+        (None, _) => (Vec::new(), Vec::new()),
+    };
+    // A gap is a silence of the logs, not a stretch without hits.
+    let all = if of_hits { &totals } else { &counts };
+    let (gaps, silences) = gaps_of(src, q, all, (start_us, bucket_us), until_us)?;
     Ok(TimelineData {
         id,
         start_us,
@@ -236,6 +264,7 @@ fn timeline(
         errors,
         warnings,
         hits,
+        totals,
         gaps,
         silences,
     })
@@ -248,6 +277,8 @@ struct Seek {
     from_us: i64,
     bucket_us: i64,
     span: (i64, i64),
+    /// Spikes of the search's hits, not of all events (gaps are always the logs').
+    hits: bool,
 }
 
 impl Seek {
@@ -308,7 +339,12 @@ impl Seek {
             start = align(self.from_us).saturating_sub(half).max(start);
         }
         let n = ((end - start) / b).clamp(1, SEEK_BUCKETS) as usize;
-        let counts = src.histogram(&q.filter, q.since, start, b, n)?;
+        let of = if self.spike && self.hits && q.search.is_some() {
+            q.hits_expr()
+        } else {
+            q.filter.clone()
+        };
+        let counts = src.histogram(&of, q.since, start, b, n)?;
         let cur = ((self.from_us - start) / b).max(0) as usize;
         let at = |i: usize| Target::Time(start + b * i as i64);
         Ok(if self.spike {

@@ -42,6 +42,8 @@ pub enum PromptKind {
     /// A source's format or zone (the sources pane's `f` / `z`).
     Format,
     Zone,
+    /// `/` in the help screen: keeps the help lines holding the text.
+    HelpSearch,
 }
 
 impl PromptKind {
@@ -54,12 +56,13 @@ impl PromptKind {
             PromptKind::Command => "command",
             PromptKind::Format => "format",
             PromptKind::Zone => "zone",
+            PromptKind::HelpSearch => "help",
         }
     }
 
     pub fn sigil(self) -> char {
         match self {
-            PromptKind::Search => '/',
+            PromptKind::Search | PromptKind::HelpSearch => '/',
             PromptKind::Keep => '&',
             PromptKind::Hide => '!',
             PromptKind::Command => ':',
@@ -156,6 +159,9 @@ pub struct Timeline {
     pub pending: u64,
     /// Its first bucket, bucket width (µs) and number of buckets.
     pub range: (i64, i64, usize),
+    /// With a search, count all events (the hits as dots on the axis) instead of the hits
+    /// (`H`).
+    pub all_events: bool,
 }
 
 /// Ids of the latest requests of each kind: older answers are dropped.
@@ -214,9 +220,10 @@ pub struct AppState {
     pub now_us: i64,
     pub pending: Pending,
     pub next_id: u64,
-    /// Lines of the help text (from the keymap), so `G` and scrolling stop at its end; 0 when
-    /// not known.
-    pub help_lines: usize,
+    /// The help text (from the keymap; `tui` sets it), and what `/` in the help searched for
+    /// ("" for all of it).
+    pub help: Vec<super::help::HelpLine>,
+    pub help_search: String,
     /// Each prompt's submitted lines, oldest first (by [`PromptKind::name`]); kept in the
     /// session.
     pub history: std::collections::BTreeMap<String, Vec<String>>,
@@ -251,6 +258,7 @@ impl AppState {
                 data: None,
                 pending: 0,
                 range: (0, 0, 0),
+                all_events: false,
             },
             utc: false,
             wrap: false,
@@ -264,7 +272,8 @@ impl AppState {
             now_us: 0,
             pending: Pending::default(),
             next_id: 1,
-            help_lines: 0,
+            help: Vec::new(),
+            help_search: String::new(),
             history: Default::default(),
         }
     }
@@ -295,6 +304,12 @@ impl AppState {
             search: self.search.expr.clone(),
             since: self.since,
         }
+    }
+
+    /// Whether the timeline counts the search's hits: a search is on and `H` did not ask
+    /// for all events.
+    pub fn timeline_of_hits(&self) -> bool {
+        self.search.expr.is_some() && !self.timeline.all_events
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {

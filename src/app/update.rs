@@ -112,6 +112,17 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
             ensure_visible(s);
             fx.extend(timeline_fx(s, false));
         }
+        Action::ToggleTimelineHits => {
+            s.timeline.all_events = !s.timeline.all_events;
+            s.set_status(match (s.search.expr.is_some(), s.timeline.all_events) {
+                (true, false) => "timeline: the hits of the search (H: all events)",
+                (true, true) => "timeline: all events, hits on the axis (H: the hits)",
+                (false, false) => "timeline: a search will count its hits (H: all events)",
+                (false, true) => "timeline: all events, also while searching (H: the hits)",
+            });
+            fx.extend(timeline_fx(s, true));
+        }
+        Action::KeepSearch => super::search::keep_search(s, &mut fx),
         Action::ToggleWrap => {
             s.wrap = !s.wrap;
             s.hscroll = 0;
@@ -140,13 +151,17 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
             if let Some(p) = &mut s.prompt {
                 p.insert(c);
             }
+            super::help::typed(s);
         }
         // Like vim's `:` line: Backspace on an empty line closes it.
-        Action::PromptBackspace => match &mut s.prompt {
-            Some(p) if p.text.is_empty() => s.prompt = None,
-            Some(p) => p.backspace(),
-            None => {}
-        },
+        Action::PromptBackspace => {
+            match &mut s.prompt {
+                Some(p) if p.text.is_empty() => s.prompt = None,
+                Some(p) => p.backspace(),
+                None => {}
+            }
+            super::help::typed(s);
+        }
         Action::PromptEdit(e) => {
             if let Some(kind) = s.prompt.as_ref().map(|p| p.kind) {
                 let history = super::prompt::history_of(s, kind).to_vec();
@@ -154,6 +169,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                     p.edit(e, &history);
                 }
             }
+            super::help::typed(s);
         }
         Action::PromptSubmit => submit(s, &mut fx),
         Action::Click { x, y } => click(s, x, y, &mut fx),
@@ -282,19 +298,20 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
         bucket_us,
         buckets,
         until_us: s.span.as_ref().and_then(|p| p.last),
+        hits: s.timeline_of_hits(),
     })
 }
 
 fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
     // The popup shows as many lines as the log view has rows, less its frame.
     let shown = layout(s).log.rows.saturating_sub(2) as usize;
+    let help_max = match super::help::shown(s).len() {
+        0 if s.help.is_empty() => usize::MAX / 2,
+        n => n.saturating_sub(shown),
+    };
     match &mut s.popup {
         Popup::Help { scroll } => {
-            let max = match s.help_lines {
-                0 => usize::MAX / 2,
-                n => n.saturating_sub(shown),
-            };
-            *scroll = scroll.saturating_add_signed(delta).min(max);
+            *scroll = scroll.saturating_add_signed(delta).min(help_max);
         }
         Popup::Detail { scroll } => {
             *scroll = scroll.saturating_add_signed(delta).min(1_000);
@@ -607,6 +624,7 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         Action::Scroll(n) => move_or_scroll(s, *n as isize, fx),
         Action::Top => move_or_scroll(s, isize::MIN / 2, fx),
         Action::Bottom => move_or_scroll(s, isize::MAX / 2, fx),
+        Action::Search if matches!(s.popup, Popup::Help { .. }) => super::help::open_search(s),
         Action::NextHit
         | Action::PrevHit
         | Action::Search
@@ -630,6 +648,8 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::ToggleFollow
         | Action::ToggleUtc
         | Action::ToggleTimeline
+        | Action::ToggleTimelineHits
+        | Action::KeepSearch
         | Action::ToggleWrap
         | Action::ScrollLeft
         | Action::ScrollRight => s.set_status("Esc closes this popup first"),
@@ -662,12 +682,20 @@ fn open_prompt(s: &mut AppState, kind: PromptKind) {
 fn toggle_popup(s: &mut AppState, p: Popup) {
     let same = std::mem::discriminant(&s.popup) == std::mem::discriminant(&p);
     s.popup = if same { Popup::None } else { p };
+    // The help opens whole.
+    s.help_search.clear();
 }
 
 fn close(s: &mut AppState) {
     if s.prompt.is_some() {
         s.prompt = None;
-    } else if s.popup != Popup::None {
+        return;
+    }
+    // A searched help shows all of it again first.
+    if matches!(s.popup, Popup::Help { .. }) && super::help::clear_search(s) {
+        return;
+    }
+    if s.popup != Popup::None {
         s.popup = Popup::None;
     } else {
         s.status = None;

@@ -454,6 +454,137 @@ fn help_detail_and_close() {
 }
 
 #[test]
+fn the_help_is_searched_with_slash() {
+    let mut h = H::new();
+    h.s.help = super::help::text(&super::keymap::Keymap::load(None).unwrap());
+    let all = h.s.help.len();
+    h.act(Action::Help);
+    h.act(Action::Down);
+    h.act(Action::Search);
+    let p = h.s.prompt.as_ref().expect("a prompt over the help");
+    assert_eq!(p.kind, PromptKind::HelpSearch);
+    assert!(
+        matches!(h.s.popup, Popup::Help { .. }),
+        "the help stays open"
+    );
+    // The list narrows as one types, from its top, ignoring case.
+    h.keys("GAP");
+    assert_eq!(h.s.popup, Popup::Help { scroll: 0 });
+    let descs = |h: &H| -> Vec<String> {
+        super::help::shown(&h.s)
+            .iter()
+            .map(|l| l.desc.clone())
+            .collect()
+    };
+    assert_eq!(
+        descs(&h),
+        vec!["previous gap in the timeline", "next gap in the timeline"]
+    );
+    h.act(Action::PromptSubmit);
+    assert!(h.s.prompt.is_none());
+    assert_eq!(descs(&h).len(), 2, "kept after Enter");
+    assert!(h.s.status.as_ref().unwrap().text.contains("2 lines"));
+    assert_eq!(h.minute(), 1999, "the view did not move");
+    // A key's name is found too; nothing found keeps the prompt and the last search.
+    h.prompt(Action::Search, "xyzzy");
+    let p = h.s.prompt.as_ref().unwrap();
+    assert!(p.error.as_ref().unwrap().contains("xyzzy"), "{p:?}");
+    h.act(Action::Close);
+    assert_eq!(descs(&h).len(), 2);
+    h.prompt(Action::Search, "ctrl-d");
+    assert_eq!(descs(&h), vec!["half a page down"]);
+    // Esc shows everything again, then closes; the help reopens whole.
+    h.act(Action::Close);
+    assert_eq!(super::help::shown(&h.s).len(), all);
+    assert!(matches!(h.s.popup, Popup::Help { .. }));
+    h.act(Action::Close);
+    assert_eq!(h.s.popup, Popup::None);
+    h.act(Action::Help);
+    h.prompt(Action::Search, "wrap");
+    h.act(Action::Help);
+    h.act(Action::Help);
+    assert_eq!(super::help::shown(&h.s).len(), all);
+    // Outside the help, `/` is the log search as before.
+    h.act(Action::Help);
+    h.act(Action::Search);
+    assert_eq!(h.s.prompt.as_ref().unwrap().kind, PromptKind::Search);
+}
+
+/// 2000 minutes of one event a minute, with a brute force of failed logins over minutes
+/// 1500..1530 (one event in place of each quiet one: all events stay flat).
+fn burst() -> Fake {
+    let mut f = Fake::minutes(T0, 2000, 0..0);
+    for e in &mut f.events[1500..1530] {
+        e.message = "sshd: Failed password for root".into();
+        e.text = format!("raw {}", e.message);
+    }
+    f.events[200].message = "sshd: Failed password for bob".into();
+    f.events[200].text = "raw sshd: Failed password for bob".into();
+    f
+}
+
+#[test]
+fn a_search_makes_its_own_histogram() {
+    let mut h = H::with(burst());
+    h.act(Action::ZoomOut);
+    let flat = h.s.timeline.data.clone().unwrap();
+    assert!(flat.totals.is_empty());
+    h.prompt(Action::Search, "failed");
+    let d = h.s.timeline.data.clone().unwrap();
+    let (hits, all): (u64, u64) = (d.counts.iter().sum(), d.totals.iter().sum());
+    assert_eq!(hits, 31, "the bars count the hits");
+    assert_eq!(
+        all,
+        flat.counts.iter().sum::<u64>(),
+        "the all-events total beside"
+    );
+    assert_eq!(d.hits, d.counts);
+    let top = d.counts.iter().copied().max().unwrap();
+    let at = d.counts.iter().position(|&c| c == top).unwrap();
+    let t = d.start_us + d.bucket_us * at as i64;
+    assert!(
+        (T0 + 1450 * MIN..T0 + 1530 * MIN).contains(&t),
+        "the burst is the peak"
+    );
+    // `}` finds the brute force as a spike of hits; over all events there is none.
+    h.act(Action::Top);
+    h.act(Action::NextSpike);
+    let m = h.minute();
+    assert!((1440..1530).contains(&m), "went to {m}: {:?}", h.s.status);
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("hits"),
+        "{:?}",
+        h.s.status
+    );
+    // H: all events again, the hits on the axis.
+    h.act(Action::ToggleTimelineHits);
+    let d = h.s.timeline.data.clone().unwrap();
+    assert!(d.totals.is_empty());
+    assert_eq!(d.counts, flat.counts);
+    assert_eq!(d.hits.iter().sum::<u64>(), 31);
+    h.act(Action::ToggleTimelineHits);
+    assert_eq!(
+        h.s.timeline
+            .data
+            .as_ref()
+            .unwrap()
+            .counts
+            .iter()
+            .sum::<u64>(),
+        31
+    );
+    // K: the search becomes a keep filter.
+    h.act(Action::KeepSearch);
+    assert!(h.s.search.expr.is_none());
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Keep);
+    assert_eq!(h.s.filters[0].text, "failed");
+    assert_eq!(h.s.events.len(), 31);
+    h.act(Action::KeepSearch);
+    assert!(h.s.status.as_ref().unwrap().error, "no search to keep");
+}
+
+#[test]
 fn commands() {
     let mut h = H::new();
     h.prompt(Action::Command, "goto 2026-10-03 02:00");
@@ -695,6 +826,89 @@ fn export_writes_the_filtered_view() {
     assert!(h.s.status.as_ref().unwrap().error);
     h.prompt(Action::Command, &format!("export! {}", path.display()));
     assert!(!h.s.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn export_writes_the_hits_or_the_marked_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |n: &str| dir.path().join(n);
+    let lines = |n: &str| std::fs::read_to_string(file(n)).unwrap();
+    let mut h = H::new();
+    let said = |h: &H| h.s.status.as_ref().unwrap().text.clone();
+    // Nothing to export yet: said in the prompt.
+    h.prompt(
+        Action::Command,
+        &format!("export --hits {}", file("h").display()),
+    );
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("no search")
+    );
+    h.act(Action::Close);
+    h.prompt(
+        Action::Command,
+        &format!("export --marked {}", file("m").display()),
+    );
+    assert!(
+        h.s.prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("no marked")
+    );
+    h.act(Action::Close);
+    // The hits of the view: errors that say login.
+    h.act(Action::LevelError);
+    h.prompt(Action::Search, "login");
+    h.prompt(
+        Action::Command,
+        &format!("export --hits {}", file("h.jsonl").display()),
+    );
+    let want = (0..2000)
+        .filter(|i| !(1000..1060).contains(i) && i % 7 == 3 && i % 5 == 0)
+        .count();
+    assert!(
+        said(&h).starts_with(&format!("{want} hits written")),
+        "{}",
+        said(&h)
+    );
+    let text = lines("h.jsonl");
+    assert_eq!(text.lines().count(), want);
+    assert!(
+        text.lines()
+            .all(|l| l.contains("login") && l.contains("\"error\""))
+    );
+    // Two marks, one of them then hidden by a filter: both are written, in time order.
+    h.act(Action::LevelError);
+    h.act(Action::Top);
+    h.act(Action::ToggleMark);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::ToggleMark);
+    h.prompt(Action::FilterHide, "request 2");
+    h.prompt(
+        Action::Command,
+        &format!("export --marked {}", file("m.csv").display()),
+    );
+    assert!(
+        said(&h).starts_with("2 marked events written"),
+        "{}",
+        said(&h)
+    );
+    let csv = lines("m.csv");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains("request 0 ") && rows[1].contains("request 2 "),
+        "{csv}"
+    );
 }
 
 #[test]

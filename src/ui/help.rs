@@ -1,104 +1,73 @@
-//! The help popup, generated from the active keymap, then the `:` commands.
+//! The help popup: the lines of `app::help` (generated from the keymap, then the `:`
+//! commands and notes), or those its `/` search keeps, with the text found highlighted.
 
-use super::Ui;
 use super::popup;
-use crate::app::layout::clean;
+use super::theme::Theme;
+use crate::app::AppState;
+use crate::app::help::{self, HelpLine};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Commands of the `:` line.
-const COMMANDS: [(&str, &str); 10] = [
-    (
-        ":goto TIME",
-        "jump: 2026-10-03 13:00, 13:00, -2h, yesterday",
-    ),
-    (":bucket WIDTH", "timeline bucket: 1m, 5m, 1h, 1d"),
-    (":since TIME", "only events after TIME (:since off)"),
-    (
-        ":save NAME [DESC]",
-        "save the search, filters, level and since",
-    ),
-    (":run NAME", "run a saved query (Q lists them)"),
-    (":export FILE", "write the view as jsonl (or csv: FILE.csv)"),
-    (":clear", "drop filters, level, since and search"),
-    (":utc / :local", "time zone of the times shown"),
-    (":wrap", "wrap long lines"),
-    (":q", "quit"),
-];
-
-/// The help text: one line per action, with every key bound to it.
-pub fn lines(ui: &Ui) -> Vec<Line<'static>> {
-    let key_style = ui.theme.style("popup_title");
-    let mut seen: Vec<&str> = Vec::new();
-    let mut rows: Vec<(String, String)> = Vec::new();
-    for b in &ui.keymap.bindings {
-        if seen.contains(&b.name.as_str()) {
-            continue;
+/// `text` in `base`, with the first occurrence of `needle` (lowercase) in `hit`.
+fn marked(text: String, needle: &str, base: Style, hit: Style) -> Vec<Span<'static>> {
+    match help::find(&text, needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            vec![
+                Span::styled(text[..at].to_string(), base),
+                Span::styled(text[at..end].to_string(), hit),
+                Span::styled(text[end..].to_string(), base),
+            ]
         }
-        seen.push(&b.name);
-        let keys = ui
-            .keymap
-            .bindings
-            .iter()
-            .filter(|o| o.name == b.name)
-            .map(|o| o.key.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        // A user's keymap file wrote these: shown escaped like any other text.
-        rows.push((clean(&keys), clean(&b.desc)));
+        None => vec![Span::styled(text, base)],
     }
-    let w = rows
+}
+
+/// The lines shown: the key column as wide as its widest entry (of the whole help, so the
+/// columns do not move while searching).
+pub fn lines(s: &AppState, theme: &Theme) -> Vec<Line<'static>> {
+    let key_style = theme.style("popup_title");
+    let hit = theme.style("hit");
+    let needle = help::query(s).to_ascii_lowercase();
+    let w = s
+        .help
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|l| l.key.chars().count())
         .max()
         .unwrap_or(0)
         .max(14);
-    let mut out: Vec<Line<'static>> = rows
+    help::shown(s)
         .into_iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<w$}  "), key_style),
-                Span::raw(d),
-            ])
+        .map(|HelpLine { key, desc }| {
+            match (key.is_empty(), desc.is_empty()) {
+                (true, true) => return Line::from(""),
+                (true, false) => {
+                    return Line::from(marked(format!(" {desc}"), &needle, Style::new(), hit));
+                }
+                _ => {}
+            }
+            let mut spans = marked(format!(" {key:<w$}  "), &needle, key_style, hit);
+            spans.extend(marked(desc.clone(), &needle, Style::new(), hit));
+            Line::from(spans)
         })
-        .collect();
-    out.push(Line::from(""));
-    for (c, d) in COMMANDS {
-        out.push(Line::from(vec![
-            Span::styled(format!(" {c:<w$}  "), key_style),
-            Span::raw(d),
-        ]));
-    }
-    out.push(Line::from(""));
-    out.push(Line::from(
-        " Sources (s): f sets the selected file's format, z its zone (empty: detect /",
-    ));
-    out.push(Line::from(
-        " local time), saved in config.toml for that exact path, not its rotated siblings.",
-    ));
-    out.push(Line::from(
-        " Prompts edit like a shell line: ctrl-a / ctrl-e start / end, ctrl-u / ctrl-k / ctrl-w",
-    ));
-    out.push(Line::from(
-        " delete to the start / to the end / a word, Up / Down that prompt's earlier lines.",
-    ));
-    out.push(Line::from(
-        " Mouse: the wheel scrolls, a click on the timeline jumps there.",
-    ));
-    out
+        .collect()
 }
 
-pub fn render(ui: &Ui, scroll: usize, area: Rect, buf: &mut Buffer) {
-    let lines = lines(ui);
-    let box_area = popup::centred(area, 80, lines.len() as u16 + 2);
-    popup::render(
-        &ui.theme,
-        "keys — Esc closes",
-        lines,
-        scroll,
-        false,
-        box_area,
-        buf,
-    );
+pub fn render(s: &AppState, theme: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
+    let lines = lines(s, theme);
+    let q = help::query(s);
+    let title = if q.is_empty() {
+        "keys — / searches, Esc closes".to_string()
+    } else if lines.is_empty() {
+        format!("no key or command holds {q:?}")
+    } else if s.prompt.is_some() {
+        format!("keys holding {q:?}")
+    } else {
+        format!("keys holding {q:?} — Esc shows all")
+    };
+    let title = crate::app::layout::clean(&title);
+    let box_area = popup::centred(area, 80, lines.len().max(1) as u16 + 2);
+    popup::render(theme, &title, lines, scroll, false, box_area, buf);
 }

@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, s: &AppState, ui: &Ui) {
     let log = band(l.log, w);
     match s.popup {
         Popup::None => {}
-        Popup::Help { scroll } => help::render(ui, scroll, log, buf),
+        Popup::Help { scroll } => help::render(s, &ui.theme, scroll, log, buf),
         Popup::Detail { scroll } => detail::render(s, &ui.theme, scroll, log, buf),
         Popup::Filters { selected } => filters::render(s, &ui.theme, selected, log, buf),
         Popup::Sources { selected } => sources::render(s, &ui.theme, selected, log, buf),

@@ -45,6 +45,7 @@ fn ui() -> Ui {
 /// A state opened on the fake at the start, in UTC, with a mark and a search.
 fn state(src: &Fake, w: u16, h: u16) -> AppState {
     let mut s = AppState::new(w, h);
+    s.help = crate::app::help::text(&ui().keymap);
     s.utc = true;
     s.now_us = T0 + 300 * 60_000_000;
     settle(&mut s, src, Action::Opened(src.span()));
@@ -112,6 +113,17 @@ fn help() {
 }
 
 #[test]
+fn help_searched() {
+    both("help_searched", |s, src| {
+        settle(s, src, Action::Help);
+        settle(s, src, Action::Search);
+        for c in "mark".chars() {
+            settle(s, src, Action::PromptChar(c));
+        }
+    });
+}
+
+#[test]
 fn search_error() {
     both("search_error", |s, src| {
         settle(s, src, Action::Search);
@@ -132,6 +144,27 @@ fn filters_list() {
         settle(s, src, Action::PromptSubmit);
         settle(s, src, Action::Filters);
     });
+}
+
+/// With a search, the bars are its hits: a burst of failed logins over 20 minutes is a
+/// spike, while all events run flat (their scale beside the hits').
+#[test]
+fn search_histogram() {
+    let mut src = fake();
+    // Minutes 230-249.
+    for e in &mut src.events[150..170] {
+        e.message = "sshd: Failed password for root".into();
+        e.text = format!("raw {}", e.message);
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        settle(&mut s, &src, Action::Search);
+        for c in "failed".chars() {
+            settle(&mut s, &src, Action::PromptChar(c));
+        }
+        settle(&mut s, &src, Action::PromptSubmit);
+        insta::assert_snapshot!(format!("search_histogram_{w}x{h}"), screen(&s));
+    }
 }
 
 #[test]
@@ -270,7 +303,9 @@ fn timeline_bars_are_stacked_by_level_and_gaps_shaded() {
     // Minutes 5-9 (one 5m bucket) have no errors: two warnings there.
     src.events[6].level = Some(Level::Warn);
     src.events[7].level = Some(Level::Warn);
-    let s = state(&src, 80, 24);
+    let mut s = state(&src, 80, 24);
+    // All events, not the search's hits.
+    settle(&mut s, &src, Action::ToggleTimelineHits);
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let ui = ui();
     t.draw(|f| draw(f, &s, &ui)).unwrap();

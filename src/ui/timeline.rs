@@ -1,6 +1,7 @@
 //! The timeline: one column per bucket, bars stacked by level (errors, then warnings, then
-//! the rest), empty buckets
-//! drawn as dots, gaps shaded and labelled, the search's hits and the cursor on the axis.
+//! the rest), empty buckets drawn as dots, gaps shaded and labelled, the search's hits and
+//! the cursor on the axis. With a search, the bars count its hits (its own histogram, so a
+//! burst of failed logins is a spike), and the scale gives the all-events one beside it.
 
 use super::log_view::shown_time;
 use super::theme::Theme;
@@ -161,13 +162,17 @@ fn labels(
     buf: &mut Buffer,
 ) {
     let style = theme.style("timeline_label");
-    // The scale: what a full column counts.
-    let max = d.counts.iter().copied().max().unwrap_or(0);
-    let info = format!(
-        " ▇ {} │ {}/col ",
-        super::status::thousands(max),
-        human_secs(d.bucket_us / 1_000_000)
-    );
+    // The scale: what a full column counts (of the hits, and of all events, when the bars
+    // are the search's).
+    let max = |v: &[u64]| v.iter().copied().max().unwrap_or(0);
+    let n = |v: &[u64]| super::status::thousands(max(v));
+    let scale = if d.totals.is_empty() {
+        format!("▇ {}", n(&d.counts))
+    } else {
+        let hits = if max(&d.counts) == 1 { "hit" } else { "hits" };
+        format!("▇ {} {hits} · all ▇ {}", n(&d.counts), n(&d.totals))
+    };
+    let info = format!(" {scale} │ {}/col ", human_secs(d.bucket_us / 1_000_000));
     let info_x = (area.width as usize).saturating_sub(info.chars().count());
     let first = shown_time(d.start_us, s.utc);
     let last = shown_time(d.end_us(), s.utc);
