@@ -195,6 +195,11 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Counted { id, hits } => {
             if id == s.pending.count {
                 s.search.hits = Some(hits);
+                if hits == 0
+                    && let Some(hint) = super::search::operator_hint(&s.search.text)
+                {
+                    s.set_error(hint);
+                }
             }
         }
         Action::Notice(msg) => s.set_status(msg),
@@ -436,8 +441,11 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
     s.events = l.events;
     s.at_start = l.at_start;
     s.at_end = l.at_end;
-    if let Some(note) = l.note {
-        s.set_status(note);
+    match (l.note, super::search::operator_hint(&s.search.text)) {
+        // No hit anywhere, and the search holds a lowercase operator: say why.
+        (Some(note), Some(hint)) if note == "no hit" => s.set_error(hint),
+        (Some(note), _) => s.set_status(note),
+        (None, _) => {}
     }
     if s.events.is_empty() {
         s.selected = 0;
