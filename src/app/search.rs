@@ -153,6 +153,7 @@ pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool, turn_back
     let id = s.id();
     s.pending.load = id;
     s.pending.loading = true;
+    s.pending.ranking = true;
     Effect::Find {
         id,
         query: s.query(),

@@ -192,6 +192,13 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 s.context = events;
             }
         }
+        Action::Ranked { id, after } => {
+            if id == s.pending.rank
+                && let Some(e) = s.selected_event()
+            {
+                s.search.after = Some((e.ts, after));
+            }
+        }
         Action::Counted { id, hits } => {
             if id == s.pending.count {
                 s.search.hits = Some(hits);
@@ -478,6 +485,19 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
     }
     let i = s.selected;
     select(s, i, fx);
+    // Landed on a hit by `n`/`N`: ask for its rank.
+    s.search.after = None;
+    if std::mem::take(&mut s.pending.ranking)
+        && let Some(ts) = s.selected_event().filter(|e| e.hit).map(|e| e.ts)
+    {
+        let id = s.id();
+        s.pending.rank = id;
+        fx.push(Effect::Rank {
+            id,
+            query: s.query(),
+            ts,
+        });
+    }
 }
 
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {

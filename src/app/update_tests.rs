@@ -948,6 +948,30 @@ fn a_goto_past_the_logs_and_a_lowercase_operator_are_said() {
 }
 
 #[test]
+fn n_says_which_hit_it_is() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    h.prompt(Action::Search, "login");
+    let total = h.s.search.hits.unwrap();
+    let rank = |h: &H| {
+        let (ts, after) = h.s.search.after.expect("ranked");
+        assert_eq!(ts, h.sel().ts);
+        total - after + 1
+    };
+    // From the first event (a hit itself), the search goes to the next one.
+    assert_eq!(h.minute(), 5);
+    assert_eq!(rank(&h), 2);
+    h.act(Action::NextHit);
+    h.act(Action::NextHit);
+    assert_eq!(h.minute(), 15);
+    assert_eq!(rank(&h), 4);
+    h.act(Action::PrevHit);
+    assert_eq!(rank(&h), 3);
+    h.act(Action::Down);
+    assert!(h.s.search.after.is_none() || h.sel().ts != h.s.search.after.unwrap().0);
+}
+
+#[test]
 fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
     h.act(Action::ToggleFollow);
