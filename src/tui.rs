@@ -609,6 +609,7 @@ fn latest(batch: Vec<Effect>) -> Vec<Effect> {
         Effect::Save(_) => Some(3),
         Effect::Context { .. } => Some(4),
         Effect::Export { .. } => Some(5),
+        Effect::Rank { .. } => Some(6),
         Effect::SetSource(_) => None,
     };
     let mut out: Vec<Effect> = Vec::new();

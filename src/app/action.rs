@@ -129,6 +129,12 @@ pub enum Action {
         id: u64,
         hits: usize,
     },
+    /// Hits at or after the selected one (for its rank).
+    #[serde(skip)]
+    Ranked {
+        id: u64,
+        after: usize,
+    },
     #[serde(skip)]
     Context {
         id: u64,

@@ -21,6 +21,18 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
             let t = time(s, arg)?;
             s.cursor_us = t;
             fx.push(load(s, Target::Time(t)));
+            // Ages count from now: on old logs `-2h` lands past their end. Said, not silent.
+            let (first, last) = s.span.as_ref().map_or((None, None), |p| (p.first, p.last));
+            if last.is_some_and(|l| t > l) {
+                s.set_status(format!(
+                    "goto {arg}: after the logs' last event (ages like -2h count from now); \
+                     showing their end"
+                ));
+            } else if first.is_some_and(|f| t < f) {
+                s.set_status(format!(
+                    "goto {arg}: before the logs' first event; showing their start"
+                ));
+            }
         }
         "bucket" | "b" => {
             let secs = crate::timeline::parse_bucket(arg)

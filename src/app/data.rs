@@ -216,6 +216,13 @@ pub enum Effect {
         id: u64,
         query: Query,
     },
+    /// The hits at or after `ts` (so the selected hit's rank is the total less them, plus
+    /// one): "hit 3/215".
+    Rank {
+        id: u64,
+        query: Query,
+        ts: i64,
+    },
     /// `[` `]` `{` `}` past the timeline on screen: the next gap (or spike) in the whole
     /// history at this bucket width (a gap also at finer ones, down to 1 minute), then load
     /// around it (or reload `here` with a note).

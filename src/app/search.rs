@@ -11,6 +11,8 @@ pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(p) = s.prompt.clone() else { return };
     let text = p.text.trim().to_string();
     super::prompt::remember(s, p.kind, &text);
+    // What was said before is old news once something new is asked.
+    s.status = None;
     let res = match p.kind {
         PromptKind::Search => set_search(s, &text, fx),
         PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),
@@ -151,6 +153,7 @@ pub(super) fn find_fx(s: &mut AppState, from: EventKey, forward: bool, turn_back
     let id = s.id();
     s.pending.load = id;
     s.pending.loading = true;
+    s.pending.ranking = true;
     Effect::Find {
         id,
         query: s.query(),
@@ -168,6 +171,18 @@ pub(super) fn find(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
     if let Some(from) = s.selected_event().map(|e| e.key()) {
         fx.push(find_fx(s, from, forward, false));
     }
+}
+
+/// A search that found nothing and holds `and`, `or` or `not` in lowercase: those are
+/// searched as words (only capitals combine), which the user rarely means.
+pub(super) fn operator_hint(text: &str) -> Option<String> {
+    let word = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .find(|w| matches!(*w, "and" | "or" | "not"))?;
+    Some(format!(
+        "no hits: a lowercase {word:?} is searched as a word; {} combines terms",
+        word.to_uppercase()
+    ))
 }
 
 /// `K`: the search becomes a keep filter, so the view holds only its hits; the search is

@@ -65,6 +65,12 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
         Effect::Count { id, query } => src
             .count(&query.hits_expr(), query.since)
             .map(|hits| Action::Counted { id, hits }),
+        Effect::Rank { id, query, ts } => src
+            .count(
+                &query.hits_expr(),
+                Some(query.since.map_or(ts, |s| s.max(ts))),
+            )
+            .map(|after| Action::Ranked { id, after }),
         Effect::Seek {
             id,
             query,

@@ -140,6 +140,7 @@ pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
                     highlight: highlighter(&expr),
                     expr: Some(expr),
                     hits: None,
+                    after: None,
                 }
             }
             Err(_) => skipped.push(format!("search {:?}", saved.search)),

@@ -30,6 +30,9 @@ pub struct Search {
     pub highlight: Option<regex::Regex>,
     /// Matching events in the filtered logs, once counted.
     pub hits: Option<usize>,
+    /// After `n`/`N` (or a new search) went to a hit: the hits from it on, and that hit's
+    /// time, once counted (its rank is `hits - after + 1`).
+    pub after: Option<(i64, usize)>,
 }
 
 /// What the open prompt is for.
@@ -170,6 +173,9 @@ pub struct Pending {
     pub load: u64,
     pub count: u64,
     pub context: u64,
+    /// The latest rank asked for, and whether the next load comes from `n`/`N` (then asks).
+    pub rank: u64,
+    pub ranking: bool,
     /// A load is on its way.
     pub loading: bool,
 }

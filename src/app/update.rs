@@ -192,9 +192,21 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 s.context = events;
             }
         }
+        Action::Ranked { id, after } => {
+            if id == s.pending.rank
+                && let Some(e) = s.selected_event()
+            {
+                s.search.after = Some((e.ts, after));
+            }
+        }
         Action::Counted { id, hits } => {
             if id == s.pending.count {
                 s.search.hits = Some(hits);
+                if hits == 0
+                    && let Some(hint) = super::search::operator_hint(&s.search.text)
+                {
+                    s.set_error(hint);
+                }
             }
         }
         Action::Notice(msg) => s.set_status(msg),
@@ -436,8 +448,11 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
     s.events = l.events;
     s.at_start = l.at_start;
     s.at_end = l.at_end;
-    if let Some(note) = l.note {
-        s.set_status(note);
+    match (l.note, super::search::operator_hint(&s.search.text)) {
+        // No hit anywhere, and the search holds a lowercase operator: say why.
+        (Some(note), Some(hint)) if note == "no hit" => s.set_error(hint),
+        (Some(note), _) => s.set_status(note),
+        (None, _) => {}
     }
     if s.events.is_empty() {
         s.selected = 0;
@@ -470,6 +485,19 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
     }
     let i = s.selected;
     select(s, i, fx);
+    // Landed on a hit by `n`/`N`: ask for its rank.
+    s.search.after = None;
+    if std::mem::take(&mut s.pending.ranking)
+        && let Some(ts) = s.selected_event().filter(|e| e.hit).map(|e| e.ts)
+    {
+        let id = s.id();
+        s.pending.rank = id;
+        fx.push(Effect::Rank {
+            id,
+            query: s.query(),
+            ts,
+        });
+    }
 }
 
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {

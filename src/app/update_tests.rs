@@ -912,6 +912,66 @@ fn export_writes_the_hits_or_the_marked_events() {
 }
 
 #[test]
+fn a_goto_past_the_logs_and_a_lowercase_operator_are_said() {
+    let mut h = H::new();
+    // "Now" is a day after the logs' end: -2h is past it.
+    h.s.now_us = T0 + 3440 * MIN;
+    h.prompt(Action::Command, "goto -2h");
+    assert_eq!(h.minute(), 1999);
+    let said = h.s.status.as_ref().unwrap().text.clone();
+    assert!(
+        said.contains("after the logs' last event") && said.contains("from now"),
+        "{said}"
+    );
+    h.prompt(Action::Command, "goto 2020-01-01");
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("before the logs' first event")
+    );
+    h.prompt(Action::Search, "login and ok");
+    assert_eq!(h.s.search.hits, Some(0));
+    let st = h.s.status.clone().unwrap();
+    assert!(
+        st.error && st.text.contains("lowercase \"and\"") && st.text.contains("AND"),
+        "{st:?}"
+    );
+    h.prompt(Action::Search, "request AND login");
+    assert!(h.s.search.hits.unwrap() > 0);
+    assert!(
+        !h.s.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("lowercase"))
+    );
+}
+
+#[test]
+fn n_says_which_hit_it_is() {
+    let mut h = H::new();
+    h.act(Action::Top);
+    h.prompt(Action::Search, "login");
+    let total = h.s.search.hits.unwrap();
+    let rank = |h: &H| {
+        let (ts, after) = h.s.search.after.expect("ranked");
+        assert_eq!(ts, h.sel().ts);
+        total - after + 1
+    };
+    // From the first event (a hit itself), the search goes to the next one.
+    assert_eq!(h.minute(), 5);
+    assert_eq!(rank(&h), 2);
+    h.act(Action::NextHit);
+    h.act(Action::NextHit);
+    assert_eq!(h.minute(), 15);
+    assert_eq!(rank(&h), 4);
+    h.act(Action::PrevHit);
+    assert_eq!(rank(&h), 3);
+    h.act(Action::Down);
+    assert!(h.s.search.after.is_none() || h.sel().ts != h.s.search.after.unwrap().0);
+}
+
+#[test]
 fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
     h.act(Action::ToggleFollow);

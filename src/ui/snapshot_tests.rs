@@ -439,3 +439,14 @@ fn a_silent_host_gap_is_labelled_up_to_the_logs_end() {
         "{text}"
     );
 }
+
+#[test]
+fn the_status_line_says_which_hit_n_went_to() {
+    let src = fake();
+    let mut s = state(&src, 160, 48);
+    assert!(!screen(&s).contains("hit 1/"), "not after g");
+    settle(&mut s, &src, Action::NextHit);
+    settle(&mut s, &src, Action::NextHit);
+    let screen = screen(&s);
+    assert!(screen.contains("/login (45 hits) │ hit 3/45"), "{screen}");
+}

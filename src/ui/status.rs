@@ -49,6 +49,19 @@ pub fn parts(s: &AppState) -> Vec<String> {
             "/{} ({hits} hits)",
             crate::app::layout::clean(&s.search.text)
         ));
+        // "hit 3/215" while the selected event is the hit `n` went to.
+        if let (Some((ts, after)), Some(total), Some(e)) =
+            (s.search.after, s.search.hits, s.selected_event())
+            && e.ts == ts
+            && e.hit
+            && after <= total
+        {
+            p.push(format!(
+                "hit {}/{}",
+                thousands((total - after + 1) as u64),
+                thousands(total as u64)
+            ));
+        }
     }
     let on = |k: FilterKind| {
         s.filters
