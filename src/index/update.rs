@@ -923,7 +923,7 @@ impl Run<'_> {
         f.dev = stat.dev;
         f.ino = stat.ino;
         f.tail_check = match compression {
-            None => tail_check_at(&path, f.offset),
+            None => tail_check_at(&path, f.offset, (stat.dev, stat.ino)),
             Some(_) => None,
         };
         if (f.head_len as usize) < HEAD_LEN
@@ -1073,13 +1073,24 @@ impl Run<'_> {
 }
 
 /// The [`super::checkpoint::TailCheck`] of the bytes before `offset` in a plain file.
-fn tail_check_at(path: &Path, offset: u64) -> Option<super::checkpoint::TailCheck> {
-    use std::os::unix::fs::FileExt;
+/// Only from the file read (`identity`: device and inode): after a rotation the path may
+/// already hold the next file, whose bytes would make the next run take this one for
+/// rewritten.
+fn tail_check_at(
+    path: &Path,
+    offset: u64,
+    identity: (u64, u64),
+) -> Option<super::checkpoint::TailCheck> {
+    use std::os::unix::fs::{FileExt, MetadataExt};
     let len = offset.min(super::checkpoint::TAIL_CHECK_LEN);
     if len == 0 {
         return None;
     }
     let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if (meta.dev(), meta.ino()) != identity {
+        return None;
+    }
     let mut buf = vec![0u8; len as usize];
     file.read_exact_at(&mut buf, offset - len).ok()?;
     Some(super::checkpoint::TailCheck {
