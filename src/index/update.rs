@@ -207,7 +207,7 @@ fn plan_work(
                 if let Some(f) = positions.get(&id).map(|&i| &mut store.checkpoint.files[i])
                     && (f.path != path || f.dev != stat.dev || f.ino != stat.ino)
                 {
-                    moved |= f.dev != stat.dev || f.ino != stat.ino;
+                    moved = true;
                     f.path = path;
                     f.dev = stat.dev;
                     f.ino = stat.ino;
@@ -225,8 +225,9 @@ fn plan_work(
             other => work.push(other),
         }
     }
-    // A file under a new inode (a restore, `cp -a`, a move to another disk) is read back
-    // through its new identity only once a commit records it.
+    // A file renamed by rotation, or under a new inode (a restore, `cp -a`, a move to another
+    // disk), is read back through its new path and identity only once a commit records it:
+    // other processes read event text through the committed checkpoint.
     (moved || !work.is_empty() || !plan.gone.is_empty()).then_some((work, plan.gone))
 }
 
