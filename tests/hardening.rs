@@ -290,3 +290,24 @@ fn a_damaged_segment_file_is_said_and_rebuilt() {
         );
     }
 }
+
+/// An index folder inside the logs it indexes (`--index-dir /var/log/tl /var/log`): its own
+/// files are not indexed, and a second run finds nothing new.
+#[test]
+fn an_index_folder_inside_the_logs_is_not_indexed() {
+    let logs = tempfile::tempdir().unwrap();
+    lines(&logs.path().join("app.log"), 0, 20, "own");
+    let idx = logs.path().join("index");
+    out(tl(&idx).arg("index").arg(logs.path()));
+    out(tl(&idx).arg("index").arg(logs.path()));
+    assert_eq!(count(&idx, logs.path(), ""), 20);
+    let (so, se) = out(tl(&idx).arg("index").arg(logs.path()));
+    assert!(
+        so.contains("0 new events") || se.contains("0 new events"),
+        "{so}{se}"
+    );
+    assert!(
+        !se.contains("index/"),
+        "notes about the index's own files:\n{se}"
+    );
+}

@@ -187,7 +187,7 @@ fn plan_work(
     config: &Config,
     summary: &mut Summary,
 ) -> Option<(Vec<Action>, Vec<u64>)> {
-    let survey = survey_settled(&store.checkpoint.files, &store.checkpoint.roots);
+    let survey = survey_settled(&store.checkpoint.files, &store.checkpoint.roots, &store.dir);
     summary.notes.extend(survey.notes);
     summary.files = survey.files;
     let plan = survey.plan;
@@ -321,7 +321,12 @@ struct Survey {
     vanished: usize,
 }
 
-fn survey(known: &[FileState], roots: &[PathBuf]) -> Survey {
+/// The files under `roots` as they are now, and the plan for them. The index's own folder is
+/// left out when it lies under a root (`--index-dir /var/log/tl /var/log`): indexing its own
+/// files would feed every commit back into the next.
+fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
+    let own = index_dir.canonicalize().ok();
+    let outside = |p: &Path| own.as_deref().is_none_or(|d| !p.starts_with(d));
     // A file unchanged since it was read keeps the compression it was read with.
     let by_path: std::collections::HashMap<&Path, &FileState> =
         known.iter().map(|f| (f.path.as_path(), f)).collect();
@@ -336,8 +341,13 @@ fn survey(known: &[FileState], roots: &[PathBuf]) -> Survey {
             .then_some(k.compression)
     };
     let (found, skipped) = discover_with(roots, &unchanged);
+    let found: Vec<_> = found.into_iter().filter(|d| outside(&d.path)).collect();
     let mut stats = stats.into_inner();
-    let mut notes: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
+    let mut notes: Vec<String> = skipped
+        .iter()
+        .filter(|s| outside(&s.path))
+        .map(|s| s.to_string())
+        .collect();
     let mut files = Vec::with_capacity(found.len());
     let mut vanished = 0;
     for d in found {
@@ -374,8 +384,8 @@ fn survey(known: &[FileState], roots: &[PathBuf]) -> Survey {
 /// file can be missing from one listing and present under its new name in the next: a known
 /// file is only declared gone when two surveys a moment apart agree, otherwise its events would
 /// be removed and read again (and shown twice by a follower).
-fn survey_settled(known: &[FileState], roots: &[PathBuf]) -> Survey {
-    settle(|| survey(known, roots), std::thread::sleep)
+fn survey_settled(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
+    settle(|| survey(known, roots, index_dir), std::thread::sleep)
 }
 
 fn settle(mut survey: impl FnMut() -> Survey, pause: impl Fn(Duration)) -> Survey {
