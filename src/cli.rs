@@ -357,12 +357,15 @@ fn open(
     config: Config,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Engine, Summary)> {
-    let opts = OpenOptions {
+    Ok(Engine::open(options(paths, global, config), progress)?)
+}
+
+fn options(paths: Vec<PathBuf>, global: &Global, config: Config) -> OpenOptions {
+    OpenOptions {
         paths,
         index_dir: global.index_dir.clone(),
         config,
-    };
-    Ok(Engine::open(opts, progress)?)
+    }
 }
 
 /// Like [`open`] for commands that only read (search, histogram, tail): with the disk full,
@@ -373,11 +376,7 @@ fn open_to_read(
     config: Config,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Engine, Summary)> {
-    let opts = OpenOptions {
-        paths,
-        index_dir: global.index_dir.clone(),
-        config,
-    };
+    let opts = options(paths, global, config);
     match Engine::open(opts.clone(), progress) {
         Err(EngineError::Index(e @ crate::index::IndexError::DiskFull { .. })) => {
             let (engine, mut notes) = Engine::open_committed(opts)?;
