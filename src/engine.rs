@@ -240,6 +240,12 @@ impl Engine {
         Ok(summary)
     }
 
+    /// True when lines may still be on their way through a rotation under way (see
+    /// `Summary::rotating`), as this process's last survey or the last commit taken in says.
+    pub fn rotating(&self) -> bool {
+        self.store.checkpoint.rotating
+    }
+
     /// True while this process holds the index's writer (it keeps the index fresh for all).
     pub fn is_writer(&self) -> bool {
         self.store.writer.is_some()

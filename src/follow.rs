@@ -182,6 +182,19 @@ impl Follower {
         engine: &mut Engine,
     ) -> Result<(Vec<EventRecord>, Vec<String>), EngineError> {
         let summary = engine.refresh(&Quiet)?;
+        crate::index::trace::line(|| {
+            format!(
+                "round writer {} changed {} rotating {} files {:?}",
+                engine.is_writer(),
+                summary.changed,
+                summary.rotating || engine.rotating(),
+                engine
+                    .files()
+                    .iter()
+                    .map(|f| (f.id, f.ino, f.offset))
+                    .collect::<Vec<_>>()
+            )
+        });
         let notes = self.fresh_notes(summary.notes);
         let now_i = Instant::now();
         let mut from = Vec::new();
@@ -250,17 +263,26 @@ impl Follower {
             })
             .collect();
         self.held = due;
-        let watermark = fresh
-            .iter()
-            .filter(|(_, _, busy)| *busy)
-            .map(|(h, _, _)| h.ts)
-            .min();
+        // During a rotation, lines written before these may still be in a file being
+        // compressed or copied: nothing is shown until it has settled.
+        let watermark = if summary.rotating || engine.rotating() {
+            Some(i64::MIN)
+        } else {
+            fresh
+                .iter()
+                .filter(|(_, _, busy)| *busy)
+                .map(|(h, _, _)| h.ts)
+                .min()
+        };
         let mut out = Vec::new();
         let mut rounds: HashMap<u64, (Vec<u64>, Vec<u64>)> = HashMap::new();
         for (h, rec, busy) in fresh {
             let entry = rounds.entry(h.file).or_default();
             match rec {
                 Some(rec) if !busy && watermark.is_none_or(|w| h.ts < w) => {
+                    crate::index::trace::line(|| {
+                        format!("show file {} offset {} {}", h.file, h.offset, rec.text)
+                    });
                     entry.0.push(h.offset);
                     out.push(rec);
                 }

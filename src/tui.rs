@@ -385,6 +385,7 @@ fn spawn_worker(
         }
         let refresh_every = if waker.is_polling() { POLL } else { REFRESH };
         let mut changed = false;
+        let mut last_error: Option<String> = None;
         let mut last_round = Instant::now();
         loop {
             // The user's requests first; new lines are taken in when they are answered.
@@ -410,10 +411,21 @@ fn spawn_worker(
             if (changed && since >= MIN_ROUND) || since >= refresh_every {
                 changed = false;
                 last_round = Instant::now();
-                if let Ok(s) = engine.refresh(&crate::index::update::Quiet)
-                    && s.changed
-                    && tx.send(Msg::Action(Action::Grew(engine.span()))).is_err()
-                {
+                let sent = match engine.refresh(&crate::index::update::Quiet) {
+                    Ok(s) => {
+                        last_error = None;
+                        !s.changed || tx.send(Msg::Action(Action::Grew(engine.span()))).is_ok()
+                    }
+                    // Said once (not every round while it lasts); the view keeps the last commit.
+                    Err(e) => {
+                        let e = format!("the index could not be updated: {e}");
+                        crate::index::trace::line(|| e.clone());
+                        let new = last_error.as_ref() != Some(&e);
+                        last_error = Some(e.clone());
+                        !new || tx.send(Msg::Action(Action::Notice(e))).is_ok()
+                    }
+                };
+                if !sent {
                     return;
                 }
             }

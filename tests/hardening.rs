@@ -311,3 +311,52 @@ fn an_index_folder_inside_the_logs_is_not_indexed() {
         "notes about the index's own files:\n{se}"
     );
 }
+
+/// An index another process is writing is never rebuilt from under it, whatever a reader
+/// believes of it (a segment merged away while it looked, a `damaged` mark): the folder stays
+/// the same one, the reader answers from the last commit, and the writer goes on.
+#[test]
+fn an_index_being_written_is_not_rebuilt_from_under_its_writer() {
+    use std::os::unix::fs::MetadataExt;
+    let logs = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let idx = idx.path().join("index");
+    let log = logs.path().join("app.log");
+    lines(&log, 0, 50, "before");
+    out(tl(&idx).arg("index").arg(logs.path()));
+    let mut tail = std::process::Command::new(assert_cmd::cargo::cargo_bin("timberline"))
+        .args(["tail", "--format", "jsonl", "-n", "0"])
+        .arg(logs.path())
+        .env("TIMBERLINE_INDEX_DIR", &idx)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The tail becomes the writer once it has something to index.
+    let lock = || fs::File::open(idx.join(".tantivy-writer.lock")).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut n = 50;
+    while lock().try_lock().is_ok() {
+        assert!(std::time::Instant::now() < deadline, "the tail never wrote");
+        lines(&log, n, 1, "during");
+        n += 1;
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let folder = fs::metadata(&idx).unwrap().ino();
+    fs::write(idx.join("damaged"), "a reader found a segment missing").unwrap();
+    assert_eq!(count(&idx, logs.path(), "before"), 50);
+    assert_eq!(
+        fs::metadata(&idx).unwrap().ino(),
+        folder,
+        "the index folder was replaced while another process wrote it"
+    );
+    assert!(
+        lock().try_lock().is_err(),
+        "the tail still holds the writer"
+    );
+    let _ = tail.kill();
+    let _ = tail.wait();
+    // With its writer gone, the next run rebuilds it as the mark asks.
+    assert_eq!(count(&idx, logs.path(), ""), n as u64);
+    assert_ne!(fs::metadata(&idx).unwrap().ino(), folder);
+}

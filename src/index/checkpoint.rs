@@ -83,6 +83,11 @@ pub struct Checkpoint {
     /// file `patterns-<hash>.json`, see `pattern_state`); `None` before any pattern.
     #[serde(default)]
     pub patterns: Option<String>,
+    /// A rotation was under way when this was committed (see `Summary::rotating`): lines
+    /// written before the newest ones may still be in a file not readable yet. A follower
+    /// shows nothing new from such a commit; the writer commits again once it has settled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rotating: bool,
 }
 
 impl Checkpoint {
@@ -93,6 +98,7 @@ impl Checkpoint {
             next_id: 1,
             files: Vec::new(),
             patterns: None,
+            rotating: false,
         }
     }
 

@@ -31,6 +31,9 @@ pub enum IndexError {
         path: PathBuf,
         source: tantivy::TantivyError,
     },
+    /// The index would be rebuilt, but another process is writing it: it is left alone.
+    #[error("{why}: not done, since another timberline is writing the index {} now; it is left as it is (try again once that one stops)", path.display())]
+    InUse { path: PathBuf, why: String },
     #[error(transparent)]
     Query(#[from] crate::query::QueryError),
     #[error("cannot find a data folder for the index (is HOME set?); pass --index-dir DIR")]

@@ -20,6 +20,7 @@ pub mod settings;
 pub mod store;
 pub mod text;
 pub mod time_window;
+pub mod trace;
 pub mod update;
 
 pub use error::IndexError;

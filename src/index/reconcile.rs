@@ -114,6 +114,16 @@ impl HeadReader for FsHeads {
 /// being written (logrotate's `compress`), not a damaged file.
 pub const YOUNG_NS: i64 = 5_000_000_000;
 
+/// Fewer bytes than this in a file named as compressed: its header is not all written yet.
+const NAMED_COMPRESSED_MIN: u64 = 18;
+
+/// Whether the file's name says it is compressed (what it holds is still read by its bytes).
+fn named_compressed(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["gz", "bz2", "xz", "zst"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// Builds the plan. `files` are the discovered files with their stats; `now_ns` tells which
 /// compressed files are young (see [`YOUNG_NS`]).
 pub fn plan(
@@ -207,6 +217,27 @@ pub fn plan(
                 path: d.path.clone(),
                 of: d.path.clone(),
             });
+            continue;
+        }
+        if d.compression.is_none()
+            && stat.size < NAMED_COMPRESSED_MIN
+            && now_ns - stat.mtime_ns < YOUNG_NS
+            && named_compressed(&d.path)
+        {
+            // A `.gz` (or `.bz2`, `.xz`, `.zst`) just created and not yet holding its header:
+            // being compressed. Read as it is, it would be taken for plain text.
+            compressing = true;
+            plan.actions.push(Action::Defer {
+                path: d.path.clone(),
+                of: d.path.clone(),
+            });
+            continue;
+        }
+        if stat.size == 0 {
+            // Nothing to read, and nothing to know it by: an identity given now would take
+            // whatever the file receives for its own, a copy of another file included
+            // (`copytruncate` creates the copy empty, then fills it). It is looked at again
+            // once it holds something.
             continue;
         }
         let prefix = match heads.head(&d.path, d.compression, HEAD_LEN) {
@@ -564,6 +595,49 @@ mod tests {
         fn complete(&self, _: &Path, _: Compression) -> bool {
             false
         }
+    }
+
+    #[test]
+    fn an_empty_new_file_gets_no_identity_so_the_copy_it_becomes_is_known_for_what_it_is() {
+        // copytruncate: x.1 created empty (the survey sees it so), then filled with x's content,
+        // then x truncated.
+        let known = [state(1, "/l/x", 10, OLD, None)];
+        let heads = MemHeads(HashMap::from([
+            (PathBuf::from("/l/x"), OLD.to_vec()),
+            (PathBuf::from("/l/x.1"), Vec::new()),
+        ]));
+        let files = [
+            file("/l/x", 10, OLD.len() as u64, 1_000, None),
+            file("/l/x.1", 11, 0, 1_000, None),
+        ];
+        let p = plan(&known, &files, &heads, 2_000);
+        assert!(
+            !p.actions.iter().any(|a| matches!(a, Action::New { .. })),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_gz_just_created_and_still_empty_waits_rather_than_being_read_as_text() {
+        // logrotate's `compress` opens x.1.gz before writing its header; x.1 may be gone
+        // already. Sniffed then, the file has no magic bytes and would be read as plain text.
+        let known = [state(1, "/l/x.1", 10, OLD, None)];
+        let heads = MemHeads(HashMap::from([(PathBuf::from("/l/x.1.gz"), Vec::new())]));
+        let files = [file("/l/x.1.gz", 12, 0, 1_000, None)];
+        let p = plan(&known, &files, &heads, 2_000);
+        assert!(matches!(&p.actions[..], [Action::Defer { .. }]), "{p:?}");
+        assert!(p.gone.is_empty(), "{p:?}");
+        // An empty `.gz` left lying for long is just an empty file.
+        let p = plan(&known, &files, &heads, 1_000 + YOUNG_NS);
+        assert!(
+            !p.actions.iter().any(|a| matches!(a, Action::Defer { .. })),
+            "{p:?}"
+        );
+        // A plain file of a few bytes is read at once.
+        let heads = MemHeads(HashMap::from([(PathBuf::from("/l/y"), b"a\n".to_vec())]));
+        let files = [file("/l/y", 12, 2, 1_000, None)];
+        let p = plan(&[], &files, &heads, 2_000);
+        assert!(matches!(&p.actions[..], [Action::New { .. }]), "{p:?}");
     }
 
     #[test]

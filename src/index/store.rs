@@ -26,8 +26,13 @@ pub fn in_use() -> Option<PathBuf> {
 
 /// Marks the index in `dir` for a rebuild (only a folder carrying our marker). True when
 /// marked.
+///
+/// Not while another process holds the index's writer: a reader can find a segment or side
+/// file gone because that writer merged it away after a commit, which is no damage; and a live
+/// writer would lose its index to the rebuild.
 pub fn mark_damaged(dir: &Path, why: &str) -> bool {
     dir.join(MARKER).is_file()
+        && !writer_busy(dir)
         && fs::write(
             dir.join(DAMAGED),
             crate::output::error_text::brief(why, 200).as_bytes(),
@@ -162,6 +167,15 @@ pub fn open(dir: &Path, roots: &[PathBuf], notes: &mut Vec<String>) -> Result<St
                 )),
             }
         }
+        if writer_busy(dir) {
+            // Another process is writing it: rebuilding would pull it from under that one.
+            // Its last commit is used while it can be read; the rebuild waits.
+            let why = notes.pop().unwrap_or_default();
+            return open_existing(dir).map_err(|_| IndexError::InUse {
+                path: dir.to_path_buf(),
+                why,
+            });
+        }
         return create(dir, roots, true);
     }
     create(dir, roots, false)
@@ -249,7 +263,42 @@ fn show_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// True when a process (this one included, through another handle) holds the index's writer
+/// lock: the index is in use and must not be replaced or marked for a rebuild.
+pub fn writer_busy(dir: &Path) -> bool {
+    let Ok(file) = fs::File::open(dir.join(WRITER_LOCK)) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
+}
+
+/// tantivy's writer lock file (held with `flock` by the process writing).
+const WRITER_LOCK: &str = ".tantivy-writer.lock";
+
+/// What identifies one commit's `meta.json` (written by rename, so a commit changes it).
+fn meta_stamp(dir: &Path) -> Option<(u64, i64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(dir.join("meta.json")).ok()?;
+    Some((m.ino(), m.mtime_nsec(), m.size()))
+}
+
+/// Opens the index as last committed. A commit landing while it is being opened can remove
+/// what the previous commit named (its checkpoint side file, merged segments): that is tried
+/// again, and only a failure with no commit meanwhile is taken to be the index's own.
 fn open_existing(dir: &Path) -> Result<Store, String> {
+    let mut last = String::new();
+    for _ in 0..10 {
+        let before = meta_stamp(dir);
+        match open_existing_once(dir) {
+            Ok(store) => return Ok(store),
+            Err(why) if meta_stamp(dir) != before => last = why,
+            Err(why) => return Err(why),
+        }
+    }
+    Err(last)
+}
+
+fn open_existing_once(dir: &Path) -> Result<Store, String> {
     let marker = read_marker(dir).ok_or("marker unreadable")?;
     if marker.version != VERSION {
         return Err(format!(

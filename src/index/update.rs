@@ -74,6 +74,9 @@ pub struct Summary {
     /// changed (their ids).
     pub reread: Vec<u64>,
     pub notes: Vec<String>,
+    /// A rotation was under way (a file being compressed or copied, or one renamed while it
+    /// was listed): lines written before it may not be readable yet. Followers wait.
+    pub rotating: bool,
     /// Set by `Engine::refresh`: the engine shows another commit than before (this process's
     /// or another's), so views and followers look again.
     pub changed: bool,
@@ -116,8 +119,12 @@ pub fn update_keeping(
                     w.set_merge_policy(merge_policy());
                 });
             let writer = match opened {
-                Ok(w) => w,
+                Ok(w) => {
+                    super::trace::line(|| format!("took the writer (keep {keep_writer})"));
+                    w
+                }
                 Err(tantivy::TantivyError::LockFailure(..)) => {
+                    super::trace::line(|| "writer busy".to_string());
                     summary.skipped_busy = true;
                     summary.notes.push(format!(
                         "another timberline is updating the index at {}; answering from its last commit",
@@ -200,6 +207,7 @@ fn plan_work(
         .collect();
     let mut work = Vec::new();
     let mut moved = false;
+    let mut rotating = survey.vanished > 0;
     for action in plan.actions {
         let action = settle_settings(store, &positions, config, action, summary);
         match action {
@@ -213,22 +221,44 @@ fn plan_work(
                     f.ino = stat.ino;
                 }
             }
-            Action::Defer { path, of } if path == of => summary.notes.push(format!(
-                "{}: still being compressed (a rotation in progress); it will be read on the next run",
-                path.display()
-            )),
-            Action::Defer { path, of } => summary.notes.push(format!(
-                "{}: same content as {} (a rotation in progress); it will be read on the next run",
-                path.display(),
-                of.display()
-            )),
+            Action::Defer { path, of } => {
+                rotating |= is_young(&path);
+                summary.notes.push(if path == of {
+                    format!(
+                        "{}: still being compressed (a rotation in progress); it will be read on the next run",
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "{}: same content as {} (a rotation in progress); it will be read on the next run",
+                        path.display(),
+                        of.display()
+                    )
+                })
+            }
             other => work.push(other),
         }
     }
+    // Followers of other processes learn from the commit that lines may still be on their way.
+    let flux_changed = store.checkpoint.rotating != rotating;
+    store.checkpoint.rotating = rotating;
+    summary.rotating = rotating;
     // A file renamed by rotation, or under a new inode (a restore, `cp -a`, a move to another
     // disk), is read back through its new path and identity only once a commit records it:
     // other processes read event text through the committed checkpoint.
-    (moved || !work.is_empty() || !plan.gone.is_empty()).then_some((work, plan.gone))
+    (moved || flux_changed || !work.is_empty() || !plan.gone.is_empty())
+        .then_some((work, plan.gone))
+}
+
+/// Whether a file was written within the last few seconds (a rotation still under way rather
+/// than a copy left lying beside the original).
+fn is_young(path: &Path) -> bool {
+    FileStat::of(path).is_ok_and(|st| {
+        let now_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        now_ns - st.mtime_ns < super::reconcile::YOUNG_NS
+    })
 }
 
 /// Reloads `store`'s checkpoint from the index's last commit when that commit is not the one
@@ -369,6 +399,7 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     let plan = plan(known, &files, &FsHeads, now_ns);
+    super::trace::survey(known, &files, &plan);
     for (path, why) in &plan.unreadable {
         notes.push(format!("{}: {why}; skipped", path.display()));
     }
@@ -789,9 +820,17 @@ impl Run<'_> {
             .into_owned();
         let format =
             Format::by_name(&format_name, &self.config.formats).unwrap_or_else(Format::plain_text);
-        let reader = match open_at(&path, compression, start) {
+        let reader = match open_at(&path, compression, start, (stat.dev, stat.ino)) {
             Ok(r) => r,
             Err(e) => {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    // Renamed, replaced or removed since the survey: a rotation under way. The
+                    // next run finds the file where it went (or says it is gone); followers
+                    // wait for it, since lines written before others may be in it.
+                    self.summary.rotating = true;
+                    self.store.checkpoint.rotating = true;
+                    return Ok(());
+                }
                 self.summary.notes.push(format!(
                     "{}: {} while opening; its index entries are kept as they were",
                     path.display(),
@@ -801,14 +840,20 @@ impl Run<'_> {
             }
         };
         self.summary.files_read += 1;
+        // The head is taken from this reading, not from the file afterwards: a rotation may
+        // empty or replace it meanwhile, and the head is what finds its copy.
+        let head_start = head_before(&self.store.checkpoint.files[i], &path, start);
         let mut lines = LineReader::new(reader, start);
+        if head_start.is_some() {
+            lines = lines.capture_head(HEAD_LEN as u64);
+        }
         let mut ctx = self.store.checkpoint.files[i].ctx.clone();
         // Year-less stamps are dated up to the file's latest mtime, the first line's year
         // planned over the whole file (`format::plan`).
         ctx.mtime_us = ctx.mtime_us.max(stat.mtime_ns / 1000);
         if start == 0
             && format.needs_plan()
-            && let Ok(r) = open_at(&path, compression, 0)
+            && let Ok(r) = open_at(&path, compression, 0, (stat.dev, stat.ino))
         {
             let _ = crate::format::plan(&format, &mut ctx, r);
         }
@@ -937,11 +982,14 @@ impl Run<'_> {
             None => tail_check_at(&path, f.offset, (stat.dev, stat.ino)),
             Some(_) => None,
         };
-        if (f.head_len as usize) < HEAD_LEN
-            && let Ok(prefix) = compress::content_prefix(&path, compression, HEAD_LEN)
-        {
-            f.head_len = prefix.len() as u32;
-            f.head_hash = hash_bytes(&prefix);
+        if let Some(mut head) = head_start {
+            head.extend_from_slice(lines.captured());
+            head.truncate(HEAD_LEN);
+            let known = head.get(..f.head_len as usize).map(hash_bytes);
+            if head.len() > f.head_len as usize && (f.head_len == 0 || known == Some(f.head_hash)) {
+                f.head_len = head.len() as u32;
+                f.head_hash = hash_bytes(&head);
+            }
         }
         notes.report(&path, &mut self.summary.notes);
         let f = &self.store.checkpoint.files[i];
@@ -1254,14 +1302,44 @@ fn action_bytes(a: &Action) -> u64 {
 }
 
 /// Opens a file's content positioned at `offset` (seeking plain files, skipping compressed ones).
+/// The content bytes before `start` of a file that was shorter than a whole head when last
+/// read, read before this run reads on (and checked against the head recorded): with the bytes
+/// read from `start`, they make its longer head. `None`: the head is whole, or the file no
+/// longer holds what was read (the recorded head is kept).
+fn head_before(f: &FileState, path: &Path, start: u64) -> Option<Vec<u8>> {
+    if f.head_len as usize >= HEAD_LEN {
+        return None;
+    }
+    if start == 0 {
+        return Some(Vec::new());
+    }
+    let len = (start as usize).max(f.head_len as usize);
+    let mut before = compress::content_prefix(path, f.compression, len).ok()?;
+    let known = before.get(..f.head_len as usize)?;
+    if before.len() != len || (f.head_len > 0 && hash_bytes(known) != f.head_hash) {
+        return None;
+    }
+    before.truncate(start as usize);
+    Some(before)
+}
+
 fn open_at(
     path: &Path,
     compression: Option<compress::Compression>,
     offset: u64,
+    identity: (u64, u64),
 ) -> std::io::Result<Box<dyn BufRead>> {
+    use std::os::unix::fs::MetadataExt;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if (meta.dev(), meta.ino()) != identity {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "replaced by another file since it was listed",
+        ));
+    }
     match compression {
         None => {
-            let mut file = std::fs::File::open(path)?;
             file.seek(SeekFrom::Start(offset))?;
             Ok(Box::new(std::io::BufReader::with_capacity(
                 256 * 1024,
@@ -1269,7 +1347,7 @@ fn open_at(
             )))
         }
         Some(_) => {
-            let mut r = compress::open_content(path, compression)?;
+            let mut r = compress::content_of(file, compression)?;
             skip_bytes(&mut r, offset)?;
             Ok(r)
         }
@@ -1381,6 +1459,96 @@ pub fn canonical_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Empties the file just read once its reading is done: logrotate's `copytruncate`
+    /// landing between the reading of a file and the end of the run.
+    struct TruncateAfterReading(PathBuf);
+    impl Progress for TruncateAfterReading {
+        fn advance(&self, _bytes: u64) {
+            std::fs::File::create(&self.0).unwrap();
+        }
+    }
+
+    fn in_dir(dir: &Path) -> Store {
+        let mut store = super::super::store::in_ram();
+        store.checkpoint.roots = vec![dir.canonicalize().unwrap()];
+        store
+    }
+
+    /// Rotates the file (rename, and a new empty one in its place) just before it is opened:
+    /// logrotate's `create` landing between the survey and the reading.
+    struct RotateBeforeOpening(PathBuf, std::cell::Cell<bool>);
+    impl Progress for RotateBeforeOpening {
+        fn file(&self, path: &Path) {
+            if path == self.0 && !self.1.replace(true) {
+                std::fs::rename(&self.0, self.0.with_extension("log.1")).unwrap();
+                std::fs::File::create(&self.0).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_rotated_between_the_survey_and_its_reading_is_read_where_it_went() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("app.log");
+        let line = |n: usize| format!("2026-11-22T09:00:{n:02}Z host app[1]: seq={n}\n");
+        std::fs::write(&log, (0..5).map(line).collect::<String>()).unwrap();
+        let mut store = in_dir(dir.path());
+        let config = Config::default();
+        update(&mut store, &config, &Quiet).unwrap();
+        std::fs::write(&log, (0..12).map(line).collect::<String>()).unwrap();
+        let log = log.canonicalize().unwrap();
+        let rotate = RotateBeforeOpening(log.clone(), std::cell::Cell::new(false));
+        let summary = update(&mut store, &config, &rotate).unwrap();
+        assert!(rotate.1.get(), "the rotation happened");
+        assert!(summary.rotating, "followers are told to wait");
+        let summary = update(&mut store, &config, &Quiet).unwrap();
+        let events: u64 = store.checkpoint.files.iter().map(|f| f.events).sum();
+        assert_eq!(
+            events, 12,
+            "{:?}\n{:#?}",
+            summary.notes, store.checkpoint.files
+        );
+        assert!(!summary.rotating);
+    }
+
+    #[test]
+    fn a_file_emptied_right_after_being_read_keeps_its_head_and_its_copy_is_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("copy.log");
+        let line = |n: usize| format!("2026-11-22T09:00:{n:02}Z host app[1]: seq={n}\n");
+        let text: String = (0..5).map(line).collect();
+        std::fs::write(&log, &text).unwrap();
+        let mut store = in_dir(dir.path());
+        let config = Config::default();
+        update(&mut store, &config, &Quiet).unwrap();
+        let before = store.checkpoint.files[0].clone();
+        assert_eq!(before.head_len as usize, text.len());
+
+        // It grows, and is emptied (copied first) as soon as this run has read it.
+        let grown: String = (0..9).map(line).collect();
+        std::fs::write(&log, &grown).unwrap();
+        update(&mut store, &config, &TruncateAfterReading(log.clone())).unwrap();
+        let f = &store.checkpoint.files[0];
+        assert_eq!(f.events, 9);
+        assert_eq!(
+            f.head_len as usize,
+            grown.len(),
+            "the head is what was read, not what the file holds afterwards"
+        );
+        assert_eq!(f.head_hash, hash_bytes(grown.as_bytes()));
+
+        // The copy holds what was read: it is that file, renamed, not a new one.
+        std::fs::write(dir.path().join("copy.log.1"), &grown).unwrap();
+        let summary = update(&mut store, &config, &Quiet).unwrap();
+        assert!(
+            !summary.notes.iter().any(|n| n.contains("gone")),
+            "{:?}",
+            summary.notes
+        );
+        let events: u64 = store.checkpoint.files.iter().map(|f| f.events).sum();
+        assert_eq!(events, 9, "{:#?}", store.checkpoint.files);
+    }
 
     fn surveyed(gone: &[u64], vanished: usize) -> Survey {
         Survey {

@@ -61,7 +61,11 @@ pub fn read_prefix(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
 
 /// Opens a file for reading its (decompressed) content.
 pub fn open_content(path: &Path, compression: Option<Compression>) -> io::Result<Box<dyn BufRead>> {
-    let file = File::open(path)?;
+    content_of(File::open(path)?, compression)
+}
+
+/// Like [`open_content`], for a file already open.
+pub fn content_of(file: File, compression: Option<Compression>) -> io::Result<Box<dyn BufRead>> {
     Ok(match compression {
         None => Box::new(BufReader::with_capacity(256 * 1024, file)),
         Some(c) => Box::new(BufReader::with_capacity(256 * 1024, c.decoder(file)?)),

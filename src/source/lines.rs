@@ -27,6 +27,9 @@ pub struct LineReader<R> {
     buf: Vec<u8>,
     offset: u64,
     keep: usize,
+    /// Raw bytes read at content offsets below `head_limit` (see [`LineReader::capture_head`]).
+    head: Vec<u8>,
+    head_limit: u64,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -36,7 +39,22 @@ impl<R: BufRead> LineReader<R> {
             buf: Vec::with_capacity(4096),
             offset: start_offset,
             keep: MAX_KEPT,
+            head: Vec::new(),
+            head_limit: 0,
         }
+    }
+
+    /// Keeps the raw bytes read at content offsets below `limit` (from the start offset on),
+    /// exactly as they were read: what identifies the file, taken from the reading itself
+    /// rather than from the file again later, when a rotation may have emptied it.
+    pub fn capture_head(mut self, limit: u64) -> Self {
+        self.head_limit = limit;
+        self
+    }
+
+    /// The bytes kept by [`LineReader::capture_head`], starting at the start offset.
+    pub fn captured(&self) -> &[u8] {
+        &self.head
     }
 
     /// Keeps at most `keep` bytes of each line (at least 1).
@@ -95,6 +113,11 @@ impl<R: BufRead> LineReader<R> {
                 Some(i) => (i + 1, true),
                 None => (avail.len(), false),
             };
+            let at = self.offset + n;
+            if at < self.head_limit {
+                let take = used.min(usize::try_from(self.head_limit - at).unwrap_or(usize::MAX));
+                self.head.extend_from_slice(&avail[..take]);
+            }
             let room = self.keep.saturating_sub(self.buf.len());
             self.buf.extend_from_slice(&avail[..used.min(room)]);
             self.inner.consume(used);

@@ -1,0 +1,66 @@
+//! A trace of the reconciliation decisions, for diagnosing rotation races in the field: with
+//! `TIMBERLINE_TRACE=FILE`, every survey appends what it saw on disk, what the last commit
+//! knew and what it planned. Off (and free) otherwise.
+
+use super::checkpoint::FileState;
+use super::reconcile::Plan;
+use crate::source::{Discovered, FileStat};
+use std::io::Write;
+
+/// Appends one survey's picture to the trace file, if one is asked for.
+pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan) {
+    let Some(path) = std::env::var_os("TIMBERLINE_TRACE") else {
+        return;
+    };
+    let mut out = String::new();
+    let now = chrono::Utc::now().format("%H:%M:%S%.6f");
+    out.push_str(&format!("== {now} pid {}\n", std::process::id()));
+    for k in known {
+        out.push_str(&format!(
+            "known {} {} ino {} size {} offset {} events {} head {}\n",
+            k.id,
+            k.path.display(),
+            k.ino,
+            k.size,
+            k.offset,
+            k.events,
+            k.head_len
+        ));
+    }
+    for (d, st) in files {
+        out.push_str(&format!(
+            "disk {} ino {} size {} {:?}\n",
+            d.path.display(),
+            st.ino,
+            st.size,
+            d.compression
+        ));
+    }
+    for a in &plan.actions {
+        out.push_str(&format!("plan {a:?}\n"));
+    }
+    out.push_str(&format!("gone {:?}\n", plan.gone));
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(out.as_bytes());
+    }
+}
+
+/// Appends a line to the trace file, if one is asked for.
+pub fn line(what: impl FnOnce() -> String) {
+    let Some(path) = std::env::var_os("TIMBERLINE_TRACE") else {
+        return;
+    };
+    let now = chrono::Utc::now().format("%H:%M:%S%.6f");
+    let text = format!("{now} pid {} {}\n", std::process::id(), what());
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(text.as_bytes());
+    }
+}
