@@ -356,7 +356,7 @@ fn many_processes(explorer_first: bool) {
                     String::from_utf8_lossy(&out.stderr)
                 );
             }
-            if round % 4 == 1 {
+            if round % 2 == 1 {
                 // The explorer shows the newest line within a second or so.
                 let want = format!("seq={} ", *seq - 1);
                 let t0 = Instant::now();
@@ -373,7 +373,8 @@ fn many_processes(explorer_first: bool) {
         }
     };
     phase(12, &mut seq, &mut write_one);
-    let samples_before_kill = 3;
+    // One sample every other round of the twelve.
+    let samples_before_kill = 6;
 
     // The writer dies without a word; another process takes over.
     // The writer lock is taken when there is something to write: a line, and a moment.
