@@ -306,7 +306,9 @@ fn open_existing_once(dir: &Path) -> Result<Store, String> {
             marker.version
         ));
     }
+    super::trace::line(|| "open: start".into());
     let index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+    super::trace::line(|| "open: tantivy opened".into());
     let fields = Fields::from_schema(&index.schema()).ok_or("its schema is another version's")?;
     register_tokenizers(&index);
     let metas = index.load_metas().map_err(|e| e.to_string())?;
@@ -315,12 +317,14 @@ fn open_existing_once(dir: &Path) -> Result<Store, String> {
         None if metas.segments.is_empty() => Checkpoint::new(marker.roots.clone()),
         None => return Err("documents without a checkpoint".into()),
     };
+    super::trace::line(|| "open: checkpoint read".into());
     if checkpoint.version != VERSION {
         return Err(format!("checkpoint version {}", checkpoint.version));
     }
     super::pattern_state::verify(dir, checkpoint.patterns.as_deref())?;
     // Every segment file must be there and readable: open a reader once.
     index.reader().map_err(|e| e.to_string())?;
+    super::trace::line(|| "open: reader opened".into());
     Ok(Store {
         dir: dir.to_path_buf(),
         index,

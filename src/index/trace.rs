@@ -7,6 +7,9 @@ use super::reconcile::Plan;
 use crate::source::{Discovered, FileStat};
 use std::io::Write;
 
+/// Files (known and on disk) up to which a survey is traced whole.
+const WHOLE_UP_TO: usize = 2_000;
+
 /// Appends one survey's picture to the trace file, if one is asked for.
 pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan) {
     let Some(path) = std::env::var_os("TIMBERLINE_TRACE") else {
@@ -15,7 +18,9 @@ pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan
     let mut out = String::new();
     let now = chrono::Utc::now().format("%H:%M:%S%.6f");
     out.push_str(&format!("== {now} pid {}\n", std::process::id()));
-    for k in known {
+    // A large tree is traced by what changed only (its plan), not file by file.
+    let whole = known.len() + files.len() <= WHOLE_UP_TO;
+    for k in known.iter().filter(|_| whole) {
         out.push_str(&format!(
             "known {} {} ino {} size {} offset {} events {} head {}\n",
             k.id,
@@ -27,7 +32,7 @@ pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan
             k.head_len
         ));
     }
-    for (d, st) in files {
+    for (d, st) in files.iter().filter(|_| whole) {
         out.push_str(&format!(
             "disk {} ino {} size {} {:?}\n",
             d.path.display(),
@@ -36,7 +41,10 @@ pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan
             d.compression
         ));
     }
-    for a in &plan.actions {
+    let changed = |a: &&super::reconcile::Action| {
+        whole || !matches!(a, super::reconcile::Action::Unchanged { .. })
+    };
+    for a in plan.actions.iter().filter(changed) {
         out.push_str(&format!("plan {a:?}\n"));
     }
     out.push_str(&format!("gone {:?}\n", plan.gone));

@@ -44,6 +44,24 @@ pub fn discover_with(
     inputs: &[PathBuf],
     known: &dyn Fn(&Path) -> Option<Option<Compression>>,
 ) -> (Vec<Discovered>, Vec<Skipped>) {
+    let (files, mut skipped) = list(inputs);
+    let mut out = Vec::new();
+    for path in files {
+        if let Some(compression) = known(&path) {
+            out.push(Discovered { path, compression });
+            continue;
+        }
+        match classify(&path) {
+            Ok(compression) => out.push(Discovered { path, compression }),
+            Err(reason) => skipped.push(Skipped { path, reason }),
+        }
+    }
+    (out, skipped)
+}
+
+/// The files under `inputs` (globs expanded, links looked at), in byte order and once each,
+/// not yet classified; and what was skipped while listing.
+pub fn list(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut skipped = Vec::new();
     for input in inputs {
@@ -72,24 +90,13 @@ pub fn discover_with(
             walk(input, &mut files, &mut skipped);
         }
     }
-    let mut out = Vec::new();
     // In byte order, once each (a file named twice, or reached through a link too).
     {
         use std::os::unix::ffi::OsStrExt;
         files.sort_unstable_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
     }
     files.dedup();
-    for path in files {
-        if let Some(compression) = known(&path) {
-            out.push(Discovered { path, compression });
-            continue;
-        }
-        match classify(&path) {
-            Ok(compression) => out.push(Discovered { path, compression }),
-            Err(reason) => skipped.push(Skipped { path, reason }),
-        }
-    }
-    (out, skipped)
+    (files, skipped)
 }
 
 /// Walks `root` (followed when it is itself a symlink) without following the symlinks inside
@@ -217,7 +224,7 @@ pub fn describe_io(err: &std::io::Error) -> String {
 }
 
 /// Decides whether a file is a readable text log, and how it is compressed.
-fn classify(path: &Path) -> Result<Option<Compression>, String> {
+pub fn classify(path: &Path) -> Result<Option<Compression>, String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
