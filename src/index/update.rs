@@ -1536,6 +1536,28 @@ mod tests {
     }
 
     #[test]
+    fn files_looked_at_on_several_threads_keep_their_order() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..9_000)
+            .map(|i| {
+                let p = dir.path().join(format!("f{i}"));
+                std::fs::write(&p, "x".repeat(i % 7)).unwrap();
+                p
+            })
+            .chain([dir.path().join("missing")])
+            .collect();
+        let stats = stat_all(&paths);
+        assert_eq!(stats.len(), paths.len());
+        for (p, st) in paths.iter().zip(&stats).take(9_000) {
+            let st = st.as_ref().unwrap();
+            let m = std::fs::metadata(p).unwrap();
+            assert_eq!((st.ino, st.size), (m.ino(), m.size()), "{}", p.display());
+        }
+        assert!(stats[9_000].is_err());
+    }
+
+    #[test]
     fn a_file_rotated_between_the_survey_and_its_reading_is_read_where_it_went() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("app.log");
