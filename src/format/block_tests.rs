@@ -504,6 +504,13 @@ fn look_alikes_are_not_taken() {
             "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
             "20171223-22:15:29:615|Step_LSC|30002312|onExtend:1514038530000 14 0 4",
         ],
+        // The Java Service Wrapper's level column is no service (lines written in the shape of
+        // ActiveMQ's wrapper.log, not collected).
+        &[
+            "STATUS | wrapper  | 2013/02/07 10:10:09 | --> Wrapper Started as Daemon",
+            "INFO   | jvm 1    | 2013/02/07 10:10:10 | Java Service Wrapper Community Edition 64-bit 3.5.9",
+            "INFO   | jvm 1    | 2013/02/07 10:10:10 |   Copyright (C) 1999-2011 Tanuki Software, Ltd. All Rights Reserved.",
+        ],
         // Shell comments are not W3C directives, and no `# Time:` makes no slow log.
         &["# comment one", "# comment two", "echo hi"],
         // Directives alone, with no record: not W3C.
@@ -530,8 +537,8 @@ fn look_alikes_are_not_taken() {
 }
 
 /// A year-less format behind compose prefixes is planned like the format alone: a file whose
-/// lines wrap from December to January is two years (lines as rsyslog writes them, each
-/// behind a compose v1 prefix).
+/// lines wrap from December to January is two years (lines written in rsyslog's shape, each
+/// behind a compose v1 prefix, not collected).
 #[test]
 fn a_yearless_format_behind_compose_prefixes_is_planned() {
     let f = Format::by_name("compose:rfc3164", &[]).unwrap();

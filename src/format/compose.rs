@@ -10,12 +10,14 @@
 //! service changed (even indented, it must not be glued to another service's event).
 
 use super::{Format, LineContext, LineKind};
-use crate::event::Parsed;
+use crate::event::{Level, Parsed};
 
 /// The name prefix of a compose format (`compose:iso`).
 pub const PREFIX: &str = "compose:";
 
 /// The service and where the text after its ` | ` starts, for a line with a compose prefix.
+/// A level word is no service (`INFO   | jvm 1    | ...` of the Java Service Wrapper, log4j's
+/// `%-5p | %m`).
 pub fn prefix(line: &str) -> Option<(&str, usize)> {
     let b = line.as_bytes();
     let name_len = b
@@ -27,7 +29,7 @@ pub fn prefix(line: &str) -> Option<(&str, usize)> {
     }
     let pad = b[name_len..].iter().take_while(|&&c| c == b' ').count();
     let bar = name_len + pad;
-    if pad == 0 || b.get(bar) != Some(&b'|') {
+    if pad == 0 || b.get(bar) != Some(&b'|') || Level::parse(&line[..name_len]).is_some() {
         return None;
     }
     match b.get(bar + 1) {
