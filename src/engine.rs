@@ -3,7 +3,7 @@
 //! sinks over this.
 
 use crate::config::Config;
-use crate::format::{Format, LineContext, LineKind};
+use crate::format::{Format, LineKind};
 use crate::index::IndexError;
 use crate::index::compile::{CompileContext, CompileError, compile, files_query};
 use crate::index::histogram::{BucketCollector, Histogram, MinuteCache, SpanCollector};
@@ -16,7 +16,6 @@ use crate::index::update::{Progress, Summary, canonical_roots, update};
 use crate::output::events::EventRecord;
 use crate::output::events::{MAX_SHOWN, shown_text};
 use crate::query::{Expr, QueryError};
-use crate::time::Zone;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tantivy::collector::Count;
@@ -584,17 +583,30 @@ impl Engine {
             let format = formats.entry(h.file).or_insert_with(|| {
                 Format::by_name(&s.format, &self.config.formats).unwrap_or_else(Format::plain_text)
             });
-            let first = rec.text.lines().next().unwrap_or("");
-            let mut ctx = LineContext::new(
-                &Zone::parse(&s.ctx.zone).unwrap_or(Zone::Local),
-                s.ctx.mtime_us,
-            );
+            let mut lines = rec.text.lines();
+            let first = lines.next().unwrap_or("");
+            let mut ctx = s.ctx.reader();
             match format.parse_line(first, &mut ctx) {
                 LineKind::Start(p) if !format.is_plain_text() => {
                     rec.host = p.host;
                     rec.program = p.program;
                     rec.message = p.message;
-                    for (k, v) in p.fields {
+                    let mut fields = p.fields;
+                    // What its detail lines add (a MySQL slow log's `# Query_time:`, its SQL).
+                    for line in lines {
+                        if let LineKind::Detail {
+                            fields: more,
+                            message,
+                            ..
+                        } = format.parse_line(line, &mut ctx)
+                        {
+                            fields.extend(more);
+                            if let Some(m) = message.filter(|_| rec.message.is_empty()) {
+                                rec.message = m;
+                            }
+                        }
+                    }
+                    for (k, v) in fields {
                         rec.fields.insert(k, serde_json::Value::String(v));
                     }
                 }

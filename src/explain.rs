@@ -183,7 +183,8 @@ fn events(format: &Format, lines: &[String], ctx: &mut LineContext, out: &mut St
             LineKind::BadTimestamp { reason } => {
                 let _ = writeln!(out, "  line {:<4} bad timestamp: {reason}", i + 1);
             }
-            LineKind::Continuation => continued += 1,
+            LineKind::Continuation | LineKind::Detail { .. } => continued += 1,
+            LineKind::Header => {}
         }
     }
     if shown == 0 {

@@ -335,7 +335,7 @@ fn last_line_end(path: &Path, size: u64) -> u64 {
 }
 
 /// Formats whose events are one line each: a complete last line is shown at once.
-const SINGLE_LINE_FORMATS: [&str; 8] = [
+const SINGLE_LINE_FORMATS: [&str; 9] = [
     "rfc5424",
     "rfc3339-syslog",
     "rfc3164",
@@ -344,6 +344,7 @@ const SINGLE_LINE_FORMATS: [&str; 8] = [
     "ltsv",
     "kv",
     "logfmt",
+    "w3c",
 ];
 
 /// How long a file's last event (ending at byte `end`) must still wait, if at all: a partial

@@ -47,7 +47,7 @@ fn starts(f: &Format, lines: &[String], zone: &str) -> (Vec<(usize, Parsed)>, us
         match f.parse_line(l, &mut ctx) {
             LineKind::Start(p) => out.push((i, p)),
             LineKind::BadTimestamp { .. } => bad += 1,
-            LineKind::Continuation => {}
+            LineKind::Continuation | LineKind::Header | LineKind::Detail { .. } => {}
         }
     }
     (out, bad)

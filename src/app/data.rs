@@ -130,6 +130,14 @@ pub struct SourceInfo {
     pub set_zone: Option<String>,
 }
 
+impl SourceInfo {
+    /// No timestamps were recognised in the file: it was read as plain text and its events
+    /// are dated by its modification time.
+    pub fn untimed(&self) -> bool {
+        self.format == crate::format::Format::plain_text().name() && self.events > 0
+    }
+}
+
 /// Counts per bucket for the timeline.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimelineData {

@@ -1,6 +1,7 @@
 //! What one line leaves for the next, beyond the year: the last event's instant (DST folds,
-//! records that take the previous record's time), a W3C `#Fields:` header, and the notes a
-//! source earned while its lines were read.
+//! records that take the previous record's time), a W3C `#Fields:` header, where a MySQL
+//! slow-log block stands, the last `docker compose` service, and the notes a source earned
+//! while its lines were read.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,15 @@ pub struct Carry {
     /// to the same record).
     #[serde(default)]
     pub after_time_line: bool,
+    /// The current MySQL slow-log block has its time (from `# Time:` or `SET timestamp=`).
+    #[serde(default)]
+    pub block_dated: bool,
+    /// The current MySQL slow-log block has its message (its first SQL line).
+    #[serde(default)]
+    pub block_said: bool,
+    /// The service of the last `docker compose` line that started an event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// Zone abbreviations already noted for this source (a note is said once per source).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub noted: Vec<String>,

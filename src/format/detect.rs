@@ -4,8 +4,13 @@
 //! record, or, for sources whose records carry long unindented continuation blocks (PHP
 //! frames `#0 /var/www/...`, query dumps), start the source's first record and at least two:
 //! detection is scored on the lines that start records, not on the share of all lines.
+//! A format's header and detail lines (W3C directives, a MySQL slow log's `# Query_time:`)
+//! count with its starts. When most lines carry a `docker compose` prefix, the inner format
+//! is detected on the text after the prefixes.
 
-use super::{BUILTIN, Format, Kind, LineContext, LineKind, UserFormat, is_continuation};
+use super::{
+    BUILTIN, Format, Kind, LineContext, LineKind, UserFormat, ansi, compose, is_continuation,
+};
 use crate::time::Zone;
 
 /// Lines looked at.
@@ -20,7 +25,7 @@ const FIRST_WITHIN: usize = 5;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
     pub format: String,
-    /// Lines read as record starts.
+    /// Lines read as record starts (or as this format's header and detail lines).
     pub starts: usize,
     /// Index (among the lines that could start a record) of the first start.
     pub first: Option<usize>,
@@ -40,15 +45,18 @@ pub struct Detection {
     pub reason: String,
 }
 
-/// Does `line` start an event of `f`? Syslog formats also need a program tag, so that a generic
+/// Does `line` start an event of `f` (or is it one of its header or detail lines)? And is it a
+/// record start proper? Syslog formats also need a program tag, so that a generic
 /// `2026-...T... INFO msg` line is not taken for RFC 3339 syslog with host `INFO`.
-fn fits(f: &Format, line: &str, ctx: &mut LineContext) -> bool {
+fn fits(f: &Format, line: &str, ctx: &mut LineContext) -> (bool, bool) {
     match f.parse_line(line, ctx) {
         LineKind::Start(p) => {
-            !matches!(f.kind, Kind::Rfc3164 | Kind::Rfc3339Syslog) || p.program.is_some()
+            let ok = !matches!(f.kind, Kind::Rfc3164 | Kind::Rfc3339Syslog) || p.program.is_some();
+            (ok, ok)
         }
-        LineKind::BadTimestamp { .. } => true,
-        LineKind::Continuation => false,
+        LineKind::BadTimestamp { .. } => (true, true),
+        LineKind::Header | LineKind::Detail { .. } => (true, false),
+        LineKind::Continuation => (false, false),
     }
 }
 
@@ -56,8 +64,39 @@ pub fn detect(lines: &[&str], user: &[UserFormat]) -> Option<Format> {
     explain(lines, user).chosen
 }
 
-/// Scores every candidate on `lines` and picks one.
+/// Scores every candidate on `lines` and picks one; behind `docker compose` prefixes on most
+/// lines, on the text after them.
 pub fn explain(lines: &[&str], user: &[UserFormat]) -> Detection {
+    let plain: Vec<std::borrow::Cow<str>> = lines
+        .iter()
+        .take(SAMPLE)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match memchr::memchr(0x1b, l.as_bytes()) {
+            Some(_) => std::borrow::Cow::Owned(ansi::strip(l).0),
+            None => std::borrow::Cow::Borrowed(l),
+        })
+        .collect();
+    let prefixed = plain
+        .iter()
+        .filter(|l| compose::prefix(l).is_some())
+        .count();
+    if prefixed < 2 || prefixed * 2 < plain.len() {
+        return score(lines, user);
+    }
+    let inner: Vec<&str> = plain.iter().map(|l| compose::strip(l)).collect();
+    let mut d = score(&inner, user);
+    d.reason = format!(
+        "{prefixed} of {} lines carry a docker compose prefix; after it, {}",
+        plain.len(),
+        d.reason
+    );
+    d.chosen = d.chosen.map(Format::compose);
+    d
+}
+
+/// Scores every candidate on `lines` and picks one.
+fn score(lines: &[&str], user: &[UserFormat]) -> Detection {
     let sample: Vec<&str> = lines
         .iter()
         .take(SAMPLE)
@@ -86,13 +125,17 @@ pub fn explain(lines: &[&str], user: &[UserFormat]) -> Detection {
             starts: 0,
             first: None,
         };
+        let mut records = 0;
         for (i, l) in eligible.iter().enumerate() {
-            if fits(&f, l, &mut ctx) {
+            let (fit, record) = fits(&f, l, &mut ctx);
+            if fit {
                 score.starts += 1;
                 score.first.get_or_insert(i);
             }
+            records += usize::from(record);
         }
-        if score.starts > 0 {
+        // A format must read at least one record, not only headers.
+        if records > 0 {
             scored.push((score, f));
         }
     }

@@ -11,8 +11,11 @@
 
 mod access;
 mod ansi;
+#[cfg(test)]
+mod block_tests;
 mod bracketed;
 mod carry;
+mod compose;
 mod data;
 mod detect;
 mod epoch;
@@ -25,6 +28,7 @@ mod layout;
 mod logfmt;
 mod loghub;
 mod ltsv;
+mod mysqlslow;
 mod plan;
 #[cfg(test)]
 mod real_tests;
@@ -34,6 +38,7 @@ mod syslog;
 #[cfg(test)]
 mod tests;
 mod user;
+mod w3c;
 mod year;
 mod zonename;
 
@@ -64,6 +69,17 @@ pub enum LineKind {
     /// The line has this format's shape but its timestamp cannot be read (e.g. month 13).
     /// The caller keeps it as a continuation and reports `reason`.
     BadTimestamp { reason: String },
+    /// A line that belongs to no event: a W3C `#Fields:` directive, a MySQL slow log's preamble.
+    /// It ends the event before it.
+    Header,
+    /// A continuation line that adds key-values to the event it continues (a MySQL slow log's
+    /// `# Query_time: ...`), its time when that event had none of its own (`SET
+    /// timestamp=...;` in a block without `# Time:`), or its message (the block's SQL).
+    Detail {
+        ts: Option<i64>,
+        fields: Vec<(String, String)>,
+        message: Option<String>,
+    },
 }
 
 /// Year inference state for year-less formats, and the source's zone.
@@ -103,12 +119,18 @@ enum Kind {
     Spark,
     Iso,
     Epoch,
+    W3c,
+    MysqlSlow,
+    /// `docker compose logs` prefixes around another format (`inner`).
+    Compose,
     User,
     Text,
 }
 
 /// Built-in formats, most specific first: detection ties go to the earlier one.
-const BUILTIN: [(Kind, &str); 16] = [
+const BUILTIN: [(Kind, &str); 18] = [
+    (Kind::W3c, "w3c"),
+    (Kind::MysqlSlow, "mysql-slow"),
     (Kind::Rfc5424, "rfc5424"),
     (Kind::Rfc3339Syslog, "rfc3339-syslog"),
     (Kind::Rfc3164, "rfc3164"),
@@ -143,6 +165,8 @@ pub struct Format {
     kind: Kind,
     /// The compiled regex of a user format.
     user: Option<user::Compiled>,
+    /// The format of the text after a `docker compose` prefix.
+    inner: Option<Box<Format>>,
 }
 
 impl Format {
@@ -153,10 +177,14 @@ impl Format {
         &self.name
     }
 
-    /// Looks up a built-in format, or a user format, by name.
+    /// Looks up a built-in format, or a user format, by name. `compose:NAME` is NAME behind
+    /// `docker compose` prefixes.
     pub fn by_name(name: &str, user: &[UserFormat]) -> Option<Format> {
         if let Some(u) = user.iter().find(|u| u.name == name) {
             return Format::user(u);
+        }
+        if let Some(inner) = name.strip_prefix(compose::PREFIX) {
+            return Format::by_name(inner, user).map(Format::compose);
         }
         if name == "text" {
             return Some(Format::plain_text());
@@ -175,6 +203,17 @@ impl Format {
             name: name.to_string(),
             kind,
             user: None,
+            inner: None,
+        }
+    }
+
+    /// `inner` behind `docker compose` prefixes, named `compose:INNER`.
+    fn compose(inner: Format) -> Format {
+        Format {
+            name: format!("{}{}", compose::PREFIX, inner.name),
+            kind: Kind::Compose,
+            user: None,
+            inner: Some(Box::new(inner)),
         }
     }
 
@@ -185,6 +224,7 @@ impl Format {
             name: u.name.clone(),
             kind: Kind::User,
             user: Some(compiled),
+            inner: None,
         })
     }
 
@@ -216,43 +256,49 @@ impl Format {
         if memchr::memchr(0x1b, line.as_bytes()).is_some() {
             return self.parse_coloured(line, bom, ctx);
         }
-        if is_continuation(line) {
-            return LineKind::Continuation;
+        let mut kind = self.classify(line, ctx);
+        if let LineKind::Start(p) = &mut kind {
+            p.time_span = p
+                .time_span
+                .filter(|&(a, b)| a < b && line.get(a..b).is_some())
+                .map(|(a, b)| (a + bom, b + bom));
         }
-        match self.parse_raw(line, ctx) {
-            Ok(mut p) => {
-                ctx.carry.last_us = Some(p.ts);
-                p.time_span = p
-                    .time_span
-                    .filter(|&(a, b)| a < b && line.get(a..b).is_some())
-                    .map(|(a, b)| (a + bom, b + bom));
-                LineKind::Start(p)
-            }
-            Err(Miss::Shape) => LineKind::Continuation,
-            Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
-        }
+        kind
     }
 
     /// A line with ANSI colour codes (`ESC[...m`): parsed without them; the time span is
     /// mapped back onto the line as written.
     fn parse_coloured(&self, line: &str, bom: usize, ctx: &mut LineContext) -> LineKind {
         let (plain, map) = ansi::strip(line);
-        if is_continuation(&plain) {
-            return LineKind::Continuation;
+        let mut kind = self.classify(&plain, ctx);
+        if let LineKind::Start(p) = &mut kind {
+            p.time_span = p
+                .time_span
+                .filter(|&(a, b)| a < b && b <= map.len())
+                .map(|(a, b)| (map[a] + bom, map[b - 1] + 1 + bom))
+                .filter(|&(a, b)| line.get(a - bom..b - bom).is_some());
         }
-        match self.parse_raw(&plain, ctx) {
-            Ok(mut p) => {
-                ctx.carry.last_us = Some(p.ts);
-                p.time_span = p
-                    .time_span
-                    .filter(|&(a, b)| a < b && b <= map.len())
-                    .map(|(a, b)| (map[a] + bom, map[b - 1] + 1 + bom))
-                    .filter(|&(a, b)| line.get(a - bom..b - bom).is_some());
-                LineKind::Start(p)
-            }
-            Err(Miss::Shape) => LineKind::Continuation,
-            Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
+        kind
+    }
+
+    /// What `line` (without colour codes or BOM) is. The formats whose lines depend on the lines
+    /// before them (a header naming the columns, a block's first line) classify it themselves.
+    fn classify(&self, line: &str, ctx: &mut LineContext) -> LineKind {
+        let kind = match (self.kind, &self.inner) {
+            (Kind::W3c, _) => w3c::classify(line, ctx),
+            (Kind::MysqlSlow, _) => mysqlslow::classify(line, ctx),
+            (Kind::Compose, Some(inner)) => compose::classify(inner, line, ctx),
+            _ if is_continuation(line) => LineKind::Continuation,
+            _ => match self.parse_raw(line, ctx) {
+                Ok(p) => LineKind::Start(p),
+                Err(Miss::Shape) => LineKind::Continuation,
+                Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
+            },
+        };
+        if let LineKind::Start(p) = &kind {
+            ctx.carry.last_us = Some(p.ts);
         }
+        kind
     }
 
     /// Every parser checks its shape by hand on bytes before allocating anything (a regex
@@ -275,6 +321,7 @@ impl Format {
             Kind::Spark => loghub::parse_spark(line, ctx),
             Kind::Iso => iso::parse(line, ctx),
             Kind::Epoch => epoch::parse(line, ctx),
+            Kind::W3c | Kind::MysqlSlow | Kind::Compose => Err(Miss::Shape),
             Kind::User => match &self.user {
                 Some(u) => u.parse(line, ctx),
                 None => Err(Miss::Shape),
@@ -316,6 +363,15 @@ impl LineContext {
             last_month: None,
             carry: carry::Carry::default(),
         }
+    }
+
+    /// A fresh context for reading one event of this source again (its zone and mtime, and
+    /// the columns of its last W3C `#Fields:` line: an event read back is read under the
+    /// file's latest header).
+    pub fn reader(&self) -> LineContext {
+        let mut ctx = LineContext::new(&stamp::zone_of(self), self.mtime_us);
+        ctx.carry.w3c_fields = self.carry.w3c_fields.clone();
+        ctx
     }
 }
 

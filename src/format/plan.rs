@@ -11,7 +11,10 @@ impl Format {
     /// True when this format's stamps may lack their year or date, so that a file read from
     /// its start is worth planning.
     pub fn needs_plan(&self) -> bool {
-        matches!(self.kind, Kind::Rfc3164 | Kind::Android | Kind::User)
+        match &self.inner {
+            Some(inner) => inner.needs_plan(),
+            None => matches!(self.kind, Kind::Rfc3164 | Kind::Android | Kind::User),
+        }
     }
 
     /// The partial stamp of a line, read without the rest of the line (no allocation for the
@@ -40,6 +43,11 @@ impl Format {
                 stamp::yearless_stamp(&w).ok()
             }
             Kind::User => self.user.as_ref()?.partial_stamp(line),
+            // Behind a compose prefix (uncoloured: a coloured line is not planned).
+            Kind::Compose => self
+                .inner
+                .as_ref()?
+                .partial_stamp(super::compose::strip(line)),
             _ => None,
         }
     }

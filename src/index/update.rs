@@ -968,6 +968,35 @@ impl Run<'_> {
                 .is_some_and(|p| p.lines >= MAX_EVENT_LINES || p.text.len() >= MAX_EVENT_TEXT);
             // A line opens a new event when it has its own timestamp, or when there is no event
             // to continue (lines before the first timestamp) or the current one is too big.
+            let kind = match kind {
+                // A line of no event ends the one before it; the next starts after it.
+                LineKind::Header => {
+                    if let Some(p) = pending.take() {
+                        last_ts = Some(self.add_event(i, p, None, stored)?);
+                    }
+                    resume = Resume {
+                        offset: line.offset + line.len_with_eol,
+                        line: line_no,
+                        year: ctx.year,
+                        last_month: ctx.last_month,
+                        last_ts,
+                    };
+                    self.since_commit += line.len_with_eol;
+                    continue;
+                }
+                LineKind::Detail {
+                    ts,
+                    fields,
+                    message,
+                } => match pending.as_mut() {
+                    Some(p) if !split => {
+                        p.detail(ts, fields, message);
+                        LineKind::Continuation
+                    }
+                    _ => LineKind::Continuation,
+                },
+                k => k,
+            };
             let opens = match kind {
                 LineKind::Start(parsed) => Some(Some(parsed)),
                 _ if pending.is_none() || split => Some(None),
@@ -1254,6 +1283,20 @@ impl Pending {
             lines: 1,
             parsed,
             text: truncate(text, MAX_EVENT_TEXT).to_string(),
+        }
+    }
+
+    /// A detail line's key-values, its time for an event that had none of its own, its
+    /// message for one whose first line has none.
+    fn detail(&mut self, ts: Option<i64>, fields: Vec<(String, String)>, message: Option<String>) {
+        if let Some(p) = self.parsed.as_mut() {
+            if let Some(ts) = ts {
+                p.ts = ts;
+            }
+            p.fields.extend(fields);
+            if let Some(m) = message.filter(|_| p.message.is_empty()) {
+                p.message = m;
+            }
         }
     }
 

@@ -176,6 +176,22 @@ fn sources_list() {
     });
 }
 
+/// A file in which no timestamps were recognised (read as text, dated by its modification
+/// time) is marked.
+#[test]
+fn sources_untimed() {
+    both("sources_untimed", |s, src| {
+        if let Some(span) = s.span.as_mut() {
+            span.files[1].format = "text".into();
+        }
+        settle(s, src, Action::Sources);
+    });
+    let src = fake();
+    let mut s = state(&src, 80, 24);
+    settle(&mut s, &src, Action::Sources);
+    assert!(!screen(&s).contains("(no time)"), "{}", screen(&s));
+}
+
 /// A file's format set from the pane (marked `*`), then an unknown zone refused in place.
 #[test]
 fn sources_settings() {

@@ -1,6 +1,8 @@
 //! The sources popup (s): each file with its format, zone, events, first and last time;
 //! space hides or shows the selected one, `f` and `z` set its format and zone (a value the
-//! config sets is marked `*`).
+//! config sets is marked `*`). A file whose events are dated by its modification time (no
+//! timestamps recognised) is marked `(no time)` after its format, in the warning colour, with
+//! a line saying what that means.
 
 use super::log_view::shown_time;
 use super::popup;
@@ -14,6 +16,9 @@ use crate::app::state::FilterKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
+
+/// The mark after the format of a file whose events are dated by its modification time.
+const UNTIMED: &str = " (no time)";
 
 /// `s` cut or padded to exactly `cols` terminal columns (a wide char that would straddle the
 /// edge is left out).
@@ -47,10 +52,14 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     let set = |value: &str, by_config: bool| {
         format!("{}{}", clean(value), if by_config { "*" } else { "" })
     };
+    let format_of = |f: &crate::app::data::SourceInfo| {
+        let mark = if f.untimed() { UNTIMED } else { "" };
+        format!("{}{mark}", set(&f.format, f.set_format.is_some()))
+    };
     // Columns as wide as their longest value (`apache-error*`, `America/Argentina/Salta`).
     let format_w = files
         .iter()
-        .map(|f| str_cols(&set(&f.format, f.set_format.is_some())))
+        .map(|f| str_cols(&format_of(f)))
         .fold(10, usize::max);
     let zone_w = files
         .iter()
@@ -82,7 +91,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             " {} {} {} {} {:>9}  {:<16}  {:<16}  {}",
             if hidden { "[ ]" } else { "[x]" },
             fit(&names[i], name_w),
-            fit(&set(&f.format, f.set_format.is_some()), format_w),
+            fit(&format_of(f), format_w),
             fit(&set(&f.zone, f.set_zone.is_some()), zone_w),
             thousands(f.events),
             time(f.first),
@@ -91,9 +100,17 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         ));
         lines.push(if i == selected {
             line.style(theme.style("selected"))
+        } else if f.untimed() {
+            line.style(theme.style("level_warn"))
         } else {
             line
         });
+    }
+    if files.iter().any(|f| f.untimed()) {
+        lines.push(Line::from(format!(
+            " {}: no timestamps recognised; its events are dated by the file's mtime",
+            UNTIMED.trim_start()
+        )));
     }
     if files.is_empty() {
         lines.push(Line::from(" no sources yet: the index is being built"));

@@ -1,0 +1,161 @@
+//! W3C extended logs, MySQL slow-query logs and `docker compose logs` output, from files as the
+//! programs wrote them (sources named in `src/format/block_tests.rs`): each is detected from
+//! the file, indexed with its headers left out and its blocks as single events, and its
+//! key-values answer `top` and `field:value` queries.
+
+use std::path::Path;
+
+/// IIS 7.0 (brianary/scripts test/data/u_ex100815.log): two headers, four records.
+const IIS: &str = "\
+#Software: Microsoft Internet Information Services 7.0
+#Version: 1.0
+#Date: 2010-08-15 00:39:30
+#Fields: date time s-sitename s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken
+2010-08-15 00:39:30 W3SVC20 67.222.136.138 GET / - 80 - 77.88.25.28 Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots) 200 0 0 8999 286 376
+#Software: Microsoft Internet Information Services 7.0
+#Version: 1.0
+#Date: 2010-08-15 03:48:23
+#Fields: date time s-sitename s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken
+2010-08-15 03:48:23 W3SVC20 67.222.136.138 GET /robots.txt - 80 - 207.46.195.235 msnbot/2.0b+(+http://search.msn.com/msnbot.htm) 404 0 64 0 219 27
+2010-08-15 03:53:32 W3SVC20 67.222.136.138 GET /robots.txt - 80 - 66.249.71.164 Googlebot-Image/1.0 404 0 2 1405 211 22
+2010-08-15 03:53:32 W3SVC20 67.222.136.138 GET /images/House/Guest1.JPG - 80 - 66.249.71.164 Googlebot-Image/1.0 304 0 0 210 257 97
+";
+
+/// MySQL 5.7 (percona/percona-toolkit t/lib/samples/slowlogs/mysql5.7.log).
+const SLOW: &str = "\
+/usr/sbin/mysqld, Version: 5.7.12-0ubuntu1.1-log ((Ubuntu)). started with:
+Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock
+Time                 Id Command    Argument
+# Time: 2016-07-20T18:13:25.698433Z
+# User@Host: root[root] @ localhost [127.0.0.1]  Id:     3
+# Query_time: 0.003464  Lock_time: 0.000324 Rows_sent: 1000  Rows_examined: 2000
+SET timestamp=1469038405;
+SELECT * FROM db_facturacion.facturas LIMIT 0, 1000;
+# Time: 2016-07-20T18:13:25.699880Z
+# User@Host: root[root] @ localhost [127.0.0.1]  Id:     4
+# Query_time: 0.000241  Lock_time: 0.000055 Rows_sent: 0  Rows_examined: 0
+SET timestamp=1469038405;
+SHOW INDEX FROM `db_facturacion`.`facturas`;
+";
+
+/// docker compose v2 (aws-samples/python-fastapi-demo-docker#18), the first prefix coloured
+/// as compose writes it.
+const COMPOSE: &str = "\
+\u{1b}[36mpython-fastapi-demo-docker-db-1   | \u{1b}[0m2023-11-16 04:59:54.862 UTC [48] LOG:  listening on Unix socket \"/var/run/postgresql/.s.PGSQL.5432\"
+python-fastapi-demo-docker-db-1   | 2023-11-16 04:59:54.866 UTC [49] LOG:  database system was shut down at 2023-11-16 04:59:54 UTC
+python-fastapi-demo-docker-db-1   | 2023-11-16 04:59:54.870 UTC [48] LOG:  database system is ready to accept connections
+python-fastapi-demo-docker-web-1  | INFO:server.app.connect:Trying to connect to db:5432 as bookdbadmin...
+python-fastapi-demo-docker-web-1  | \tIs the server running on that host and accepting TCP/IP connections?
+";
+
+fn tl(idx: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("timberline").unwrap();
+    cmd.env("TIMBERLINE_INDEX_DIR", idx)
+        .env("TZ", "Asia/Tokyo")
+        .env("HOME", idx);
+    cmd
+}
+
+fn out(cmd: &mut assert_cmd::Command) -> String {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn records(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn w3c_slow_log_and_compose_files_are_detected_and_queried() {
+    let logs = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("u_ex100815.log", IIS),
+        ("mysql-slow.log", SLOW),
+        ("compose.log", COMPOSE),
+    ] {
+        std::fs::write(logs.path().join(name), text).unwrap();
+    }
+    let d = logs.path().to_str().unwrap();
+    for (name, format) in [
+        ("u_ex100815.log", "w3c"),
+        ("mysql-slow.log", "mysql-slow"),
+        ("compose.log", "compose:iso"),
+    ] {
+        let path = logs.path().join(name);
+        let text = out(tl(idx.path()).arg("explain").arg(&path));
+        assert!(
+            text.contains(&format!("format: {format} (detected")),
+            "{text}"
+        );
+    }
+    out(tl(idx.path()).args(["index", d]));
+
+    // W3C: four events (no header is one), the columns as key-values.
+    let all = records(&out(tl(idx.path()).args(["search", "--format", "jsonl", d])));
+    let iis: Vec<_> = all
+        .iter()
+        .filter(|r| r["source"].as_str().unwrap().ends_with("u_ex100815.log"))
+        .collect();
+    let times: Vec<&str> = iis.iter().map(|r| r["ts"].as_str().unwrap()).collect();
+    assert_eq!(
+        times,
+        [
+            "2010-08-15T00:39:30.000Z",
+            "2010-08-15T03:48:23.000Z",
+            "2010-08-15T03:53:32.000Z",
+            "2010-08-15T03:53:32.000Z"
+        ]
+    );
+    assert_eq!(iis[1]["fields"]["cs-uri-stem"], "/robots.txt");
+    assert_eq!(iis[1]["fields"]["c-ip"], "207.46.195.235");
+    let top = out(tl(idx.path()).args(["top", "sc-status", d]));
+    let rows: Vec<Vec<&str>> = top
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows.first().map(|r| (r[0], r[2])),
+        Some(("2", "404")),
+        "{top}"
+    );
+    let count = out(tl(idx.path()).args(["search", "--count", "-q", "sc-status:404", d]));
+    assert_eq!(count.trim(), "2");
+
+    // MySQL: one event per block, with its lines, dated by `# Time:`, the preamble in none.
+    let slow: Vec<_> = all
+        .iter()
+        .filter(|r| r["source"].as_str().unwrap().ends_with("mysql-slow.log"))
+        .collect();
+    assert_eq!(slow.len(), 2, "{slow:?}");
+    assert_eq!(slow[0]["ts"], "2016-07-20T18:13:25.698433Z");
+    assert_eq!(slow[0]["line"], 4);
+    assert_eq!(slow[0]["text"].as_str().unwrap().lines().count(), 5);
+    assert_eq!(slow[0]["fields"]["query_time"], "0.003464");
+    assert_eq!(slow[1]["fields"]["rows_examined"], "0");
+    assert_eq!(
+        slow[1]["message"],
+        "SHOW INDEX FROM `db_facturacion`.`facturas`;"
+    );
+    let count = out(tl(idx.path()).args(["search", "--count", "-q", "rows_examined:2000", d]));
+    assert_eq!(count.trim(), "1");
+
+    // Compose: the service is the host; the web line without a time is its own event.
+    let hosts = out(tl(idx.path()).args(["top", "host", d]));
+    assert!(hosts.contains("python-fastapi-demo-docker-db-1"), "{hosts}");
+    let web = records(&out(tl(idx.path()).args([
+        "search",
+        "--format",
+        "jsonl",
+        "-q",
+        "host:python-fastapi-demo-docker-web-1",
+        d,
+    ])));
+    assert_eq!(web.len(), 1, "{web:?}");
+    assert_eq!(web[0]["ts"], "2023-11-16T04:59:54.870Z");
+    assert_eq!(web[0]["text"].as_str().unwrap().lines().count(), 2);
+}
