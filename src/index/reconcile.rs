@@ -10,7 +10,7 @@
 use super::checkpoint::FileState;
 use crate::source::identity::{HEAD_LEN, hash_bytes};
 use crate::source::{Compression, Discovered, FileStat};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 
 /// What to do with one file.
@@ -132,19 +132,25 @@ pub fn plan(
     heads: &dyn HeadReader,
     now_ns: i64,
 ) -> Plan {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        actions: Vec::with_capacity(files.len()),
+        ..Plan::default()
+    };
+    // Fx hashing and sizes known up front: with 100k files these maps were a fifth of planning.
     let by_inode: HashMap<(u64, u64), usize> = known
         .iter()
         .enumerate()
         .map(|(i, f)| ((f.dev, f.ino), i))
         .collect();
-    let mut claimed: HashSet<usize> = HashSet::new();
+    let mut claimed: HashSet<usize> =
+        HashSet::with_capacity_and_hasher(known.len(), Default::default());
     // Which file claimed a checkpoint (known index → files index).
-    let mut claimer: HashMap<usize, usize> = HashMap::new();
+    let mut claimer: HashMap<usize, usize> =
+        HashMap::with_capacity_and_hasher(known.len(), Default::default());
     let mut unmatched: Vec<usize> = Vec::new();
     // (checkpoint, file) pairs the inode match ruled out: the file under that inode no longer
     // holds what was indexed, so its head matching the checkpoint's proves nothing.
-    let mut rejected: HashSet<(usize, usize)> = HashSet::new();
+    let mut rejected: HashSet<(usize, usize)> = HashSet::default();
 
     for (n, (d, stat)) in files.iter().enumerate() {
         let Some(&i) = by_inode.get(&(stat.dev, stat.ino)) else {
@@ -191,7 +197,7 @@ pub fn plan(
     }
 
     // Content matching for files with an unknown inode.
-    let mut by_head: HashMap<(u32, u64), Vec<usize>> = HashMap::new();
+    let mut by_head: HashMap<(u32, u64), Vec<usize>> = HashMap::default();
     for (i, k) in known.iter().enumerate() {
         if k.head_len > 0 {
             by_head
@@ -415,6 +421,7 @@ fn head_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> std::i
 mod tests {
     use super::*;
     use crate::format::LineContext;
+    use std::collections::HashMap;
     use std::path::Path;
 
     /// Heads served from memory: path → content.
