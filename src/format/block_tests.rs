@@ -166,6 +166,56 @@ const CASES: &[Case] = &[
             (4, "cs-method", "HEAD"),
         ],
     },
+    // Windows Firewall (pfirewall.log), log2timeline/plaso test_data/firewall.log: a
+    // `#Time Format: Local` header, so the times are the source's zone (here Berlin, CEST in
+    // April: UTC+2), not UTC.
+    Case {
+        name: "Windows Firewall, local times",
+        zone: "Europe/Berlin",
+        format: "w3c",
+        lines: &[
+            "#Version: 1.5",
+            "#Software: Microsoft Windows Firewall",
+            "#Time Format: Local",
+            "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path",
+            "2005-04-11 08:05:57 DROP UDP 123.45.78.90 123.156.78.255 137 137 78 - - - - - - - RECEIVE",
+            "2005-04-11 08:06:26 DROP TCP 123.45.78.90 123.156.78.90 80 1774 576 A 123456789 987654321 12345 - - - RECEIVE",
+            "2005-04-11 08:52:26 INFO-EVENTS-LOST - - - - - - - - - - - - 59 -",
+        ],
+        events: &[
+            (4, "2005-04-11T06:05:57Z", 1),
+            (5, "2005-04-11T06:06:26Z", 1),
+            (6, "2005-04-11T06:52:26Z", 1),
+        ],
+        fields: &[
+            (0, "action", "DROP"),
+            (1, "tcpflags", "A"),
+            (2, "info", "59"),
+        ],
+    },
+    // The W3C draft's own example (WD-logfile-960323, "Example"): `time` without `date`,
+    // the day from `#Date:` in its `dd-Mon-yyyy` form.
+    Case {
+        name: "W3C draft example, time only",
+        zone: "UTC",
+        format: "w3c",
+        lines: &[
+            "#Version: 1.0",
+            "#Date: 12-Jan-1996 00:00:00",
+            "#Fields: time cs-method cs-uri",
+            "00:34:23 GET /foo/bar.html",
+            "12:21:16 GET /foo/bar.html",
+            "12:45:52 GET /foo/bar.html",
+            "12:57:34 GET /foo/bar.html",
+        ],
+        events: &[
+            (3, "1996-01-12T00:34:23Z", 1),
+            (4, "1996-01-12T12:21:16Z", 1),
+            (5, "1996-01-12T12:45:52Z", 1),
+            (6, "1996-01-12T12:57:34Z", 1),
+        ],
+        fields: &[(0, "cs-uri", "/foo/bar.html")],
+    },
     // IIS 7.0, brianary/scripts test/data/u_ex100815.log (from bherila/waikolai), then IIS 5.0
     // test/data/ex031118.log (Log Parser's IISW3C sample) in the same file, as IIS writes a
     // new header into the file when the site's fields change: the latest `#Fields:` names the
@@ -487,7 +537,10 @@ fn time_spans_cover_the_stamp() {
         span("mysql-slow", "# Time: 240515 17:02:39").as_deref(),
         Some("240515 17:02:39")
     );
-    let coloured = CASES[7].lines[0];
+    let coloured = CASES
+        .iter()
+        .find_map(|c| c.lines.first().filter(|l| l.contains("kinto-db-1")))
+        .expect("the coloured compose case");
     assert_eq!(
         span("compose:iso", coloured).as_deref(),
         Some("2022-06-29 14:57:55.335 UTC")

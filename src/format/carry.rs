@@ -13,6 +13,14 @@ pub struct Carry {
     /// The field names of the last W3C extended log `#Fields:` line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub w3c_fields: Vec<String>,
+    /// The day of the last W3C `#Date:` directive (`YYYY-MM-DD`): the date of records whose
+    /// fields have a `time` but no `date` (the W3C draft's own example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w3c_date: Option<String>,
+    /// A W3C `#Time Format: Local` directive (Windows Firewall): times are the source's zone,
+    /// not UTC.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub w3c_local: bool,
     /// The last line read was a MySQL slow-log `# Time:` line (its `# User@Host:` line belongs
     /// to the same record).
     #[serde(default)]

@@ -1,8 +1,11 @@
 //! W3C extended log files (IIS, some CDNs): `#Software:`, `#Version:`, `#Date:` and `#Fields:
 //! date time s-ip cs-method ...` directives, then space-separated records whose columns the
 //! latest `#Fields:` line names (IIS writes a new header when it restarts, and may change the
-//! columns). The `date` and `time` columns are UTC; every other column with a value (not `-`)
-//! becomes a key-value under its W3C name (`sc-status`, `cs-uri-stem`, `c-ip`).
+//! columns). The `date` and `time` columns are UTC, unless a `#Time Format: Local` directive
+//! says they are local (Windows Firewall), then they are read in the source's zone; a record
+//! with a `time` but no `date` column takes its day from the last `#Date:` directive. Every
+//! other column with a value (not `-`) becomes a key-value under its W3C name (`sc-status`,
+//! `cs-uri-stem`, `c-ip`).
 //!
 //! Hand-written, not a data row: a record's layout is given by a header line before it, which
 //! a per-line regex cannot see.
@@ -20,23 +23,42 @@ pub fn classify(line: &str, ctx: &mut LineContext) -> LineKind {
         if !name.starts_with(|c: char| c.is_ascii_alphabetic()) || !name.bytes().all(word) {
             return LineKind::Continuation;
         }
-        if name == "Fields" {
-            ctx.carry.w3c_fields = value.split_whitespace().map(str::to_string).collect();
+        match name {
+            "Fields" => {
+                ctx.carry.w3c_fields = value.split_whitespace().map(str::to_string).collect();
+            }
+            "Date" => ctx.carry.w3c_date = directive_day(value),
+            "Time Format" => ctx.carry.w3c_local = value.trim().eq_ignore_ascii_case("local"),
+            _ => {}
         }
         return LineKind::Header;
     }
     if ctx.carry.w3c_fields.is_empty() {
         return LineKind::Continuation;
     }
-    match record(line, &ctx.carry.w3c_fields) {
+    let fields = std::mem::take(&mut ctx.carry.w3c_fields);
+    let parsed = record(line, &fields, ctx);
+    ctx.carry.w3c_fields = fields;
+    match parsed {
         Ok(p) => LineKind::Start(p),
         Err(Miss::Shape) => LineKind::Continuation,
         Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
     }
 }
 
-/// One record under the column names `fields`.
-fn record(line: &str, fields: &[String]) -> stamp::R<Parsed> {
+/// The day of a `#Date:` directive, as `YYYY-MM-DD`: IIS writes `2016-01-10 00:07:26`, the
+/// W3C draft `12-Jan-1996 00:00:00`.
+fn directive_day(value: &str) -> Option<String> {
+    let first = value.split_whitespace().next()?;
+    chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(first, "%d-%b-%Y"))
+        .ok()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// One record under the column names `fields`; `ctx` gives the `#Date:` day and whether the
+/// times are local (and then the zone).
+fn record(line: &str, fields: &[String], ctx: &mut LineContext) -> stamp::R<Parsed> {
     let mut p = Parsed::default();
     let mut date: Option<(usize, &str)> = None;
     let mut time: Option<(usize, &str)> = None;
@@ -66,23 +88,34 @@ fn record(line: &str, fields: &[String]) -> stamp::R<Parsed> {
             }
         }
     }
-    let (d_at, d) = date.ok_or(Miss::Shape)?;
-    let (t_end, t) = match time {
-        Some((t_at, t)) => (t_at + t.len(), t),
-        None => (d_at + d.len(), "00:00:00"),
+    // The day: the record's own `date` column, or the last `#Date:` for a time-only layout.
+    let day = ctx.carry.w3c_date.clone();
+    let (d, t) = match (date, time) {
+        (Some((_, d)), Some((_, t))) => (d, t),
+        (Some((_, d)), None) => (d, "00:00:00"),
+        (None, Some((_, t))) => (day.as_deref().ok_or(Miss::Shape)?, t),
+        (None, None) => return Err(Miss::Shape),
     };
     let text = format!("{d} {t}");
     let (mut w, used) = stamp::iso(text.as_bytes(), false)?;
     if used != text.len() || w.off.is_some() {
         return Err(Miss::Shape);
     }
-    w.off = Some(0);
-    let mut ctx = LineContext::new(&crate::time::Zone::Named(chrono_tz::Tz::UTC), 0);
-    p.ts = stamp::to_us(&w, &mut ctx)?;
+    p.ts = if ctx.carry.w3c_local {
+        stamp::to_us(&w, ctx)?
+    } else {
+        w.off = Some(0);
+        let mut utc = LineContext::new(&crate::time::Zone::Named(chrono_tz::Tz::UTC), 0);
+        stamp::to_us(&w, &mut utc)?
+    };
     // The span covers the date and time when they are adjacent (the usual `date time ...`).
-    p.time_span = match time {
-        Some((t_at, _)) if t_at == d_at + d.len() + 1 => Some((d_at, t_end)),
-        _ => Some((d_at, d_at + d.len())),
+    p.time_span = match (date, time) {
+        (Some((d_at, d)), Some((t_at, t))) if t_at == d_at + d.len() + 1 => {
+            Some((d_at, t_at + t.len()))
+        }
+        (Some((d_at, d)), _) => Some((d_at, d_at + d.len())),
+        (None, Some((t_at, t))) => Some((t_at, t_at + t.len())),
+        (None, None) => None,
     };
     p.message = match (method, stem) {
         (Some(m), Some(s)) => [Some(m), Some(s), status]
