@@ -357,7 +357,39 @@ fn open(
     config: Config,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Engine, Summary)> {
-    Ok(Engine::open(options(paths, global, config), progress)?)
+    let named = paths.clone();
+    let (engine, summary) = Engine::open(options(paths, global, config), progress)?;
+    refuse_if_unreadable(&engine, &summary, &named)?;
+    Ok((engine, summary))
+}
+
+/// A command on paths none of which could be read fails (exit 1) instead of answering from
+/// nothing: `search --count` printing 0 for a folder it may not read would pass a cron job by.
+fn refuse_if_unreadable(
+    engine: &Engine,
+    summary: &Summary,
+    named: &[PathBuf],
+) -> anyhow::Result<()> {
+    if named.is_empty() || summary.skipped.is_empty() {
+        return Ok(());
+    }
+    let unreadable = |p: &PathBuf| {
+        let p = p.canonicalize().unwrap_or_else(|_| p.clone());
+        !engine.files().iter().any(|f| f.path.starts_with(&p))
+            && summary.skipped.iter().any(|s| s.starts_with(&p))
+    };
+    if !named.iter().all(unreadable) {
+        return Ok(());
+    }
+    print_notes(&summary.notes);
+    let what = named
+        .iter()
+        .map(|p| escape_controls(&p.display().to_string(), false).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    anyhow::bail!(
+        "nothing under {what} could be read (the notes above say why); nothing to answer from"
+    )
 }
 
 fn options(paths: Vec<PathBuf>, global: &Global, config: Config) -> OpenOptions {
@@ -376,6 +408,7 @@ fn open_to_read(
     config: Config,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Engine, Summary)> {
+    let named = paths.clone();
     let opts = options(paths, global, config);
     match Engine::open(opts.clone(), progress) {
         Err(EngineError::Index(e @ crate::index::IndexError::DiskFull { .. })) => {
@@ -389,7 +422,11 @@ fn open_to_read(
                 },
             ))
         }
-        other => Ok(other?),
+        other => {
+            let (engine, summary) = other?;
+            refuse_if_unreadable(&engine, &summary, &named)?;
+            Ok((engine, summary))
+        }
     }
 }
 

@@ -654,3 +654,58 @@ fn plain_and_gzip(dir: &Path, name: &str, lines: &str) -> PathBuf {
     std::fs::write(&config, "").expect("write");
     config
 }
+
+/// Paths none of which can be read fail (exit 1, with why) instead of answering 0: a cron job
+/// counting errors under a folder it may not read would pass by otherwise. One readable path
+/// among them answers as usual.
+#[test]
+fn paths_none_of_which_can_be_read_exit_1_instead_of_answering_0() {
+    let idx = index_dir();
+    let logs = tempfile::tempdir().unwrap();
+    let bad = logs.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(
+        bad.join("core"),
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0",
+    )
+    .unwrap();
+    let out = tl(idx.path(), Path::new("/dev/null"))
+        .args(["search", "--count"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty(), "no count printed");
+    assert!(err.contains("core: binary file"), "{err}");
+    assert!(err.contains("could be read"), "{err}");
+
+    let good = logs.path().join("good");
+    std::fs::create_dir(&good).unwrap();
+    std::fs::write(
+        good.join("app.log"),
+        "2026-11-20T10:00:00Z host app[1]: hello\n",
+    )
+    .unwrap();
+    let out = tl(idx.path(), Path::new("/dev/null"))
+        .args(["search", "--count"])
+        .arg(&bad)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+    // An empty folder holds nothing unreadable: 0 is the answer.
+    let empty = tempfile::tempdir().unwrap();
+    let out = tl(idx.path(), Path::new("/dev/null"))
+        .args(["search", "--count"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
+}

@@ -74,6 +74,8 @@ pub struct Summary {
     /// changed (their ids).
     pub reread: Vec<u64>,
     pub notes: Vec<String>,
+    /// What could not be read this run (files and folders; each is said in `notes`).
+    pub skipped: Vec<PathBuf>,
     /// A rotation was under way (a file being compressed or copied, or one renamed while it
     /// was listed): lines written before it may not be readable yet. Followers wait.
     pub rotating: bool,
@@ -199,6 +201,7 @@ fn plan_work(
     super::trace::line(|| "plan: survey done".into());
     summary.notes.extend(survey.notes);
     summary.files = survey.files;
+    summary.skipped = survey.skipped;
     let plan = survey.plan;
     let positions: std::collections::HashMap<u64, usize> = store
         .checkpoint
@@ -351,6 +354,8 @@ struct Survey {
     notes: Vec<String>,
     /// Files listed but gone by the time they were looked at (a rename under way).
     vanished: usize,
+    /// What could not be read (each said in `notes`).
+    skipped: Vec<PathBuf>,
 }
 
 /// The files under `roots` as they are now, and the plan for them. The index's own folder is
@@ -370,11 +375,9 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
     let listed: Vec<PathBuf> = listed.into_iter().filter(|p| outside(p)).collect();
     let stats = stat_all(&listed);
     super::trace::line(|| format!("survey: {} listed and looked at", listed.len()));
-    let mut notes: Vec<String> = skipped
-        .iter()
-        .filter(|s| outside(&s.path))
-        .map(|s| s.to_string())
-        .collect();
+    let skipped: Vec<_> = skipped.into_iter().filter(|s| outside(&s.path)).collect();
+    let mut notes: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
+    let mut unread: Vec<PathBuf> = skipped.into_iter().map(|s| s.path).collect();
     let mut files = Vec::with_capacity(listed.len());
     let mut vanished = 0;
     for (path, stat) in listed.into_iter().zip(stats) {
@@ -390,6 +393,7 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
                     path.display(),
                     crate::source::discover::describe_io(&e)
                 ));
+                unread.push(path);
                 continue;
             }
         };
@@ -406,7 +410,8 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
             None => match crate::source::discover::classify(&path) {
                 Ok(c) => c,
                 Err(reason) => {
-                    notes.push(crate::source::Skipped { path, reason }.to_string());
+                    notes.push(format!("{}: {reason}; skipped", path.display()));
+                    unread.push(path);
                     continue;
                 }
             },
@@ -420,12 +425,14 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
     super::trace::survey(known, &files, &plan);
     for (path, why) in &plan.unreadable {
         notes.push(format!("{}: {why}; skipped", path.display()));
+        unread.push(path.clone());
     }
     Survey {
         files: files.len(),
         plan,
         notes,
         vanished,
+        skipped: unread,
     }
 }
 
@@ -1672,6 +1679,7 @@ mod tests {
             },
             notes: Vec::new(),
             vanished,
+            skipped: Vec::new(),
         }
     }
 
