@@ -475,13 +475,19 @@ impl Engine {
                     ));
                 }
             },
+            // With `--since` and no `--until`, the range runs to now: a host gone silent since
+            // its last event shows as a gap at the end, not as a shorter histogram.
             _ => match searcher
                 .search(&q, &SpanCollector)
                 .map_err(|e| self.tantivy_err(e))?
             {
-                Some((a, b)) => (req.since.unwrap_or(a), req.until.map_or(b, |u| u - 1)),
+                Some((a, b)) => match (req.since, req.until) {
+                    (_, Some(u)) => (req.since.unwrap_or(a), u - 1),
+                    (Some(s), None) => (s, b.max(now_us())),
+                    (None, None) => (a, b),
+                },
                 None => match (req.since, req.until) {
-                    (Some(s), None) => (s, s),
+                    (Some(s), None) => (s, now_us().max(s)),
                     _ => {
                         return Ok(Histogram::new(
                             0,
@@ -675,4 +681,9 @@ impl Located {
 
 fn covers(roots: &[PathBuf], paths: &[PathBuf]) -> bool {
     paths.iter().all(|p| roots.iter().any(|r| p.starts_with(r)))
+}
+
+/// Now, in µs UTC.
+fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
 }

@@ -709,3 +709,52 @@ fn paths_none_of_which_can_be_read_exit_1_instead_of_answering_0() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0");
 }
+
+/// `histogram --since` without `--until` runs to now: a host silent since its last event shows
+/// as empty buckets and a gap at the end, not as a histogram that stops at the last match.
+#[test]
+fn histogram_since_runs_to_now_so_a_silent_end_is_a_gap() {
+    let idx = index_dir();
+    let logs = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now();
+    // One event a minute from nearly 4 hours ago until 2 hours ago, then nothing.
+    let text: String = (0..115)
+        .map(|i| {
+            let t = now - chrono::Duration::minutes(235 - i);
+            format!("{} db02 app[1]: tick {i}\n", t.format("%Y-%m-%dT%H:%M:%SZ"))
+        })
+        .collect();
+    std::fs::write(logs.path().join("db02.log"), text).unwrap();
+    let out = stdout(
+        tl(idx.path(), Path::new("/dev/null"))
+            .args([
+                "histogram",
+                "--since",
+                "4h",
+                "--bucket",
+                "10m",
+                "--format",
+                "json",
+            ])
+            .arg(logs.path()),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let buckets = v["buckets"].as_array().unwrap();
+    let last =
+        chrono::DateTime::parse_from_rfc3339(buckets.last().unwrap()["start"].as_str().unwrap())
+            .unwrap();
+    assert!(
+        now.signed_duration_since(last) < chrono::Duration::minutes(10),
+        "the last bucket starts at {last}, more than a bucket before now ({now})"
+    );
+    let total: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, 115);
+    let gaps = v["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|g| {
+            let end = chrono::DateTime::parse_from_rfc3339(g["end"].as_str().unwrap()).unwrap();
+            now.signed_duration_since(end) < chrono::Duration::minutes(20)
+        }),
+        "the silent last two hours are a gap: {gaps:?}"
+    );
+}
