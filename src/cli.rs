@@ -408,7 +408,6 @@ fn open_to_read(
     config: Config,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Engine, Summary)> {
-    let named = paths.clone();
     let opts = options(paths, global, config);
     match Engine::open(opts.clone(), progress) {
         Err(EngineError::Index(e @ crate::index::IndexError::DiskFull { .. })) => {
@@ -424,7 +423,7 @@ fn open_to_read(
         }
         other => {
             let (engine, summary) = other?;
-            refuse_if_unreadable(&engine, &summary, &named)?;
+            refuse_if_unreadable(&engine, &summary, &opts.paths)?;
             Ok((engine, summary))
         }
     }

@@ -48,13 +48,7 @@ pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan
         out.push_str(&format!("plan {a:?}\n"));
     }
     out.push_str(&format!("gone {:?}\n", plan.gone));
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = f.write_all(out.as_bytes());
-    }
+    append(&path, &out);
 }
 
 /// Appends a line to the trace file, if one is asked for.
@@ -64,6 +58,11 @@ pub fn line(what: impl FnOnce() -> String) {
     };
     let now = chrono::Utc::now().format("%H:%M:%S%.6f");
     let text = format!("{now} pid {} {}\n", std::process::id(), what());
+    append(&path, &text);
+}
+
+/// Appends `text` to the trace file (a trace that cannot be written is no reason to fail).
+fn append(path: &std::ffi::OsStr, text: &str) {
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

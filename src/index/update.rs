@@ -255,15 +255,17 @@ fn plan_work(
         .then_some((work, plan.gone))
 }
 
+/// Now, in ns since the epoch (file times are compared with it).
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
 /// Whether a file was written within the last few seconds (a rotation still under way rather
 /// than a copy left lying beside the original).
 fn is_young(path: &Path) -> bool {
-    FileStat::of(path).is_ok_and(|st| {
-        let now_ns = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-        now_ns - st.mtime_ns < super::reconcile::YOUNG_NS
-    })
+    FileStat::of(path).is_ok_and(|st| now_ns() - st.mtime_ns < super::reconcile::YOUNG_NS)
 }
 
 /// Reloads `store`'s checkpoint from the index's last commit when that commit is not the one
@@ -418,10 +420,7 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
         };
         files.push((Discovered { path, compression }, st));
     }
-    let now_ns = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let plan = plan(known, &files, &FsHeads, now_ns);
+    let plan = plan(known, &files, &FsHeads, now_ns());
     super::trace::survey(known, &files, &plan);
     for (path, why) in &plan.unreadable {
         notes.push(format!("{}: {why}; skipped", path.display()));
