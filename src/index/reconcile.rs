@@ -8,7 +8,7 @@
 //! when the rotation is over, so no line is indexed twice.
 
 use super::checkpoint::FileState;
-use crate::source::identity::{HEAD_LEN, hash_bytes};
+use crate::source::identity::{HEAD_LEN, hash_bytes, is_replaced, open_same};
 use crate::source::{Compression, Discovered, FileStat};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
@@ -53,24 +53,46 @@ pub struct Plan {
     pub gone: Vec<u64>,
     /// Files that could not be read while being matched.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Files replaced between their listing and their reading (a rotation under way): they are
+    /// looked at again, and meanwhile no identity is taken for gone.
+    pub moving: Vec<PathBuf>,
 }
 
-/// Reads the first `len` content bytes of a file (decompressed).
+/// A file's (device, inode): what it was when listed, checked again when it is read.
+pub type Identity = (u64, u64);
+
+/// Reads content bytes of the files being matched. Each read names the identity the file had
+/// when it was listed (when known): a file replaced since is an error that
+/// [`is_replaced`] recognises, and the plan waits for the rotation to end.
 pub trait HeadReader {
+    /// The first `len` content bytes (decompressed).
     fn head(
         &self,
         path: &std::path::Path,
+        identity: Option<Identity>,
         compression: Option<Compression>,
         len: usize,
     ) -> std::io::Result<Vec<u8>>;
 
-    /// `len` content bytes at `start` of a plain file (`None`: cannot tell, taken as unchanged).
-    fn range(&self, _path: &std::path::Path, _start: u64, _len: usize) -> Option<Vec<u8>> {
-        None
+    /// `len` content bytes at `start` of a plain file (an error other than a replaced file:
+    /// cannot tell, taken as unchanged).
+    fn range(
+        &self,
+        _path: &std::path::Path,
+        _identity: Identity,
+        _start: u64,
+        _len: usize,
+    ) -> std::io::Result<Vec<u8>> {
+        Err(std::io::ErrorKind::Unsupported.into())
     }
 
     /// Whether a recently written compressed file is complete (not still being compressed).
-    fn complete(&self, _path: &std::path::Path, _compression: Compression) -> bool {
+    fn complete(
+        &self,
+        _path: &std::path::Path,
+        _identity: Identity,
+        _compression: Compression,
+    ) -> bool {
         true
     }
 }
@@ -78,10 +100,25 @@ pub trait HeadReader {
 /// Reads heads from the file system.
 pub struct FsHeads;
 
+impl FsHeads {
+    fn open(path: &std::path::Path, identity: Option<Identity>) -> std::io::Result<std::fs::File> {
+        match identity {
+            Some(id) => open_same(path, id),
+            None => std::fs::File::open(path),
+        }
+    }
+}
+
 impl HeadReader for FsHeads {
-    fn range(&self, path: &std::path::Path, start: u64, len: usize) -> Option<Vec<u8>> {
+    fn range(
+        &self,
+        path: &std::path::Path,
+        identity: Identity,
+        start: u64,
+        len: usize,
+    ) -> std::io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt;
-        let file = std::fs::File::open(path).ok()?;
+        let file = open_same(path, identity)?;
         let mut buf = vec![0u8; len];
         let mut done = 0;
         while done < len {
@@ -89,24 +126,31 @@ impl HeadReader for FsHeads {
                 Ok(0) => break,
                 Ok(n) => done += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
+                Err(e) => return Err(e),
             }
         }
         buf.truncate(done);
-        Some(buf)
+        Ok(buf)
     }
 
-    fn complete(&self, path: &std::path::Path, compression: Compression) -> bool {
-        crate::source::compress::is_complete(path, compression)
+    fn complete(
+        &self,
+        path: &std::path::Path,
+        identity: Identity,
+        compression: Compression,
+    ) -> bool {
+        open_same(path, identity)
+            .is_ok_and(|file| crate::source::compress::is_complete(file, compression))
     }
 
     fn head(
         &self,
         path: &std::path::Path,
+        identity: Option<Identity>,
         compression: Option<Compression>,
         len: usize,
     ) -> std::io::Result<Vec<u8>> {
-        crate::source::compress::content_prefix(path, compression, len)
+        crate::source::compress::content_prefix_of(Self::open(path, identity)?, compression, len)
     }
 }
 
@@ -151,6 +195,10 @@ pub fn plan(
     // (checkpoint, file) pairs the inode match ruled out: the file under that inode no longer
     // holds what was indexed, so its head matching the checkpoint's proves nothing.
     let mut rejected: HashSet<(usize, usize)> = HashSet::default();
+    // A rotation is under way (a file being compressed or copied, or replaced while looked
+    // at): every identity is kept alive until it is over, since the file it went to may not
+    // be listed yet.
+    let mut in_flux = false;
 
     for (n, (d, stat)) in files.iter().enumerate() {
         let Some(&i) = by_inode.get(&(stat.dev, stat.ino)) else {
@@ -172,9 +220,27 @@ pub fn plan(
             });
             continue;
         }
-        let same_head = stat.size >= k.size
-            && head_matches(k, d, heads).unwrap_or(false)
-            && tail_matches(k, d, heads);
+        let check = if stat.size < k.size {
+            Ok(false)
+        } else {
+            head_matches(k, d, stat, heads).and_then(|same| {
+                if same {
+                    tail_matches(k, d, stat, heads)
+                } else {
+                    Ok(false)
+                }
+            })
+        };
+        let same_head = match check {
+            Ok(same) => same,
+            Err(e) if is_replaced(&e) => {
+                // Renamed away after its `stat`: where it went is seen by the next survey.
+                in_flux = true;
+                plan.moving.push(d.path.clone());
+                continue;
+            }
+            Err(_) => false,
+        };
         if !same_head {
             // Cut short, or rewritten under the same inode: not this checkpoint's file.
             rejected.insert((i, n));
@@ -209,16 +275,15 @@ pub fn plan(
     let mut lens: Vec<u32> = by_head.keys().map(|(l, _)| *l).collect();
     lens.sort_unstable_by(|a, b| b.cmp(a));
     lens.dedup();
-    let mut compressing = false;
     for n in unmatched {
         let (d, stat) = &files[n];
         if let Some(c) = d.compression
             && now_ns - stat.mtime_ns < YOUNG_NS
-            && !heads.complete(&d.path, c)
+            && !heads.complete(&d.path, (stat.dev, stat.ino), c)
         {
             // Still being compressed: its head may not be readable yet. Wait, and keep every
             // identity alive meanwhile (the file it comes from may already be gone).
-            compressing = true;
+            in_flux = true;
             plan.actions.push(Action::Defer {
                 path: d.path.clone(),
                 of: d.path.clone(),
@@ -232,7 +297,7 @@ pub fn plan(
         {
             // A `.gz` (or `.bz2`, `.xz`, `.zst`) just created and not yet holding its header:
             // being compressed. Read as it is, it would be taken for plain text.
-            compressing = true;
+            in_flux = true;
             plan.actions.push(Action::Defer {
                 path: d.path.clone(),
                 of: d.path.clone(),
@@ -246,8 +311,14 @@ pub fn plan(
             // once it holds something.
             continue;
         }
-        let prefix = match heads.head(&d.path, d.compression, HEAD_LEN) {
+        let prefix = match heads.head(&d.path, Some((stat.dev, stat.ino)), d.compression, HEAD_LEN)
+        {
             Ok(p) => p,
+            Err(e) if is_replaced(&e) => {
+                in_flux = true;
+                plan.moving.push(d.path.clone());
+                continue;
+            }
             Err(e) => {
                 plan.unreadable
                     .push((d.path.clone(), crate::source::discover::describe_io(&e)));
@@ -282,7 +353,7 @@ pub fn plan(
                             .find(|i| {
                                 claimer
                                     .get(i)
-                                    .is_some_and(|&c| is_copy_of(&files[n].0, &files[c].0, heads))
+                                    .is_some_and(|&c| is_copy_of(&files[n], &files[c], heads))
                             })
                             .map(Err)
                     });
@@ -329,7 +400,7 @@ pub fn plan(
                 // copy being made (logrotate's copytruncate, caught mid-copy). Wait, and keep
                 // every identity alive meanwhile.
                 Some(of) => {
-                    compressing = true;
+                    in_flux = true;
                     plan.actions.push(Action::Defer {
                         path: d.path.clone(),
                         of,
@@ -344,7 +415,7 @@ pub fn plan(
         }
     }
 
-    if !compressing {
+    if !in_flux {
         plan.gone = known
             .iter()
             .enumerate()
@@ -360,11 +431,20 @@ const COPY_CHECK_LEN: usize = 64 * 1024;
 
 /// Whether `copy`'s content so far is the start of `original`'s (over the first
 /// [`COPY_CHECK_LEN`] bytes): what a copy being made looks like.
-fn is_copy_of(copy: &Discovered, original: &Discovered, heads: &dyn HeadReader) -> bool {
-    let (Ok(a), Ok(b)) = (
-        heads.head(&copy.path, copy.compression, COPY_CHECK_LEN),
-        heads.head(&original.path, original.compression, COPY_CHECK_LEN),
-    ) else {
+fn is_copy_of(
+    (copy, copy_stat): &(Discovered, FileStat),
+    (original, original_stat): &(Discovered, FileStat),
+    heads: &dyn HeadReader,
+) -> bool {
+    let read = |d: &Discovered, st: &FileStat| {
+        heads.head(
+            &d.path,
+            Some((st.dev, st.ino)),
+            d.compression,
+            COPY_CHECK_LEN,
+        )
+    };
+    let (Ok(a), Ok(b)) = (read(copy, copy_stat), read(original, original_stat)) else {
         return true;
     };
     let n = a.len().min(b.len());
@@ -372,15 +452,22 @@ fn is_copy_of(copy: &Discovered, original: &Discovered, heads: &dyn HeadReader) 
 }
 
 /// Whether the bytes before the resume offset are still those indexed (plain files with a
-/// recorded [`FileState::tail_check`]; anything else is taken as unchanged).
-fn tail_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> bool {
+/// recorded [`FileState::tail_check`]; anything else, or bytes that cannot be read, is taken
+/// as unchanged). The one error: the file was replaced since it was listed.
+fn tail_matches(
+    k: &FileState,
+    d: &Discovered,
+    stat: &FileStat,
+    heads: &dyn HeadReader,
+) -> std::io::Result<bool> {
     let (Some(check), None) = (k.tail_check, d.compression) else {
-        return true;
+        return Ok(true);
     };
     let start = k.offset.saturating_sub(u64::from(check.len));
-    match heads.range(&d.path, start, check.len as usize) {
-        Some(bytes) => bytes.len() == check.len as usize && hash_bytes(&bytes) == check.hash,
-        None => true,
+    match heads.range(&d.path, (stat.dev, stat.ino), start, check.len as usize) {
+        Ok(bytes) => Ok(bytes.len() == check.len as usize && hash_bytes(&bytes) == check.hash),
+        Err(e) if is_replaced(&e) => Err(e),
+        Err(_) => Ok(true),
     }
 }
 
@@ -403,17 +490,27 @@ fn partial_copy_of(
         })
         .find(|k| {
             heads
-                .head(&k.path, k.compression, prefix.len())
+                .head(&k.path, None, k.compression, prefix.len())
                 .is_ok_and(|h| h == prefix)
         })
         .map(|k| k.path.clone())
 }
 
-fn head_matches(k: &FileState, d: &Discovered, heads: &dyn HeadReader) -> std::io::Result<bool> {
+fn head_matches(
+    k: &FileState,
+    d: &Discovered,
+    stat: &FileStat,
+    heads: &dyn HeadReader,
+) -> std::io::Result<bool> {
     if k.head_len == 0 {
         return Ok(true);
     }
-    let prefix = heads.head(&d.path, d.compression, k.head_len as usize)?;
+    let prefix = heads.head(
+        &d.path,
+        Some((stat.dev, stat.ino)),
+        d.compression,
+        k.head_len as usize,
+    )?;
     Ok(prefix.len() == k.head_len as usize && hash_bytes(&prefix) == k.head_hash)
 }
 
@@ -431,11 +528,33 @@ mod tests {
         fn head(
             &self,
             path: &Path,
+            _: Option<Identity>,
             _: Option<Compression>,
             len: usize,
         ) -> std::io::Result<Vec<u8>> {
             let c = self.0.get(path).cloned().unwrap_or_default();
             Ok(c[..c.len().min(len)].to_vec())
+        }
+    }
+
+    /// Heads where the files under some paths were replaced after the survey listed them.
+    struct Replacing(MemHeads, Vec<PathBuf>);
+
+    impl HeadReader for Replacing {
+        fn head(
+            &self,
+            path: &Path,
+            id: Option<Identity>,
+            c: Option<Compression>,
+            len: usize,
+        ) -> std::io::Result<Vec<u8>> {
+            if id.is_some() && self.1.iter().any(|p| p == path) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    crate::source::identity::Replaced,
+                ));
+            }
+            self.0.head(path, id, c, len)
         }
     }
 
@@ -594,14 +713,42 @@ mod tests {
         fn head(
             &self,
             path: &Path,
+            id: Option<Identity>,
             c: Option<Compression>,
             len: usize,
         ) -> std::io::Result<Vec<u8>> {
-            self.0.head(path, c, len)
+            self.0.head(path, id, c, len)
         }
-        fn complete(&self, _: &Path, _: Compression) -> bool {
+        fn complete(&self, _: &Path, _: Identity, _: Compression) -> bool {
             false
         }
+    }
+
+    #[test]
+    fn a_file_renamed_away_between_its_stat_and_its_reading_keeps_its_identity() {
+        // The survey took x's stat (inode 10, grown), then logrotate renamed it to x.1 (not
+        // listed) and created a new x: reading "x" now reads the new file. Before, the new
+        // content rejected the checkpoint, x was planned as a new file with the old inode, and
+        // the identity was declared gone: its lines, found again in x.1, were shown twice.
+        let known = [state(1, "/l/x", 10, OLD, None)];
+        let heads = Replacing(
+            MemHeads(HashMap::from([(
+                PathBuf::from("/l/x"),
+                b"Nov 22 08:00:00 vm a: new\n".to_vec(),
+            )])),
+            vec![PathBuf::from("/l/x")],
+        );
+        let files = [file("/l/x", 10, OLD.len() as u64 + 40, 2_000, None)];
+        let p = plan(&known, &files, &heads, 0);
+        assert_eq!(p.moving, vec![PathBuf::from("/l/x")]);
+        assert!(p.actions.is_empty(), "{:?}", p.actions);
+        assert!(p.gone.is_empty(), "{:?}", p.gone);
+
+        // Caught at the content match (an inode the checkpoint does not know) likewise.
+        let files = [file("/l/x", 12, 30, 2_000, None)];
+        let p = plan(&known, &files, &heads, 0);
+        assert_eq!(p.moving, vec![PathBuf::from("/l/x")]);
+        assert!(p.gone.is_empty(), "{:?}", p.gone);
     }
 
     #[test]

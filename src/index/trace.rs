@@ -47,6 +47,9 @@ pub fn survey(known: &[FileState], files: &[(Discovered, FileStat)], plan: &Plan
     for a in plan.actions.iter().filter(changed) {
         out.push_str(&format!("plan {a:?}\n"));
     }
+    for path in &plan.moving {
+        out.push_str(&format!("moving {}\n", path.display()));
+    }
     out.push_str(&format!("gone {:?}\n", plan.gone));
     append(&path, &out);
 }

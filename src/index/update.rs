@@ -13,7 +13,7 @@ use super::store::{Store, restrict_permissions};
 use crate::config::Config;
 use crate::event::Parsed;
 use crate::format::{Format, LineContext, LineKind, detect};
-use crate::source::identity::{HEAD_LEN, hash_bytes};
+use crate::source::identity::{HEAD_LEN, hash_bytes, open_same};
 use crate::source::lines::skip_bytes;
 use crate::source::{Discovered, FileStat, LineReader, compress};
 use crate::time::Zone;
@@ -354,7 +354,7 @@ struct Survey {
     files: usize,
     plan: super::reconcile::Plan,
     notes: Vec<String>,
-    /// Files listed but gone by the time they were looked at (a rename under way).
+    /// Files listed but gone (or replaced) by the time they were looked at: a rename under way.
     vanished: usize,
     /// What could not be read (each said in `notes`).
     skipped: Vec<PathBuf>,
@@ -428,9 +428,9 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
     }
     Survey {
         files: files.len(),
+        vanished: vanished + plan.moving.len(),
         plan,
         notes,
-        vanished,
         skipped: unread,
     }
 }
@@ -586,6 +586,9 @@ impl Run<'_> {
                     else {
                         continue;
                     };
+                    let Some(file) = self.open_listed(&path, stat) else {
+                        continue;
+                    };
                     let f = &mut self.store.checkpoint.files[i];
                     f.path = path;
                     f.compression = compression;
@@ -596,7 +599,7 @@ impl Run<'_> {
                         f.events = f.events.saturating_sub(1);
                         f.tail_indexed = false;
                     }
-                    self.ingest(i, stat)?;
+                    self.ingest(i, stat, file)?;
                 }
                 Action::Reindex {
                     id,
@@ -604,30 +607,38 @@ impl Run<'_> {
                     stat,
                     compression,
                 } => {
-                    self.writer
-                        .delete_term(Term::from_field_u64(fields.file, id));
                     let Some(i) = self.store.checkpoint.files.iter().position(|f| f.id == id)
                     else {
                         continue;
                     };
+                    // Opened before anything is deleted: a file moved meanwhile keeps its
+                    // events until the next run reads it where it went.
+                    let Some(file) = self.open_listed(&path, stat) else {
+                        continue;
+                    };
+                    self.writer
+                        .delete_term(Term::from_field_u64(fields.file, id));
                     let zone = self.zone_for(&path);
                     let f = &mut self.store.checkpoint.files[i];
                     f.path = path;
                     f.compression = compression;
                     reset(f, &zone);
-                    self.ingest(i, stat)?;
+                    self.ingest(i, stat, file)?;
                 }
                 Action::New {
                     path,
                     stat,
                     compression,
                 } => {
+                    let Some(file) = self.open_listed(&path, stat) else {
+                        continue;
+                    };
                     let Some(state) = self.new_state(&path, stat, compression) else {
                         continue;
                     };
                     self.store.checkpoint.files.push(state);
                     let i = self.store.checkpoint.files.len() - 1;
-                    self.ingest(i, stat)?;
+                    self.ingest(i, stat, file)?;
                 }
                 Action::Unchanged { .. } | Action::Defer { .. } => {}
             }
@@ -682,7 +693,7 @@ impl Run<'_> {
             .and_then(|n| Format::by_name(n, user))
         {
             Some(f) => f,
-            None => match sample_lines(path, compression) {
+            None => match sample_lines(path, stat, compression) {
                 Ok(lines) => {
                     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
                     detect(&refs, user).unwrap_or_else(Format::plain_text)
@@ -860,31 +871,48 @@ impl Run<'_> {
         }
     }
 
-    /// Reads file `i` from its checkpoint to the end, adding its events.
-    fn ingest(&mut self, i: usize, stat: FileStat) -> Result<(), IndexError> {
-        self.redetect(i);
+    /// Opens a file the survey listed, checking it is still the file it looked at. `None`
+    /// (said in a note, or taken for a rotation under way) when it cannot be read.
+    fn open_listed(&mut self, path: &Path, stat: FileStat) -> Option<std::fs::File> {
+        self.progress.file(path);
+        match open_same(path, (stat.dev, stat.ino)) {
+            Ok(file) => Some(file),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // Renamed, replaced or removed since the survey: a rotation under way. The
+                // next run finds the file where it went (or says it is gone); followers wait
+                // for it, since lines written before others may be in it.
+                super::trace::line(|| format!("open: {} moved since the survey", path.display()));
+                self.summary.rotating = true;
+                self.store.checkpoint.rotating = true;
+                None
+            }
+            Err(e) => {
+                self.summary.notes.push(format!(
+                    "{}: {} while opening; its index entries are kept as they were",
+                    path.display(),
+                    crate::source::discover::describe_io(&e)
+                ));
+                None
+            }
+        }
+    }
+
+    /// Reads file `i` (open as `file`) from its checkpoint to the end, adding its events.
+    fn ingest(&mut self, i: usize, stat: FileStat, file: std::fs::File) -> Result<(), IndexError> {
+        self.redetect(i, stat);
         let (path, compression, start, format_name) = {
             let f = &self.store.checkpoint.files[i];
             (f.path.clone(), f.compression, f.offset, f.format.clone())
         };
-        self.progress.file(&path);
         self.stream = crate::source::family::family_of(&path)
             .base
             .to_string_lossy()
             .into_owned();
         let format =
             Format::by_name(&format_name, &self.config.formats).unwrap_or_else(Format::plain_text);
-        let reader = match open_at(&path, compression, start, (stat.dev, stat.ino)) {
+        let reader = match open_at(file, compression, start) {
             Ok(r) => r,
             Err(e) => {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    // Renamed, replaced or removed since the survey: a rotation under way. The
-                    // next run finds the file where it went (or says it is gone); followers
-                    // wait for it, since lines written before others may be in it.
-                    self.summary.rotating = true;
-                    self.store.checkpoint.rotating = true;
-                    return Ok(());
-                }
                 self.summary.notes.push(format!(
                     "{}: {} while opening; its index entries are kept as they were",
                     path.display(),
@@ -896,7 +924,7 @@ impl Run<'_> {
         self.summary.files_read += 1;
         // The head is taken from this reading, not from the file afterwards: a rotation may
         // empty or replace it meanwhile, and the head is what finds its copy.
-        let head_start = head_before(&self.store.checkpoint.files[i], &path, start);
+        let head_start = head_before(&self.store.checkpoint.files[i], &path, stat, start);
         let mut lines = LineReader::new(reader, start);
         if head_start.is_some() {
             lines = lines.capture_head(HEAD_LEN as u64);
@@ -907,7 +935,8 @@ impl Run<'_> {
         ctx.mtime_us = ctx.mtime_us.max(stat.mtime_ns / 1000);
         if start == 0
             && format.needs_plan()
-            && let Ok(r) = open_at(&path, compression, 0, (stat.dev, stat.ino))
+            && let Ok(r) = open_same(&path, (stat.dev, stat.ino))
+                .and_then(|file| open_at(file, compression, 0))
         {
             let _ = crate::format::plan(&format, &mut ctx, r);
         }
@@ -1105,7 +1134,7 @@ impl Run<'_> {
     /// A file first seen empty or nearly so (logrotate's `create` makes it empty) was given no
     /// format; while it is still short, detection is tried again, and when a format is found the
     /// file is read again from its start with it.
-    fn redetect(&mut self, i: usize) {
+    fn redetect(&mut self, i: usize, stat: FileStat) {
         let f = &self.store.checkpoint.files[i];
         let configured = self
             .config
@@ -1115,7 +1144,7 @@ impl Run<'_> {
         if configured || f.format != Format::plain_text().name() || f.line >= DETECT_LINES as u64 {
             return;
         }
-        let Ok(lines) = sample_lines(&f.path, f.compression) else {
+        let Ok(lines) = sample_lines(&f.path, stat, f.compression) else {
             return;
         };
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
@@ -1403,7 +1432,7 @@ fn action_bytes(a: &Action) -> u64 {
 /// read, read before this run reads on (and checked against the head recorded): with the bytes
 /// read from `start`, they make its longer head. `None`: the head is whole, or the file no
 /// longer holds what was read (the recorded head is kept).
-fn head_before(f: &FileState, path: &Path, start: u64) -> Option<Vec<u8>> {
+fn head_before(f: &FileState, path: &Path, stat: FileStat, start: u64) -> Option<Vec<u8>> {
     if f.head_len as usize >= HEAD_LEN {
         return None;
     }
@@ -1411,7 +1440,8 @@ fn head_before(f: &FileState, path: &Path, start: u64) -> Option<Vec<u8>> {
         return Some(Vec::new());
     }
     let len = (start as usize).max(f.head_len as usize);
-    let mut before = compress::content_prefix(path, f.compression, len).ok()?;
+    let file = open_same(path, (stat.dev, stat.ino)).ok()?;
+    let mut before = compress::content_prefix_of(file, f.compression, len).ok()?;
     let known = before.get(..f.head_len as usize)?;
     if before.len() != len || (f.head_len > 0 && hash_bytes(known) != f.head_hash) {
         return None;
@@ -1421,20 +1451,10 @@ fn head_before(f: &FileState, path: &Path, start: u64) -> Option<Vec<u8>> {
 }
 
 fn open_at(
-    path: &Path,
+    mut file: std::fs::File,
     compression: Option<compress::Compression>,
     offset: u64,
-    identity: (u64, u64),
 ) -> std::io::Result<Box<dyn BufRead>> {
-    use std::os::unix::fs::MetadataExt;
-    let mut file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if (meta.dev(), meta.ino()) != identity {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "replaced by another file since it was listed",
-        ));
-    }
     match compression {
         None => {
             file.seek(SeekFrom::Start(offset))?;
@@ -1454,9 +1474,10 @@ fn open_at(
 /// The first lines of a file, for format detection.
 fn sample_lines(
     path: &Path,
+    stat: FileStat,
     compression: Option<compress::Compression>,
 ) -> std::io::Result<Vec<String>> {
-    let reader = compress::open_content(path, compression)?;
+    let reader = compress::content_of(open_same(path, (stat.dev, stat.ino))?, compression)?;
     // Bounded: a first line of gigabytes is not read through (nor kept) to detect a format.
     crate::source::lines::sample(reader, DETECT_LINES, 64 * 1024, 16 << 20)
 }
@@ -1629,6 +1650,69 @@ mod tests {
             summary.notes, store.checkpoint.files
         );
         assert!(!summary.rotating);
+    }
+
+    /// Moves the file away (to `.1`) just before it is opened: a rotation between the survey
+    /// and the reading.
+    struct MoveBeforeOpening(PathBuf, PathBuf, std::cell::Cell<bool>);
+    impl Progress for MoveBeforeOpening {
+        fn file(&self, path: &Path) {
+            if path == self.0 && !self.2.replace(true) {
+                std::fs::rename(&self.0, &self.1).unwrap();
+            }
+        }
+    }
+
+    fn documents(store: &Store) -> u64 {
+        store.index.reader().unwrap().searcher().num_docs()
+    }
+
+    #[test]
+    fn a_compressed_rotation_moved_before_its_reading_keeps_its_events() {
+        // x.log indexed, then gzipped to x.log.1.gz: its events are read again from the .gz
+        // (they need their text stored). Before, they were deleted first, and when the .gz had
+        // moved on (to x.log.2.gz) by the time it was opened, the file's checkpoint said 0
+        // events and the index held none of them until a later run.
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("x.log");
+        let line = |n: usize| format!("2026-11-22T09:00:{n:02}Z host app[1]: seq={n}\n");
+        let text: String = (0..5).map(line).collect();
+        std::fs::write(&log, &text).unwrap();
+        let mut store = in_dir(dir.path());
+        let config = Config::default();
+        update(&mut store, &config, &Quiet).unwrap();
+        assert_eq!(documents(&store), 5);
+
+        let gz = dir.path().join("x.log.1.gz");
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz).unwrap(),
+            flate2::Compression::default(),
+        );
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        std::fs::remove_file(&log).unwrap();
+        let old = std::time::SystemTime::now() - Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&gz)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let gz = gz.canonicalize().unwrap();
+        let moved = dir.path().canonicalize().unwrap().join("x.log.2.gz");
+        let hook = MoveBeforeOpening(gz, moved, std::cell::Cell::new(false));
+        let summary = update(&mut store, &config, &hook).unwrap();
+        assert!(hook.2.get(), "the file moved before it was opened");
+        assert!(summary.rotating);
+        assert_eq!(documents(&store), 5, "{:?}", summary.notes);
+        assert_eq!(store.checkpoint.files[0].events, 5);
+
+        let summary = update(&mut store, &config, &Quiet).unwrap();
+        assert_eq!(documents(&store), 5, "{:?}", summary.notes);
+        assert_eq!(store.checkpoint.files.len(), 1);
+        assert_eq!(store.checkpoint.files[0].events, 5);
+        assert!(store.checkpoint.files[0].path.ends_with("x.log.2.gz"));
     }
 
     #[test]

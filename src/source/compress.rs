@@ -74,10 +74,7 @@ pub fn content_of(file: File, compression: Option<Compression>) -> io::Result<Bo
 
 /// True when a compressed file decodes to its end (false while it is still being written, or
 /// when it was cut short).
-pub fn is_complete(path: &Path, compression: Compression) -> bool {
-    let Ok(file) = File::open(path) else {
-        return false;
-    };
+pub fn is_complete(file: File, compression: Compression) -> bool {
     let Ok(mut decoder) = compression.decoder(file) else {
         return false;
     };
@@ -92,7 +89,15 @@ pub fn content_prefix(
     compression: Option<Compression>,
     n: usize,
 ) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
+    content_prefix_of(File::open(path)?, compression, n)
+}
+
+/// Like [`content_prefix`], for a file already open.
+pub fn content_prefix_of(
+    file: File,
+    compression: Option<Compression>,
+    n: usize,
+) -> io::Result<Vec<u8>> {
     let mut reader: Box<dyn Read> = match compression {
         None => Box::new(file),
         Some(c) => c.decoder_buffered(file, n.clamp(4096, 64 * 1024))?,

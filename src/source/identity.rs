@@ -36,6 +36,29 @@ impl FileStat {
     }
 }
 
+/// The file under a path is no longer the one looked at: renamed over, or replaced, between its
+/// `stat` and its reading (a rotation under way).
+#[derive(Debug, thiserror::Error)]
+#[error("replaced by another file since it was listed")]
+pub struct Replaced;
+
+/// Opens `path` and checks that it is still the file `identity` (device, inode) was taken from.
+/// The check is made on the open file, so a rename between the check and the reading cannot
+/// slip by. A replaced file is a `NotFound` error (see [`is_replaced`]).
+pub fn open_same(path: &Path, identity: (u64, u64)) -> io::Result<std::fs::File> {
+    let file = std::fs::File::open(path)?;
+    let m = file.metadata()?;
+    if (m.dev(), m.ino()) != identity {
+        return Err(io::Error::new(io::ErrorKind::NotFound, Replaced));
+    }
+    Ok(file)
+}
+
+/// Whether `e` says the file was replaced since it was listed (see [`open_same`]).
+pub fn is_replaced(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Replaced>())
+}
+
 /// Hash of the first `len` content bytes of `path`; `None` when the content is shorter.
 pub fn head_hash(
     path: &Path,
