@@ -55,6 +55,9 @@ pub struct Global {
     /// A team file of saved queries, merged under the user's own queries.toml.
     #[arg(long, global = true, value_name = "FILE")]
     pub queries: Option<PathBuf>,
+    /// A team file of reviewed patterns, merged under the user's own known.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub known: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,9 +172,23 @@ pub struct PatternsArgs {
     /// Only patterns with at most K events in the window.
     #[arg(long, value_name = "K")]
     pub rare: Option<u64>,
-    /// Print at most N patterns.
+    /// Print at most N patterns (per value of --by).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// One list per value of this field (host, program, user...); with --new, the patterns
+    /// new for each value.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    /// Record these pattern ids in your known.toml (as --as says) instead of listing: they are
+    /// then left out of --new and marked in lists.
+    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["new", "rare", "by"])]
+    pub mark: Vec<String>,
+    /// With --mark: what the patterns are.
+    #[arg(long = "as", value_enum, default_value = "reviewed", requires = "mark")]
+    pub mark_as: crate::patterns::known::Status,
+    /// With --mark: why (kept in the file for the next reviewer).
+    #[arg(long, value_name = "TEXT", requires = "mark")]
+    pub note: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: crate::report::patterns::Format,
 }
@@ -570,21 +587,72 @@ fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::R
         }
         _ => None,
     };
+    let known_files = crate::patterns::known::files(global.known.as_deref());
+    let known = crate::patterns::known::load(&known_files, global.known.as_deref())?;
+    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    if !args.mark.is_empty() {
+        return mark_patterns(&engine, &args.mark, args.mark_as, args.note.as_deref());
+    }
     let opts = patterns::Options {
         sort: args.sort,
         new: args.new,
         baseline_since,
         rare: args.rare,
         limit: args.limit,
+        by: args.by,
+        known,
+        now_us: chrono::Utc::now().timestamp_micros(),
     };
-    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
-    print_notes(&s.notes);
     let rows = patterns::report(&engine, &req, &opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     finish(patterns::write(&mut out, &rows, args.format).and_then(|_| out.flush()))?;
     if args.new && !rows.is_empty() {
         return Err(Found.into());
     }
+    Ok(())
+}
+
+/// `patterns --mark`: records the ids in the user's known.toml, with their templates (from the
+/// index) for whoever reads the file.
+fn mark_patterns(
+    engine: &Engine,
+    ids: &[String],
+    status: crate::patterns::known::Status,
+    note: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::patterns::{PatternId, known};
+    let path = known::user_file()
+        .ok_or_else(|| anyhow::anyhow!("no config directory to write known.toml in"))?;
+    let miner = engine.pattern_miner();
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let by = std::env::var("USER").unwrap_or_default();
+    let mut entries = Vec::new();
+    for id in ids {
+        let pid: PatternId = id
+            .parse()
+            .map_err(|e| EngineError::Usage(format!("--mark {id:?}: {e}")))?;
+        let template = miner
+            .as_ref()
+            .and_then(|m| m.template(pid))
+            .map(|t| format!("{}: {}", t.key, t.text))
+            .unwrap_or_default();
+        entries.push(known::Entry {
+            id: pid.to_string(),
+            status,
+            template,
+            note: note.unwrap_or_default().to_string(),
+            by: by.clone(),
+            at: at.clone(),
+        });
+    }
+    known::mark(&path, &entries)?;
+    eprintln!(
+        "{} pattern(s) marked {} in {}",
+        entries.len(),
+        status.as_str(),
+        path.display()
+    );
     Ok(())
 }
 

@@ -382,3 +382,180 @@ fn top_counts_match_the_events_counted_one_by_one() {
         assert_eq!(got, want, "top {fields} {distinct:?}");
     }
 }
+
+/// `patterns --by host`, the hosts and sources of each pattern, its counts over the window's
+/// buckets, and reviewed patterns (`--mark`, known.toml) left out of `--new`.
+#[test]
+fn patterns_by_host_with_hosts_buckets_and_reviewed_patterns() {
+    let logs = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    // Planted: sshd failures on web1 and web2 every day; cron on web1 every day and on web2
+    // only on the third (new for web2, not for the logs as a whole); one kernel OOM on db1 on
+    // the third day (new everywhere).
+    for day in 1..=3 {
+        for i in 0..40 {
+            let host = if i % 2 == 0 { "web1" } else { "web2" };
+            lines.push(format!(
+                "2026-10-0{day}T{:02}:{:02}:00Z {host} sshd[{}]: Failed password for user{i} from 10.0.{day}.{i} port {} ssh2",
+                i % 24,
+                i,
+                100 + i,
+                2000 + i
+            ));
+            if i % 4 == 0 {
+                let host = if day == 3 && i % 8 == 0 {
+                    "web2"
+                } else {
+                    "web1"
+                };
+                lines.push(format!(
+                    "2026-10-0{day}T{:02}:{:02}:30Z {host} cron[{}]: (root) CMD (run-parts /etc/cron.hourly)",
+                    i % 24,
+                    i,
+                    900 + i
+                ));
+            }
+        }
+    }
+    lines.push("2026-10-03T23:59:00Z db1 kernel: Out of memory: Killed process 4242 (java)".into());
+    lines.sort();
+    fs::write(logs.path().join("syslog"), lines.join("\n") + "\n").unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = logs.path().join("none.toml");
+    fs::write(&cfg, "").unwrap();
+    let run = |args: &[&str]| -> (Option<i32>, Vec<serde_json::Value>) {
+        let out = tl(idx.path(), &cfg)
+            .env("XDG_CONFIG_HOME", home.path())
+            .arg("patterns")
+            .arg(logs.path())
+            .args(["--format", "jsonl"])
+            .args(args)
+            .output()
+            .unwrap();
+        let so = String::from_utf8(out.stdout).unwrap();
+        let rows = so
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (out.status.code(), rows)
+    };
+    // Counted independently from the lines written.
+    let count = |host: &str, what: &str| {
+        lines
+            .iter()
+            .filter(|l| l.contains(&format!(" {host} ")) && l.contains(what))
+            .count() as u64
+    };
+    let key = |r: &serde_json::Value| {
+        (
+            r["by"].as_str().unwrap_or("").to_string(),
+            r["key"].as_str().unwrap().to_string(),
+        )
+    };
+
+    let (_, all) = run(&[]);
+    let sshd = all.iter().find(|r| r["key"] == "sshd").unwrap();
+    assert_eq!(sshd["hosts"], serde_json::json!(["web1", "web2"]));
+    assert_eq!(sshd["sources"], serde_json::json!(["syslog"]));
+    let buckets: Vec<u64> = sshd["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap())
+        .collect();
+    assert_eq!(buckets.iter().sum::<u64>(), 120, "every event in a bucket");
+
+    let (_, by) = run(&["--by", "host"]);
+    let got: BTreeMap<(String, String), u64> = by
+        .iter()
+        .map(|r| (key(r), r["count"].as_u64().unwrap()))
+        .collect();
+    let want: BTreeMap<(String, String), u64> = [
+        (("web1", "sshd"), count("web1", "sshd")),
+        (("web2", "sshd"), count("web2", "sshd")),
+        (("web1", "cron"), count("web1", "cron")),
+        (("web2", "cron"), count("web2", "cron")),
+        (("db1", "kernel"), 1),
+    ]
+    .into_iter()
+    .map(|((h, k), n)| ((h.to_string(), k.to_string()), n))
+    .collect();
+    assert_eq!(got, want);
+    let db1 = by.iter().find(|r| r["by"] == "db1").unwrap();
+    assert_eq!(db1["share"], 100.0, "shares are of the host's events");
+
+    // One day in 24 buckets of an hour: the sshd events of each hour, counted from the lines.
+    let (_, day2) = run(&[
+        "--since",
+        "2026-10-02T00:00:00Z",
+        "--until",
+        "2026-10-03T00:00:00Z",
+    ]);
+    let sshd = day2.iter().find(|r| r["key"] == "sshd").unwrap();
+    let per_hour: Vec<u64> = (0..24)
+        .map(|h| {
+            lines
+                .iter()
+                .filter(|l| l.starts_with(&format!("2026-10-02T{h:02}:")) && l.contains("sshd"))
+                .count() as u64
+        })
+        .collect();
+    let buckets: Vec<u64> = sshd["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap())
+        .collect();
+    assert_eq!(buckets, per_hour);
+
+    // New on the third day: the OOM; per host also cron on web2.
+    let since = ["--new", "--since", "2026-10-03T00:00:00Z"];
+    let (code, new) = run(&since);
+    assert_eq!(code, Some(1));
+    let keys: Vec<String> = new
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().into())
+        .collect();
+    assert_eq!(keys, ["kernel"]);
+    let (code, new) = run(&[&since[..], &["--by", "host"]].concat());
+    assert_eq!(code, Some(1));
+    let keys: Vec<(String, String)> = new.iter().map(key).collect();
+    assert_eq!(
+        keys,
+        [
+            ("web2".to_string(), "cron".to_string()),
+            ("db1".to_string(), "kernel".to_string())
+        ]
+    );
+
+    // Reviewed: the OOM marked as noise is no longer new, and is marked in lists.
+    let oom = new[1]["pattern"].as_str().unwrap().to_string();
+    let (code, _) = run(&["--mark", &oom, "--as", "noise", "--note", "expected"]);
+    assert_eq!(code, Some(0));
+    let file = fs::read_to_string(home.path().join("timberline/known.toml")).unwrap();
+    assert!(
+        file.contains(&oom) && file.contains("Out of memory"),
+        "{file}"
+    );
+    let (code, new) = run(&since);
+    assert_eq!((code, new.len()), (Some(0), 0), "{new:?}");
+    let (_, all) = run(&[]);
+    let oom_row = all.iter().find(|r| r["pattern"] == oom.as_str()).unwrap();
+    assert_eq!(oom_row["known"], "noise");
+    // A team file's marks count too, and a user's mark wins over it.
+    let team = home.path().join("team-known.toml");
+    let sshd_id = all.iter().find(|r| r["key"] == "sshd").unwrap()["pattern"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    fs::write(
+        &team,
+        format!("[[pattern]]\nid = \"{sshd_id}\"\nstatus = \"reviewed\"\n\n[[pattern]]\nid = \"{oom}\"\nstatus = \"reviewed\"\n"),
+    )
+    .unwrap();
+    let (_, all) = run(&["--known", team.to_str().unwrap()]);
+    let status = |id: &str| all.iter().find(|r| r["pattern"] == id).unwrap()["known"].clone();
+    assert_eq!(status(&sshd_id), "reviewed");
+    assert_eq!(status(&oom), "noise");
+}

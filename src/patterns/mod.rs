@@ -9,9 +9,11 @@
 //! - `state`: the serialised form, so that a resumed miner continues exactly as an
 //!   uninterrupted one.
 //! - `id`: pattern ids (`PatternId`).
+//! - `known`: the reviewed patterns file (`known.toml`).
 
 mod cluster;
 mod id;
+pub mod known;
 mod mask;
 mod memo;
 mod miner;

@@ -4,108 +4,14 @@
 //! from their `key=value` terms (lowercased, as indexed) and long integers from their `num`
 //! column (see `index::numbers`). Events without the field are not counted.
 
+use super::values::FieldValues;
 use crate::engine::{Engine, EngineError, Request};
-use crate::event::Level;
-use crate::index::numbers::column_key;
 use crate::index::schema::Fields;
 use crate::output::escape::{escape_controls, escape_json};
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
-
-/// One field's value per document of a segment.
-enum Values {
-    Level(Column<u64>),
-    /// Value index per document (`u32::MAX`: none) into `names`, plus long integers.
-    Terms {
-        of_doc: Vec<u32>,
-        names: Vec<String>,
-        /// Long integers met so far → their code in `names`.
-        nums: HashMap<i128, u32>,
-        num_i: Option<Column<i64>>,
-        num_u: Option<Column<u64>>,
-    },
-}
-
-impl Values {
-    fn open(reader: &SegmentReader, fields: Fields, key: &str) -> tantivy::Result<Values> {
-        let ff = reader.fast_fields();
-        if key == "level" {
-            return Ok(Values::Level(ff.u64("level")?));
-        }
-        let mut of_doc = vec![u32::MAX; reader.max_doc() as usize];
-        let mut names = Vec::new();
-        let inverted = reader.inverted_index(fields.kv)?;
-        let prefix = format!("{}=", key.to_lowercase());
-        let mut stream = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .into_stream()?;
-        while stream.advance() {
-            if !stream.key().starts_with(prefix.as_bytes()) {
-                break;
-            }
-            let value = String::from_utf8_lossy(&stream.key()[prefix.len()..]).into_owned();
-            let v = names.len() as u32;
-            names.push(value);
-            let mut postings =
-                inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                of_doc[doc as usize] = v;
-                doc = postings.advance();
-            }
-        }
-        let col = format!("num.{}", column_key(key));
-        Ok(Values::Terms {
-            of_doc,
-            names,
-            nums: HashMap::new(),
-            num_i: ff.column_opt::<i64>(&col).ok().flatten(),
-            num_u: ff.column_opt::<u64>(&col).ok().flatten(),
-        })
-    }
-
-    /// The value of `doc` as a code of this segment (see [`Values::name`]).
-    fn get(&mut self, doc: DocId) -> Option<u32> {
-        match self {
-            Values::Level(c) => c.first(doc).map(|l| l as u32),
-            Values::Terms {
-                of_doc,
-                names,
-                nums,
-                num_i,
-                num_u,
-            } => match of_doc.get(doc as usize) {
-                Some(&v) if v != u32::MAX => Some(v),
-                _ => {
-                    let n = num_i
-                        .as_ref()
-                        .and_then(|c| c.first(doc))
-                        .map(|n| n as i128)
-                        .or_else(|| num_u.as_ref().and_then(|c| c.first(doc)).map(i128::from))?;
-                    Some(*nums.entry(n).or_insert_with(|| {
-                        names.push(n.to_string());
-                        names.len() as u32 - 1
-                    }))
-                }
-            },
-        }
-    }
-
-    fn name(&self, code: u32) -> String {
-        match self {
-            Values::Level(_) => Level::from_ordinal(u64::from(code))
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default(),
-            Values::Terms { names, .. } => names[code as usize].clone(),
-        }
-    }
-}
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Per value tuple: events, and the distinct values of the `--distinct` field.
 pub type Counts = HashMap<Vec<String>, (u64, HashSet<String>)>;
@@ -118,8 +24,8 @@ pub struct TopCollector {
 }
 
 pub struct TopSegment {
-    values: Vec<Values>,
-    distinct: Option<Values>,
+    values: Vec<FieldValues>,
+    distinct: Option<FieldValues>,
     /// Per tuple of value codes: events and distinct codes.
     counts: HashMap<Vec<u32>, (u64, HashSet<u32>)>,
     key: Vec<u32>,
@@ -137,12 +43,12 @@ impl Collector for TopCollector {
         let values = self
             .keys
             .iter()
-            .map(|k| Values::open(reader, self.fields, k))
+            .map(|k| FieldValues::open(reader, self.fields, k))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let distinct = self
             .distinct
             .as_deref()
-            .map(|k| Values::open(reader, self.fields, k))
+            .map(|k| FieldValues::open(reader, self.fields, k))
             .transpose()?;
         Ok(TopSegment {
             values,
