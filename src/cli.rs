@@ -363,6 +363,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             config,
             global.config,
             global.queries,
+            global.known,
             cli.follow,
         ),
     }

@@ -60,6 +60,7 @@ pub fn run(
     config: Config,
     config_file: Option<PathBuf>,
     team_queries: Option<PathBuf>,
+    team_known: Option<PathBuf>,
     follow: bool,
 ) -> anyhow::Result<()> {
     let paths = default_paths(paths)?;
@@ -95,6 +96,8 @@ pub fn run(
     let saved_path = config_dir.as_ref().map(|d| d.join("queries.toml"));
     let saved_files = crate::app::saved::files(team_queries.as_deref(), saved_path.as_deref());
     let saved = crate::app::saved::load_all(&saved_files, team_queries.as_deref())?;
+    let known_files = crate::patterns::known::files(team_known.as_deref());
+    let known = crate::patterns::known::load(&known_files, team_known.as_deref())?;
     let ui = Ui { theme, keymap };
     // Stdin is new each time: it has no session to restore.
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
@@ -120,6 +123,8 @@ pub fn run(
     state.help = crate::app::help::text(&ui.keymap);
     state.saved = saved;
     state.saved_path = saved_path;
+    state.known = known.statuses();
+    state.known_path = crate::patterns::known::user_file();
     event_loop(&mut terminal, &mut state, &ui, &rx, &effects, &mut keeper)
 }
 
@@ -615,14 +620,18 @@ fn plural(n: usize) -> &'static str {
 /// source setting is kept (each one changes the config file).
 fn latest(batch: Vec<Effect>) -> Vec<Effect> {
     let kind = |e: &Effect| match e {
-        Effect::Load { .. } | Effect::Find { .. } | Effect::Seek { .. } => Some(0),
+        Effect::Load { .. }
+        | Effect::Find { .. }
+        | Effect::Seek { .. }
+        | Effect::FirstOccurrence { .. } => Some(0),
         Effect::Timeline { .. } => Some(1),
         Effect::Count { .. } => Some(2),
         Effect::Save(_) => Some(3),
         Effect::Context { .. } => Some(4),
         Effect::Export { .. } => Some(5),
         Effect::Rank { .. } => Some(6),
-        Effect::SetSource(_) => None,
+        Effect::Patterns { .. } => Some(7),
+        Effect::SetSource(_) | Effect::MarkPatterns { .. } => None,
     };
     let mut out: Vec<Effect> = Vec::new();
     for e in batch.into_iter().rev() {

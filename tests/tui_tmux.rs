@@ -236,3 +236,67 @@ fn follow_shows_new_lines_as_they_are_written_and_pauses_on_scroll() {
     );
     pane.keys("q");
 }
+
+/// The patterns pane in a real terminal: `p` lists the demo's patterns, `/` finds one by its
+/// template, Enter keeps only its events, `>` goes to where a pattern began.
+#[test]
+fn the_patterns_pane_keeps_one_pattern_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "cd {root} && TZ=UTC XDG_CONFIG_HOME={cfg} TIMBERLINE_INDEX_DIR={idx} TIMBERLINE_STATE_DIR={state} {bin} --config assets/demo.toml assets/demo; sleep 30",
+        root = root.display(),
+        cfg = work.path().join("config").display(),
+        idx = work.path().join("index").display(),
+        state = work.path().join("state").display(),
+        bin = assert_cmd::cargo::cargo_bin("timberline").display(),
+    );
+    let pane = Pane::start(&cmd, 140, 40);
+    let screen = pane.wait(|s| s.contains("2,908 events"));
+    assert!(screen.contains("2,908 events"), "first screen:\n{screen}");
+    pane.keys("p");
+    let screen = pane.wait(|s| s.contains("patterns by most events") && s.contains("<ip>"));
+    assert!(
+        screen.contains("patterns by most events") && screen.contains("<ip>"),
+        "the pane:\n{screen}"
+    );
+    pane.keys("/");
+    pane.keys("Failed password");
+    pane.keys("Enter");
+    let screen = pane.wait(|s| s.contains("holding \"Failed password\""));
+    assert!(
+        screen.contains("sshd: Failed password for"),
+        "searched:\n{screen}"
+    );
+    pane.keys("Enter");
+    // The log view's rows (a time, then the source).
+    fn rows(screen: &str) -> Vec<&str> {
+        screen
+            .lines()
+            .filter(|l| {
+                let t = l.trim_start_matches(['›', '▌', ' ']);
+                t.len() > 8 && t.as_bytes()[2] == b':' && t.as_bytes()[5] == b':'
+            })
+            .collect()
+    }
+    let only = |s: &str| {
+        let r = rows(s);
+        r.len() > 10 && r.iter().all(|l| l.contains("Failed password"))
+    };
+    let screen = pane.wait(|s| s.contains("keep filter added") && only(s));
+    assert!(screen.contains("keep filter added"), "kept:\n{screen}");
+    assert!(only(&screen), "only the pattern's events:\n{screen}");
+    pane.keys("g");
+    pane.keys(">");
+    let screen =
+        pane.wait(|s| s.contains("first occurrence of") || s.contains("no pattern begins"));
+    assert!(
+        screen.contains("no pattern begins after"),
+        "one pattern kept: none begins later than its first event:\n{screen}"
+    );
+    pane.keys("q");
+}

@@ -32,6 +32,11 @@ pub enum Action {
     Sources,
     /// Opens the saved queries picker.
     SavedQueries,
+    /// Opens the patterns pane (Enter keeps one, ! hides it, a marks it reviewed, s sorts).
+    Patterns,
+    /// The next / previous first occurrence of a pattern: where something began.
+    NextFirstOccurrence,
+    PrevFirstOccurrence,
     LevelError,
     LevelWarn,
     ToggleMark,
@@ -73,9 +78,25 @@ pub enum Action {
     /// Closes the open popup or prompt.
     Close,
 
-    /// Enter in a picker: run the chosen saved query.
+    /// Enter in a picker: run the chosen saved query, keep only the chosen pattern.
     #[serde(skip)]
     Choose,
+    /// In the patterns pane: the next order; hide the selected pattern; mark it reviewed.
+    #[serde(skip)]
+    SortPatterns,
+    #[serde(skip)]
+    HidePattern,
+    #[serde(skip)]
+    MarkPattern,
+    /// The worker counted the patterns (or could not).
+    #[serde(skip)]
+    PatternsLoaded {
+        id: u64,
+        rows: Result<Vec<super::data::PatternRow>, String>,
+    },
+    /// The worker recorded reviewed patterns (or could not).
+    #[serde(skip)]
+    PatternsMarked(Result<Vec<crate::patterns::known::Entry>, String>),
     /// The worker saved a query (or could not).
     #[serde(skip)]
     Saved(Result<super::saved::SavedQuery, String>),

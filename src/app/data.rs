@@ -7,7 +7,17 @@ use crate::query::Expr;
 
 /// Identifies an event: its time, file and line (the engine's sort order is time first).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct EventKey {
     pub ts: i64,
@@ -192,6 +202,25 @@ impl TimelineData {
     }
 }
 
+/// One pattern of the events the view's filters let through (the patterns pane, `p`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatternRow {
+    /// The id as `patterns` prints it and `pattern:<id>` takes it.
+    pub id: String,
+    /// The key it was mined under (program, else format).
+    pub key: String,
+    pub template: String,
+    pub count: u64,
+    /// Its first event (where `>` / `<` go) and its last event's time.
+    pub first: EventKey,
+    pub last_us: i64,
+    /// Events per bucket of the window (oldest first).
+    pub buckets: Vec<u32>,
+}
+
+/// Buckets of a pattern's sparkline in the patterns pane.
+pub const PATTERN_BUCKETS: usize = 16;
+
 /// Work the worker does for the state; each answer carries the request's id.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -264,6 +293,24 @@ pub enum Effect {
     /// The sources pane's `f` / `z`: write a file's override into the config file, then
     /// re-read the file with it.
     SetSource(SetSource),
+    /// The patterns pane: the patterns of the filtered events (within `since`).
+    Patterns {
+        id: u64,
+        query: Query,
+    },
+    /// `>` / `<`: the next first occurrence of a pattern after `from` (before it when
+    /// `!forward`), then load around it.
+    FirstOccurrence {
+        id: u64,
+        query: Query,
+        from: EventKey,
+        forward: bool,
+    },
+    /// `a` in the patterns pane: record patterns as reviewed in the known-patterns file.
+    MarkPatterns {
+        path: std::path::PathBuf,
+        entries: Vec<crate::patterns::known::Entry>,
+    },
 }
 
 /// Sets (`Some`) or removes (`None`) one setting of one file.
@@ -337,6 +384,9 @@ pub trait LogSource {
         limit: usize,
     ) -> Result<Vec<EventKey>, String>;
     fn span(&self) -> Span;
+    /// The patterns of the events `filter` lets through from `since` on, busiest first, each
+    /// with its counts over [`PATTERN_BUCKETS`] buckets of that window.
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String>;
     /// Applies a sources-pane setting; the answer is the new span and what to say. The TUI's
     /// worker does this itself (it needs the engine mutably), so the default refuses.
     fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {

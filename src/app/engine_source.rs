@@ -1,6 +1,8 @@
 //! [`LogSource`] over the tantivy [`Engine`].
 
-use super::data::{EventKey, LogEvent, LogSource, Query, SourceInfo, Span, and};
+use super::data::{
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceInfo, Span, and,
+};
 use crate::engine::{Engine, Request};
 use crate::index::search::Hit;
 use crate::query::Expr;
@@ -138,6 +140,65 @@ impl LogSource for Engine {
         req.limit = Some(limit);
         let hits = self.search(&req).map_err(|e| e.to_string())?;
         Ok(hits.iter().map(key).collect())
+    }
+
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
+        use crate::report::pattern_stats::{PatternStats, Spark};
+        let req = request(filter.clone(), since);
+        let fail = |e: crate::engine::EngineError| e.to_string();
+        let Some((first, last)) = self
+            .collect(&req, &crate::index::histogram::SpanCollector)
+            .map_err(fail)?
+        else {
+            return Ok(Vec::new());
+        };
+        let lo = since.unwrap_or(first);
+        let width = (last + 1 - lo).max(1);
+        let n = PATTERN_BUCKETS;
+        let spark = Spark {
+            lo,
+            bucket_us: (width + n as i64 - 1) / n as i64,
+            n,
+        };
+        let stats = self
+            .collect(
+                &req,
+                &PatternStats {
+                    fields: self.fields(),
+                    by: None,
+                    details: Some(spark),
+                },
+            )
+            .map_err(fail)?;
+        let miner = self.pattern_miner();
+        let mut rows: Vec<PatternRow> = stats
+            .into_iter()
+            .map(|((_, id), s)| {
+                let pid = crate::patterns::PatternId(id);
+                let (key, template) = miner
+                    .as_ref()
+                    .and_then(|m| m.template(pid))
+                    .map(|t| (t.key.to_string(), t.text))
+                    .unwrap_or_default();
+                let mut buckets = s.buckets;
+                buckets.resize(n, 0);
+                PatternRow {
+                    id: pid.to_string(),
+                    key,
+                    template,
+                    count: s.count,
+                    first: EventKey {
+                        ts: s.first.0,
+                        file: s.first.1,
+                        line: s.first.2,
+                    },
+                    last_us: s.last,
+                    buckets,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.first.cmp(&b.first)));
+        Ok(rows)
     }
 
     fn span(&self) -> Span {

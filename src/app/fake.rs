@@ -1,6 +1,8 @@
 //! An in-memory [`LogSource`] for tests, with a small matcher for the query language.
 
-use super::data::{EventKey, LogEvent, LogSource, Query, SetSource, Span};
+use super::data::{
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SetSource, Span,
+};
 use crate::config::edit::Setting;
 use crate::event::Level;
 use crate::query::Expr;
@@ -62,6 +64,32 @@ impl Fake {
     }
 }
 
+/// A fake event's pattern: its message with digit runs as `<num>`.
+pub fn template_of(e: &LogEvent) -> String {
+    let mut out = String::new();
+    let mut in_num = false;
+    for c in e.message.chars() {
+        if c.is_ascii_digit() {
+            if !in_num {
+                out.push_str("<num>");
+            }
+            in_num = true;
+        } else {
+            in_num = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A fake event's pattern id: 16 hex digits of its template's hash.
+pub fn pattern_of(e: &LogEvent) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    template_of(e).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
 /// Whether `e` matches `q` (words and phrases: case-insensitive substrings of the text).
 pub fn matches(q: &Expr, e: &LogEvent) -> bool {
     let text = e.text.to_lowercase();
@@ -85,6 +113,7 @@ pub fn matches(q: &Expr, e: &LogEvent) -> bool {
             "level" => e.level.map(Level::as_str) == Some(value.as_str()),
             "host" => e.host.as_deref() == Some(value.as_str()),
             "source" | "file" => value.ends_with(&e.source) || e.source.contains(value.as_str()),
+            "pattern" => pattern_of(e) == *value,
             _ => false,
         },
         Expr::Range { field, lo, .. } if field == "level" => {
@@ -166,6 +195,34 @@ impl LogSource for Fake {
             v.truncate(limit);
             v
         })
+    }
+
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
+        let events: Vec<&LogEvent> = self.matching(filter, since).collect();
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return Ok(Vec::new());
+        };
+        let lo = since.unwrap_or(first.ts);
+        let bucket =
+            ((last.ts + 1 - lo).max(1) + PATTERN_BUCKETS as i64 - 1) / PATTERN_BUCKETS as i64;
+        let mut rows: BTreeMap<String, PatternRow> = BTreeMap::new();
+        for e in events {
+            let row = rows.entry(pattern_of(e)).or_insert_with(|| PatternRow {
+                id: pattern_of(e),
+                key: e.program.clone().unwrap_or_default(),
+                template: template_of(e),
+                first: e.key(),
+                buckets: vec![0; PATTERN_BUCKETS],
+                ..PatternRow::default()
+            });
+            row.count += 1;
+            row.last_us = e.ts;
+            let i = (((e.ts - lo) / bucket) as usize).min(PATTERN_BUCKETS - 1);
+            row.buckets[i] += 1;
+        }
+        let mut rows: Vec<PatternRow> = rows.into_values().collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.first.cmp(&b.first)));
+        Ok(rows)
     }
 
     fn span(&self) -> Span {

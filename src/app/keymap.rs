@@ -254,7 +254,10 @@ pub fn route(s: &AppState, map: &Keymap, key: &str) -> Option<Action> {
         (Popup::Sources { .. }, "space") => return Some(Action::ToggleFilter),
         (Popup::Sources { .. }, "f") => return Some(Action::SourceFormat),
         (Popup::Sources { .. }, "z") => return Some(Action::SourceZone),
-        (Popup::Saved { .. }, "enter") => return Some(Action::Choose),
+        (Popup::Saved { .. } | Popup::Patterns { .. }, "enter") => return Some(Action::Choose),
+        (Popup::Patterns { .. }, "!") => return Some(Action::HidePattern),
+        (Popup::Patterns { .. }, "a") => return Some(Action::MarkPattern),
+        (Popup::Patterns { .. }, "s") => return Some(Action::SortPatterns),
         (Popup::None, _) => {}
         (_, "esc" | "q") => return Some(Action::Close),
         _ => {}

@@ -12,6 +12,7 @@ pub mod help;
 pub mod jump;
 pub mod keymap;
 pub mod layout;
+pub mod pattern_pane;
 pub mod prompt;
 pub mod saved;
 pub mod search;

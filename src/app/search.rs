@@ -20,6 +20,7 @@ pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
         PromptKind::Command => run_command(s, &text, fx),
         PromptKind::Format | PromptKind::Zone => super::sources::submit(s, &p, &text, fx),
         PromptKind::HelpSearch => super::help::submit(s, &text),
+        PromptKind::PatternSearch => super::pattern_pane::submit(s, &text),
     };
     match res {
         Ok(()) => s.prompt = None,

@@ -8,6 +8,45 @@ use super::data::{
 use crate::event::Level;
 use crate::query::Expr;
 
+/// Where `>` / `<` go: the first event of the pattern that began next after `from` (before it),
+/// with what to say; `from` itself, with why, when none did.
+fn first_occurrence(
+    src: &dyn LogSource,
+    q: &Query,
+    from: EventKey,
+    forward: bool,
+) -> Result<(Target, String), String> {
+    let rows = src.patterns(&q.filter, q.since)?;
+    let next = if forward {
+        rows.iter()
+            .filter(|r| r.first > from)
+            .min_by_key(|r| r.first)
+    } else {
+        rows.iter()
+            .filter(|r| r.first < from)
+            .max_by_key(|r| r.first)
+    };
+    Ok(match next {
+        Some(r) => (
+            Target::Key(r.first),
+            format!(
+                "first occurrence of {}: {} ({} event{})",
+                r.key,
+                crate::app::layout::clean(&r.template),
+                r.count,
+                if r.count == 1 { "" } else { "s" }
+            ),
+        ),
+        None => (
+            Target::Key(from),
+            format!(
+                "no pattern begins {} this event",
+                if forward { "after" } else { "before" }
+            ),
+        ),
+    })
+}
+
 /// Answers one effect with the action that carries the result.
 pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
     let res = match effect {
@@ -116,6 +155,32 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             },
         ),
         Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
+        Effect::Patterns { id, query } => Ok(Action::PatternsLoaded {
+            id,
+            rows: src.patterns(&query.filter, query.since),
+        }),
+        Effect::FirstOccurrence {
+            id,
+            query,
+            from,
+            forward,
+        } => first_occurrence(src, &query, from, forward).and_then(|(target, note)| {
+            load(src, id, &query, target).map(|mut l| {
+                l.note = Some(note);
+                Action::Loaded(l)
+            })
+        }),
+        Effect::MarkPatterns { path, mut entries } => {
+            let by = std::env::var("USER").unwrap_or_default();
+            for e in &mut entries {
+                e.by.clone_from(&by);
+            }
+            Ok(Action::PatternsMarked(
+                crate::patterns::known::mark(&path, &entries)
+                    .map(|()| entries)
+                    .map_err(|e| e.to_string()),
+            ))
+        }
         Effect::Save(r) => Ok(Action::Saved(
             super::saved::append(&r.path, &r.query).map(|()| r.query),
         )),

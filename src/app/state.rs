@@ -47,6 +47,8 @@ pub enum PromptKind {
     Zone,
     /// `/` in the help screen: keeps the help lines holding the text.
     HelpSearch,
+    /// `/` in the patterns pane: keeps the patterns whose template holds the text.
+    PatternSearch,
 }
 
 impl PromptKind {
@@ -60,12 +62,13 @@ impl PromptKind {
             PromptKind::Format => "format",
             PromptKind::Zone => "zone",
             PromptKind::HelpSearch => "help",
+            PromptKind::PatternSearch => "patterns",
         }
     }
 
     pub fn sigil(self) -> char {
         match self {
-            PromptKind::Search | PromptKind::HelpSearch => '/',
+            PromptKind::Search | PromptKind::HelpSearch | PromptKind::PatternSearch => '/',
             PromptKind::Keep => '&',
             PromptKind::Hide => '!',
             PromptKind::Command => ':',
@@ -129,6 +132,59 @@ pub enum Popup {
     Saved {
         selected: usize,
     },
+    Patterns {
+        selected: usize,
+    },
+}
+
+/// How the patterns pane orders its rows (`s` cycles through them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PatternSort {
+    /// Most events first.
+    #[default]
+    Count,
+    /// Fewest events first: the rare ones.
+    Rare,
+    /// The most recent first occurrence first: what appeared lately.
+    New,
+    /// The earliest first occurrence first.
+    First,
+    /// The latest last event first.
+    Last,
+}
+
+impl PatternSort {
+    pub fn next(self) -> PatternSort {
+        match self {
+            PatternSort::Count => PatternSort::Rare,
+            PatternSort::Rare => PatternSort::New,
+            PatternSort::New => PatternSort::First,
+            PatternSort::First => PatternSort::Last,
+            PatternSort::Last => PatternSort::Count,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PatternSort::Count => "most events",
+            PatternSort::Rare => "fewest events",
+            PatternSort::New => "newest first seen",
+            PatternSort::First => "oldest first seen",
+            PatternSort::Last => "last seen",
+        }
+    }
+}
+
+/// The patterns pane (`p`): the patterns of the events the filters let through.
+#[derive(Debug, Clone, Default)]
+pub struct PatternPane {
+    /// As the worker answered (busiest first); `None` while they are being counted.
+    pub rows: Option<Vec<super::data::PatternRow>>,
+    pub sort: PatternSort,
+    /// The id of the latest request.
+    pub pending: u64,
+    /// What `/` in the pane last kept (templates holding it, ignoring case).
+    pub search: String,
 }
 
 /// A message in the status line.
@@ -233,6 +289,10 @@ pub struct AppState {
     /// Each prompt's submitted lines, oldest first (by [`PromptKind::name`]); kept in the
     /// session.
     pub history: std::collections::BTreeMap<String, Vec<String>>,
+    pub patterns: PatternPane,
+    /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
+    pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
+    pub known_path: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -281,6 +341,9 @@ impl AppState {
             help: Vec::new(),
             help_search: String::new(),
             history: Default::default(),
+            patterns: PatternPane::default(),
+            known: Default::default(),
+            known_path: None,
         }
     }
 

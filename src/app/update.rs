@@ -6,7 +6,7 @@ use super::data::{Effect, Loaded, Span, Target, TimelineData};
 use super::jump::{click, jump_gap, jump_mark, jump_spike, step_timeline, toggle_mark, zoom};
 use super::layout::{event_rows, layout};
 use super::search::{edit_filter, find, run_saved, set_level, submit};
-use super::state::{AppState, Popup, Progress, Prompt, PromptKind};
+use super::state::{AppState, FilterKind, Popup, Progress, Prompt, PromptKind};
 use crate::config::edit::Setting;
 use crate::event::Level;
 use crate::timeline::fill_bucket;
@@ -68,6 +68,17 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Filters => toggle_popup(s, Popup::Filters { selected: 0 }),
         Action::Sources => toggle_popup(s, Popup::Sources { selected: 0 }),
         Action::SavedQueries => toggle_popup(s, Popup::Saved { selected: 0 }),
+        Action::Patterns => super::pattern_pane::toggle(s, &mut fx),
+        Action::NextFirstOccurrence => super::pattern_pane::jump(s, true, &mut fx),
+        Action::PrevFirstOccurrence => super::pattern_pane::jump(s, false, &mut fx),
+        Action::SortPatterns => super::pattern_pane::cycle_sort(s, &mut fx),
+        Action::HidePattern => super::pattern_pane::filter(s, FilterKind::Hide, &mut fx),
+        Action::MarkPattern => super::pattern_pane::mark(s, &mut fx),
+        Action::PatternsLoaded { id, rows } => super::pattern_pane::loaded(s, id, rows, &mut fx),
+        Action::PatternsMarked(res) => super::pattern_pane::marked(s, res),
+        Action::Choose if matches!(s.popup, Popup::Patterns { .. }) => {
+            super::pattern_pane::filter(s, FilterKind::Keep, &mut fx)
+        }
         Action::Choose => {
             if let Popup::Saved { selected } = s.popup
                 && let Some(q) = s.saved.get(selected).cloned()
@@ -146,12 +157,20 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::SourceFormat => super::sources::prompt(s, Setting::Format),
         Action::SourceZone => super::sources::prompt(s, Setting::Zone),
         Action::SourceSet(res) => super::sources::applied(s, res, &mut fx),
-        Action::Close => close(s),
+        Action::Close => {
+            let patterns = matches!(s.popup, Popup::Patterns { .. });
+            close(s);
+            // The timeline counted the selected pattern: it counts the view's events again.
+            if patterns && s.popup == Popup::None {
+                fx.extend(timeline_fx(s, true));
+            }
+        }
         Action::PromptChar(c) => {
             if let Some(p) = &mut s.prompt {
                 p.insert(c);
             }
             super::help::typed(s);
+            super::pattern_pane::typed(s);
         }
         // Like vim's `:` line: Backspace on an empty line closes it.
         Action::PromptBackspace => {
@@ -161,6 +180,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 None => {}
             }
             super::help::typed(s);
+            super::pattern_pane::typed(s);
         }
         Action::PromptEdit(e) => {
             if let Some(kind) = s.prompt.as_ref().map(|p| p.kind) {
@@ -170,6 +190,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 }
             }
             super::help::typed(s);
+            super::pattern_pane::typed(s);
         }
         Action::PromptSubmit => submit(s, &mut fx),
         Action::Click { x, y } => click(s, x, y, &mut fx),
@@ -303,14 +324,25 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
     let id = s.id();
     s.timeline.pending = id;
     s.timeline.range = (start, bucket_us, buckets);
+    // With the patterns pane open, the bars count the selected pattern's events.
+    let (query, hits) = match super::pattern_pane::overlay(s) {
+        Some(pattern) => (
+            super::data::Query {
+                search: Some(pattern),
+                ..s.query()
+            },
+            true,
+        ),
+        None => (s.query(), s.timeline_of_hits()),
+    };
     Some(Effect::Timeline {
         id,
-        query: s.query(),
+        query,
         start_us: start,
         bucket_us,
         buckets,
         until_us: s.span.as_ref().and_then(|p| p.last),
-        hits: s.timeline_of_hits(),
+        hits,
     })
 }
 
@@ -339,6 +371,13 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
         Popup::Saved { selected } => {
             let n = s.saved.len().max(1);
             *selected = selected.saturating_add_signed(delta).min(n - 1);
+        }
+        Popup::Patterns { .. } => {
+            let n = super::pattern_pane::shown(s).len().max(1);
+            if let Popup::Patterns { selected } = &mut s.popup {
+                *selected = selected.saturating_add_signed(delta).min(n - 1);
+            }
+            super::pattern_pane::moved(s, fx);
         }
         Popup::None => move_by(s, delta, fx),
     }
@@ -653,6 +692,9 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         Action::Top => move_or_scroll(s, isize::MIN / 2, fx),
         Action::Bottom => move_or_scroll(s, isize::MAX / 2, fx),
         Action::Search if matches!(s.popup, Popup::Help { .. }) => super::help::open_search(s),
+        Action::Search if matches!(s.popup, Popup::Patterns { .. }) => {
+            super::pattern_pane::open_search(s)
+        }
         Action::NextHit
         | Action::PrevHit
         | Action::Search
@@ -680,8 +722,14 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::KeepSearch
         | Action::ToggleWrap
         | Action::ScrollLeft
-        | Action::ScrollRight => s.set_status("Esc closes this popup first"),
-        Action::Filters | Action::Sources | Action::SavedQueries | Action::Detail
+        | Action::ScrollRight
+        | Action::NextFirstOccurrence
+        | Action::PrevFirstOccurrence => s.set_status("Esc closes this popup first"),
+        Action::Filters
+        | Action::Sources
+        | Action::SavedQueries
+        | Action::Detail
+        | Action::Patterns
             if !same_popup(s, a) =>
         {
             s.set_status("Esc closes this popup first")
@@ -699,6 +747,7 @@ fn same_popup(s: &AppState, a: &Action) -> bool {
             | (Popup::Sources { .. }, Action::Sources)
             | (Popup::Saved { .. }, Action::SavedQueries)
             | (Popup::Detail { .. }, Action::Detail)
+            | (Popup::Patterns { .. }, Action::Patterns)
     )
 }
 
@@ -719,8 +768,14 @@ fn close(s: &mut AppState) {
         s.prompt = None;
         return;
     }
-    // A searched help shows all of it again first.
+    // A searched help (or patterns pane) shows all of it again first.
     if matches!(s.popup, Popup::Help { .. }) && super::help::clear_search(s) {
+        return;
+    }
+    if matches!(s.popup, Popup::Patterns { .. }) && !s.patterns.search.is_empty() {
+        s.patterns.search.clear();
+        super::pattern_pane::typed(s);
+        s.set_status("patterns: all");
         return;
     }
     if s.popup != Popup::None {

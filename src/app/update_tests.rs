@@ -1430,3 +1430,129 @@ fn a_gap_too_short_for_this_zoom_is_found_at_a_finer_one_with_its_real_silence()
     assert!(text.contains("gap: 46m without events"), "{text}");
     assert!(text.contains("found at 10m buckets"), "{text}");
 }
+
+/// Events with three patterns: `request <num> ok` (most), `request <num> login`, and one
+/// `disk <num> full` late (the 1400th event: minute 1460, after the silence).
+fn with_patterns() -> H {
+    let mut src = Fake::minutes(T0, 2000, 1000..1060);
+    for (i, e) in src.events.iter_mut().enumerate() {
+        if i == 1400 {
+            e.message = "disk 7 full".into();
+            e.text = "raw disk 7 full".into();
+        }
+    }
+    H::with(src)
+}
+
+#[test]
+fn the_patterns_pane_lists_the_filtered_patterns_and_enter_keeps_only_one() {
+    let mut h = with_patterns();
+    h.act(Action::Patterns);
+    assert!(matches!(h.s.popup, Popup::Patterns { selected: 0 }));
+    let rows = super::pattern_pane::shown(&h.s);
+    let templates: Vec<&str> = rows.iter().map(|r| r.template.as_str()).collect();
+    assert_eq!(
+        templates,
+        ["request <num> ok", "request <num> login", "disk <num> full"]
+    );
+    let total: u64 = rows.iter().map(|r| r.count).sum();
+    assert_eq!(total as usize, h.src.events.len());
+    let busiest = rows[0].id.clone();
+    // The timeline counts the selected pattern's events.
+    let Some(Effect::Timeline { query, hits, .. }) = super::update::timeline_fx(&mut h.s, true)
+    else {
+        panic!("a timeline is asked for");
+    };
+    assert!(hits);
+    assert_eq!(
+        query.search,
+        Some(crate::query::parse(&format!("pattern:{busiest}")).unwrap())
+    );
+    // Keys of the view do nothing here; `s` orders by fewest events.
+    h.act(Action::SortPatterns);
+    let first = super::pattern_pane::shown(&h.s)[0].template.clone();
+    assert_eq!(first, "disk <num> full");
+    h.act(Action::Choose);
+    assert_eq!(h.s.popup, Popup::None);
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Keep);
+    assert!(h.s.filters[0].text.starts_with("pattern:"));
+    assert!(
+        h.s.events.iter().all(|e| e.message == "disk 7 full"),
+        "only that pattern is shown"
+    );
+    assert_eq!(h.s.events.len(), 1);
+}
+
+#[test]
+fn the_patterns_pane_hides_a_pattern_searches_templates_and_marks_one_reviewed() {
+    let mut h = with_patterns();
+    h.act(Action::Patterns);
+    h.act(Action::Search);
+    assert_eq!(
+        h.s.prompt.as_ref().map(|p| p.kind),
+        Some(PromptKind::PatternSearch)
+    );
+    h.keys("LOGIN");
+    // Live while typing, ignoring case.
+    let rows = super::pattern_pane::shown(&h.s);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].template, "request <num> login");
+    h.act(Action::PromptSubmit);
+    assert!(h.s.prompt.is_none());
+    // `a`: recorded in known.toml, and shown as reviewed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("known.toml");
+    h.s.known_path = Some(path.clone());
+    let id = super::pattern_pane::shown(&h.s)[0].id.clone();
+    h.act(Action::MarkPattern);
+    assert_eq!(
+        h.s.known.get(&id),
+        Some(&crate::patterns::known::Status::Reviewed)
+    );
+    let known = crate::patterns::known::load(std::slice::from_ref(&path), None).unwrap();
+    assert_eq!(known.get(&id).unwrap().template, "app: request <num> login");
+    // Esc drops the search first, then `!` hides the selected (busiest) pattern.
+    h.act(Action::Close);
+    assert!(matches!(h.s.popup, Popup::Patterns { .. }));
+    assert_eq!(super::pattern_pane::shown(&h.s).len(), 3);
+    h.act(Action::HidePattern);
+    assert_eq!(h.s.popup, Popup::None);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Hide);
+    assert!(h.s.events.iter().all(|e| !e.message.ends_with(" ok")));
+}
+
+#[test]
+fn first_occurrences_are_where_the_view_goes_with_greater_and_less() {
+    let mut h = with_patterns();
+    h.act(Action::Top);
+    // From the first event: `request <num> login` begins at minute 0 (the first event
+    // itself), `request <num> ok` at minute 1, `disk <num> full` at minute 1460.
+    h.act(Action::NextFirstOccurrence);
+    assert_eq!(h.s.selected_event().unwrap().ts, T0 + MIN);
+    h.act(Action::NextFirstOccurrence);
+    let e = h.s.selected_event().unwrap();
+    assert_eq!((e.ts, e.message.as_str()), (T0 + 1460 * MIN, "disk 7 full"));
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("first occurrence of")
+    );
+    h.act(Action::NextFirstOccurrence);
+    assert_eq!(
+        h.s.selected_event().unwrap().ts,
+        T0 + 1460 * MIN,
+        "none later: stays"
+    );
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no pattern begins after")
+    );
+    h.act(Action::PrevFirstOccurrence);
+    assert_eq!(h.s.selected_event().unwrap().ts, T0 + MIN);
+}

@@ -572,7 +572,10 @@ impl Run<'_> {
             }
             self.store.checkpoint.files.retain(|f| f.id != id);
         }
-        let total: u64 = work.iter().map(action_bytes).sum();
+        let total: u64 = work
+            .iter()
+            .map(|a| action_bytes(a, &self.store.checkpoint.files))
+            .sum();
         self.progress.start(total, work.len());
         for action in work {
             match action {
@@ -1068,13 +1071,20 @@ impl Run<'_> {
             if self.since_commit >= self.commit_every
                 || (self.since_commit > (1 << 20) && self.last_commit.elapsed() >= self.interval())
             {
-                self.progress.advance(bytes);
-                bytes = 0;
+                if compression.is_none() {
+                    self.progress.advance(bytes);
+                    bytes = 0;
+                }
                 resume.store(&mut self.store.checkpoint.files[i], &ctx, false);
                 self.commit()?;
             }
         }
-        self.progress.advance(bytes);
+        // A compressed file's progress is its size on disk, once read.
+        self.progress.advance(if compression.is_none() {
+            bytes
+        } else {
+            stat.size
+        });
         let format_notes = crate::format::take_notes(&mut ctx);
         if let Some(p) = pending.take() {
             let ts = self.add_event(i, p, None, stored)?;
@@ -1418,11 +1428,15 @@ fn action_path(a: &Action) -> &Path {
     }
 }
 
-fn action_bytes(a: &Action) -> u64 {
+/// The bytes on disk an action reads: progress counts these (a compressed file's own size,
+/// not what it holds; a resumed file from where it was left).
+fn action_bytes(a: &Action, known: &[FileState]) -> u64 {
     match a {
-        Action::Resume { stat, .. } | Action::Reindex { stat, .. } | Action::New { stat, .. } => {
-            stat.size
+        Action::Resume { id, stat, .. } => {
+            let from = known.iter().find(|f| f.id == *id).map_or(0, |f| f.offset);
+            stat.size.saturating_sub(from)
         }
+        Action::Reindex { stat, .. } | Action::New { stat, .. } => stat.size,
         _ => 0,
     }
 }
@@ -1665,6 +1679,60 @@ mod tests {
 
     fn documents(store: &Store) -> u64 {
         store.index.reader().unwrap().searcher().num_docs()
+    }
+
+    /// Counts what a run says of its progress.
+    #[derive(Default)]
+    struct Tally {
+        total: std::cell::Cell<u64>,
+        done: std::cell::Cell<u64>,
+    }
+    impl Progress for Tally {
+        fn start(&self, total: u64, _: usize) {
+            self.total.set(total);
+            self.done.set(0);
+        }
+        fn advance(&self, bytes: u64) {
+            self.done.set(self.done.get() + bytes);
+        }
+    }
+
+    #[test]
+    fn progress_ends_at_its_total_with_compressed_and_resumed_files() {
+        // Before, a .gz counted its size on disk in the total and what it holds in the part
+        // done (the explorer said "indexing 151%"), and a resumed file its whole size.
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let line = |n: usize| {
+            format!(
+                "2026-11-22T09:00:{:02}Z host app[1]: seq={n} and some more words\n",
+                n % 60
+            )
+        };
+        let text: String = (0..400).map(line).collect();
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(dir.path().join("x.log.1.gz")).unwrap(),
+            flate2::Compression::default(),
+        );
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap();
+        let log = dir.path().join("x.log");
+        std::fs::write(&log, (400..450).map(line).collect::<String>()).unwrap();
+        let mut store = in_dir(dir.path());
+        let config = Config::default();
+        let tally = Tally::default();
+        update(&mut store, &config, &tally).unwrap();
+        assert!(tally.total.get() > 0);
+        assert_eq!(tally.done.get(), tally.total.get());
+
+        let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        f.write_all((450..460).map(line).collect::<String>().as_bytes())
+            .unwrap();
+        update(&mut store, &config, &tally).unwrap();
+        assert_eq!(tally.done.get(), tally.total.get());
+        // From the last event on: it is read again, in case lines of it were still to come.
+        let from_last: usize = (449..460).map(line).map(|l| l.len()).sum();
+        assert_eq!(tally.total.get() as usize, from_last);
     }
 
     #[test]

@@ -87,6 +87,14 @@ impl Known {
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }
+
+    /// Each id's status.
+    pub fn statuses(&self) -> HashMap<String, Status> {
+        self.by_id
+            .iter()
+            .map(|(id, e)| (id.clone(), e.status))
+            .collect()
+    }
 }
 
 /// The files, lowest priority first: the system's, the team file (`--known`), the user's own.

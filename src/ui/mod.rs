@@ -4,6 +4,7 @@ pub mod detail;
 pub mod filters;
 pub mod help;
 pub mod log_view;
+pub mod patterns;
 pub mod popup;
 pub mod prompt;
 pub mod saved;
@@ -51,6 +52,7 @@ pub fn draw(f: &mut Frame, s: &AppState, ui: &Ui) {
         Popup::Filters { selected } => filters::render(s, &ui.theme, selected, log, buf),
         Popup::Sources { selected } => sources::render(s, &ui.theme, selected, log, buf),
         Popup::Saved { selected } => saved::render(s, &ui.theme, selected, log, buf),
+        Popup::Patterns { selected } => patterns::render(s, &ui.theme, selected, log, buf),
     }
     if let Some(pos) = prompt::render(s, ui, band(l.prompt, w), log, buf) {
         f.set_cursor_position(pos);

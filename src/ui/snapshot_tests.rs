@@ -466,3 +466,12 @@ fn the_status_line_says_which_hit_n_went_to() {
     let screen = screen(&s);
     assert!(screen.contains("/login (45 hits) │ hit 3/45"), "{screen}");
 }
+
+/// The patterns pane, the second pattern selected: the timeline counts its events.
+#[test]
+fn patterns_pane() {
+    both("patterns", |s, src| {
+        settle(s, src, Action::Patterns);
+        settle(s, src, Action::Down);
+    });
+}

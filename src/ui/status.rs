@@ -26,10 +26,12 @@ pub fn thousands(n: u64) -> String {
 pub fn parts(s: &AppState) -> Vec<String> {
     let mut p = Vec::new();
     if let Some(pr) = &s.progress {
+        // Tenths of a MB while small: a demo's 0.4 MB is not "0/0 MB".
+        let digits = if pr.total < 10_000_000 { 1 } else { 0 };
         p.push(format!(
-            "indexing {}% {:.0}/{:.0} MB {}",
-            pr.percent(),
-            pr.done as f64 / 1e6,
+            "indexing {}% {:.digits$}/{:.digits$} MB {}",
+            pr.percent().min(100),
+            (pr.done.min(pr.total)) as f64 / 1e6,
             pr.total as f64 / 1e6,
             crate::app::layout::clean(&pr.file)
         ));

@@ -169,7 +169,15 @@ fn labels(
     let scale = if d.totals.is_empty() {
         format!("▇ {}", n(&d.counts))
     } else {
-        let hits = if max(&d.counts) == 1 { "hit" } else { "hits" };
+        // With the patterns pane open, the bars are the selected pattern's events.
+        let hits = match (
+            crate::app::pattern_pane::overlay(s).is_some(),
+            max(&d.counts) == 1,
+        ) {
+            (true, _) => "of the pattern",
+            (false, true) => "hit",
+            (false, false) => "hits",
+        };
         format!("▇ {} {hits} · all ▇ {}", n(&d.counts), n(&d.totals))
     };
     let info = format!(" {scale} │ {}/col ", human_secs(d.bucket_us / 1_000_000));
