@@ -631,6 +631,7 @@ fn latest(batch: Vec<Effect>) -> Vec<Effect> {
         Effect::Export { .. } => Some(5),
         Effect::Rank { .. } => Some(6),
         Effect::Patterns { .. } => Some(7),
+        Effect::Values { .. } => Some(8),
         Effect::SetSource(_) | Effect::MarkPatterns { .. } => None,
     };
     let mut out: Vec<Effect> = Vec::new();

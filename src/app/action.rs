@@ -94,6 +94,19 @@ pub enum Action {
         id: u64,
         rows: Result<Vec<super::data::PatternRow>, String>,
     },
+    /// In the detail pane: the next field; that field's top / bottom values.
+    #[serde(skip)]
+    NextField,
+    #[serde(skip)]
+    TopValues,
+    #[serde(skip)]
+    BottomValues,
+    /// The worker counted a field's values (or could not).
+    #[serde(skip)]
+    ValuesLoaded {
+        id: u64,
+        values: Result<super::data::FieldValues, String>,
+    },
     /// The worker recorded reviewed patterns (or could not).
     #[serde(skip)]
     PatternsMarked(Result<Vec<crate::patterns::known::Entry>, String>),

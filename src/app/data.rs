@@ -218,6 +218,18 @@ pub struct PatternRow {
     pub buckets: Vec<u32>,
 }
 
+/// A field's most (or least) frequent values among the filtered events, with their counts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FieldValues {
+    pub field: String,
+    /// Least frequent first.
+    pub bottom: bool,
+    pub values: Vec<(String, u64)>,
+}
+
+/// Values listed by the detail pane's `t` / `b`.
+pub const FIELD_VALUES: usize = 50;
+
 /// Buckets of a pattern's sparkline in the patterns pane.
 pub const PATTERN_BUCKETS: usize = 16;
 
@@ -306,6 +318,13 @@ pub enum Effect {
         from: EventKey,
         forward: bool,
     },
+    /// `t` / `b` in the detail pane: the top (bottom) values of a field.
+    Values {
+        id: u64,
+        query: Query,
+        field: String,
+        bottom: bool,
+    },
     /// `a` in the patterns pane: record patterns as reviewed in the known-patterns file.
     MarkPatterns {
         path: std::path::PathBuf,
@@ -387,6 +406,16 @@ pub trait LogSource {
     /// The patterns of the events `filter` lets through from `since` on, busiest first, each
     /// with its counts over [`PATTERN_BUCKETS`] buckets of that window.
     fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String>;
+    /// The most (least, with `bottom`) frequent values of `field` among the events `filter`
+    /// lets through from `since` on, at most `limit`.
+    fn values(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        field: &str,
+        bottom: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, String>;
     /// Applies a sources-pane setting; the answer is the new span and what to say. The TUI's
     /// worker does this itself (it needs the engine mutably), so the default refuses.
     fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {

@@ -201,6 +201,28 @@ impl LogSource for Engine {
         Ok(rows)
     }
 
+    fn values(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        field: &str,
+        bottom: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, String> {
+        let opts = crate::report::top::Options {
+            fields: vec![field.to_string()],
+            distinct: None,
+            bottom,
+            limit: Some(limit),
+        };
+        let rows = crate::report::top::report(self, &request(filter.clone(), since), &opts)
+            .map_err(|e| e.to_string())?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.values.join(" "), r.count))
+            .collect())
+    }
+
     fn span(&self) -> Span {
         let mut files: Vec<SourceInfo> = self
             .files()

@@ -225,6 +225,39 @@ impl LogSource for Fake {
         Ok(rows)
     }
 
+    fn values(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        field: &str,
+        bottom: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, String> {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for e in self.matching(filter, since) {
+            let v = match field {
+                "level" => e.level.map(|l| l.as_str().to_string()),
+                "host" => e.host.clone(),
+                "program" => e.program.clone(),
+                f => e.fields.get(f).map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }),
+            };
+            if let Some(v) = v {
+                *counts.entry(v.to_lowercase()).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<(String, u64)> = counts.into_iter().collect();
+        if bottom {
+            rows.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        } else {
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
     fn span(&self) -> Span {
         Span {
             first: self.events.first().map(|e| e.ts),

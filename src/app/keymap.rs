@@ -254,7 +254,12 @@ pub fn route(s: &AppState, map: &Keymap, key: &str) -> Option<Action> {
         (Popup::Sources { .. }, "space") => return Some(Action::ToggleFilter),
         (Popup::Sources { .. }, "f") => return Some(Action::SourceFormat),
         (Popup::Sources { .. }, "z") => return Some(Action::SourceZone),
-        (Popup::Saved { .. } | Popup::Patterns { .. }, "enter") => return Some(Action::Choose),
+        (Popup::Saved { .. } | Popup::Patterns { .. } | Popup::Values { .. }, "enter") => {
+            return Some(Action::Choose);
+        }
+        (Popup::Detail { .. }, "tab") => return Some(Action::NextField),
+        (Popup::Detail { .. }, "t") => return Some(Action::TopValues),
+        (Popup::Detail { .. }, "b") => return Some(Action::BottomValues),
         (Popup::Patterns { .. }, "!") => return Some(Action::HidePattern),
         (Popup::Patterns { .. }, "a") => return Some(Action::MarkPattern),
         (Popup::Patterns { .. }, "s") => return Some(Action::SortPatterns),

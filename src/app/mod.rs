@@ -8,6 +8,7 @@ pub mod engine_source;
 pub mod export;
 #[cfg(test)]
 pub mod fake;
+pub mod field_values;
 pub mod help;
 pub mod jump;
 pub mod keymap;

@@ -2,8 +2,8 @@
 
 use super::Action;
 use super::data::{
-    CONTEXT, Effect, EventKey, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS, Silence, Target,
-    TimelineData, WINDOW, and, level_at_least,
+    CONTEXT, Effect, EventKey, FIELD_VALUES, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS,
+    Silence, Target, TimelineData, WINDOW, and, level_at_least,
 };
 use crate::event::Level;
 use crate::query::Expr;
@@ -169,6 +169,21 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
                 l.note = Some(note);
                 Action::Loaded(l)
             })
+        }),
+        Effect::Values {
+            id,
+            query,
+            field,
+            bottom,
+        } => Ok(Action::ValuesLoaded {
+            id,
+            values: src
+                .values(&query.filter, query.since, &field, bottom, FIELD_VALUES)
+                .map(|values| super::data::FieldValues {
+                    field,
+                    bottom,
+                    values,
+                }),
         }),
         Effect::MarkPatterns { path, mut entries } => {
             let by = std::env::var("USER").unwrap_or_default();

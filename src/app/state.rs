@@ -135,6 +135,10 @@ pub enum Popup {
     Patterns {
         selected: usize,
     },
+    /// A field's top or bottom values (from the detail pane's `t` / `b`).
+    Values {
+        selected: usize,
+    },
 }
 
 /// How the patterns pane orders its rows (`s` cycles through them).
@@ -290,6 +294,11 @@ pub struct AppState {
     /// session.
     pub history: std::collections::BTreeMap<String, Vec<String>>,
     pub patterns: PatternPane,
+    /// The detail pane's selected field (`Tab` moves it), and the values `t` / `b` listed
+    /// (`None` while counted), with the id of the latest request.
+    pub detail_field: usize,
+    pub values: Option<super::data::FieldValues>,
+    pub values_pending: u64,
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
@@ -342,6 +351,9 @@ impl AppState {
             help_search: String::new(),
             history: Default::default(),
             patterns: PatternPane::default(),
+            detail_field: 0,
+            values: None,
+            values_pending: 0,
             known: Default::default(),
             known_path: None,
         }

@@ -76,6 +76,13 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::MarkPattern => super::pattern_pane::mark(s, &mut fx),
         Action::PatternsLoaded { id, rows } => super::pattern_pane::loaded(s, id, rows, &mut fx),
         Action::PatternsMarked(res) => super::pattern_pane::marked(s, res),
+        Action::NextField => super::field_values::next_field(s),
+        Action::TopValues => super::field_values::ask(s, false, &mut fx),
+        Action::BottomValues => super::field_values::ask(s, true, &mut fx),
+        Action::ValuesLoaded { id, values } => super::field_values::loaded(s, id, values),
+        Action::Choose if matches!(s.popup, Popup::Values { .. }) => {
+            super::field_values::choose(s, &mut fx)
+        }
         Action::Choose if matches!(s.popup, Popup::Patterns { .. }) => {
             super::pattern_pane::filter(s, FilterKind::Keep, &mut fx)
         }
@@ -145,6 +152,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Help => toggle_popup(s, Popup::Help { scroll: 0 }),
         Action::Detail if s.selected_event().is_some() => {
             toggle_popup(s, Popup::Detail { scroll: 0 });
+            s.detail_field = 0;
             s.context.clear();
             if let (Popup::Detail { .. }, Some(e)) = (s.popup, s.selected_event()) {
                 let (path, key) = (e.path.clone(), e.key());
@@ -349,6 +357,7 @@ pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
 fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
     // The popup shows as many lines as the log view has rows, less its frame.
     let shown = layout(s).log.rows.saturating_sub(2) as usize;
+    let value_rows = super::field_values::rows(s).max(1);
     let help_max = match super::help::shown(s).len() {
         0 if s.help.is_empty() => usize::MAX / 2,
         n => n.saturating_sub(shown),
@@ -371,6 +380,9 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
         Popup::Saved { selected } => {
             let n = s.saved.len().max(1);
             *selected = selected.saturating_add_signed(delta).min(n - 1);
+        }
+        Popup::Values { selected } => {
+            *selected = selected.saturating_add_signed(delta).min(value_rows - 1);
         }
         Popup::Patterns { .. } => {
             let n = super::pattern_pane::shown(s).len().max(1);

@@ -1556,3 +1556,56 @@ fn first_occurrences_are_where_the_view_goes_with_greater_and_less() {
     h.act(Action::PrevFirstOccurrence);
     assert_eq!(h.s.selected_event().unwrap().ts, T0 + MIN);
 }
+
+#[test]
+fn a_fields_top_values_from_the_detail_pane_and_enter_keeps_one() {
+    let mut h = H::new();
+    // Hosts: web01 on even minutes, db01 on odd ones; errors on every 7th.
+    let (web, db) = (
+        h.src
+            .events
+            .iter()
+            .filter(|e| e.host.as_deref() == Some("web01"))
+            .count() as u64,
+        h.src
+            .events
+            .iter()
+            .filter(|e| e.host.as_deref() == Some("db01"))
+            .count() as u64,
+    );
+    h.act(Action::Detail);
+    // Fields: level, host, program. Tab picks host.
+    h.act(Action::NextField);
+    assert_eq!(
+        super::field_values::selected_field(&h.s).map(|f| f.0),
+        Some("host".to_string())
+    );
+    h.act(Action::TopValues);
+    assert!(matches!(h.s.popup, Popup::Values { selected: 0 }));
+    let v = h.s.values.clone().unwrap();
+    let mut want = vec![("web01".to_string(), web), ("db01".to_string(), db)];
+    want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(v.values, want);
+    h.act(Action::Close);
+    h.act(Action::Detail);
+    h.act(Action::NextField);
+    h.act(Action::BottomValues);
+    let bottom = h.s.values.clone().unwrap();
+    assert!(bottom.bottom);
+    let mut least = want.clone();
+    least.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(bottom.values, least, "least frequent first");
+    // Enter keeps the events with the selected value.
+    h.act(Action::Down);
+    h.act(Action::Choose);
+    let host = least[1].0.clone();
+    assert_eq!(h.s.popup, Popup::None);
+    assert_eq!(h.s.filters[0].text, format!("host:\"{host}\""));
+    assert!(!h.s.events.is_empty());
+    assert!(
+        h.s.events
+            .iter()
+            .all(|e| e.host.as_deref() == Some(host.as_str())),
+        "only that host"
+    );
+}

@@ -6,6 +6,7 @@ use super::popup;
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::data::LogEvent;
+use crate::app::field_values::fields_of;
 use crate::app::layout::{MAX_DETAIL_BYTES, MAX_ROW_BYTES, clean, cut_line};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -55,7 +56,9 @@ fn context_lines(
     out
 }
 
-pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
+/// The event's lines; the field at `field` (of [`fields_of`]) is marked: `t` / `b` list its
+/// values.
+pub fn lines(e: &LogEvent, theme: &Theme, utc: bool, field: usize) -> Vec<Line<'static>> {
     let key = theme.style("popup_title");
     let row = |k: &str, v: String| {
         Line::from(vec![
@@ -69,22 +72,18 @@ pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
         out.push(row("local", local.to_string()));
     }
     out.push(row("source", format!("{}:{}", e.source, e.line)));
-    out.push(row(
-        "level",
-        e.level.map_or("-", |l| l.as_str()).to_string(),
-    ));
-    if let Some(h) = &e.host {
-        out.push(row("host", h.clone()));
+    if e.level.is_none() {
+        out.push(row("level", "-".into()));
     }
-    if let Some(p) = &e.program {
-        out.push(row("program", p.clone()));
-    }
-    for (k, v) in &e.fields {
-        let v = match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        out.push(row(k, v));
+    let fields = fields_of(e);
+    let marked = field % fields.len().max(1);
+    for (i, (k, v)) in fields.into_iter().enumerate() {
+        let line = row(&k, v);
+        out.push(if i == marked {
+            line.style(theme.style("selected"))
+        } else {
+            line
+        });
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(" text", key)));
@@ -109,7 +108,7 @@ pub fn lines(e: &LogEvent, theme: &Theme, utc: bool) -> Vec<Line<'static>> {
 
 pub fn render(s: &AppState, theme: &Theme, scroll: usize, area: Rect, buf: &mut Buffer) {
     let Some(e) = s.selected_event() else { return };
-    let mut lines = lines(e, theme, s.utc);
+    let mut lines = lines(e, theme, s.utc, s.detail_field);
     if !s.context.is_empty() {
         lines.extend(context_lines(e, &s.context, theme, s.utc));
     }
@@ -120,7 +119,7 @@ pub fn render(s: &AppState, theme: &Theme, scroll: usize, area: Rect, buf: &mut 
     );
     popup::render(
         theme,
-        "event — Esc closes",
+        "event — Tab picks a field, t its top values, b its bottom ones, Esc closes",
         lines,
         scroll,
         true,

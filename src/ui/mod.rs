@@ -14,6 +14,7 @@ pub mod sources;
 pub mod status;
 pub mod theme;
 pub mod timeline;
+pub mod values;
 
 use crate::app::AppState;
 use crate::app::keymap::Keymap;
@@ -53,6 +54,7 @@ pub fn draw(f: &mut Frame, s: &AppState, ui: &Ui) {
         Popup::Sources { selected } => sources::render(s, &ui.theme, selected, log, buf),
         Popup::Saved { selected } => saved::render(s, &ui.theme, selected, log, buf),
         Popup::Patterns { selected } => patterns::render(s, &ui.theme, selected, log, buf),
+        Popup::Values { selected } => values::render(s, &ui.theme, selected, log, buf),
     }
     if let Some(pos) = prompt::render(s, ui, band(l.prompt, w), log, buf) {
         f.set_cursor_position(pos);

@@ -391,7 +391,7 @@ fn the_detail_popup_escapes_field_keys() {
         ..Default::default()
     };
     let theme = Theme::load(None, false).unwrap();
-    let lines = super::detail::lines(&e, &theme, true);
+    let lines = super::detail::lines(&e, &theme, true, 0);
     let shown: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     let all = shown.join("\n");
     assert!(all.contains("ke\\x1b]0;t\\x07y"), "{all}");
@@ -473,5 +473,15 @@ fn patterns_pane() {
     both("patterns", |s, src| {
         settle(s, src, Action::Patterns);
         settle(s, src, Action::Down);
+    });
+}
+
+/// The detail pane's host field picked, then its top values.
+#[test]
+fn field_top_values() {
+    both("field_values", |s, src| {
+        settle(s, src, Action::Detail);
+        settle(s, src, Action::NextField);
+        settle(s, src, Action::TopValues);
     });
 }
