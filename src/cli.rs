@@ -192,11 +192,18 @@ pub struct TopArgs {
     pub distinct: Option<String>,
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+    /// Only values (tuples) seen in the window and never before it, each with its first time
+    /// in the window (exit status 1 when there are any). Needs --since.
+    #[arg(long)]
+    pub new: bool,
+    /// With --new: how far before --since to look (an age like 30d; default: all history).
+    #[arg(long, value_name = "DUR", requires = "new")]
+    pub baseline: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: crate::report::top::Format,
 }
 
-/// Ends a command with exit status 1 and no message (`patterns --new` found some).
+/// Ends a command with exit status 1 and no message (`patterns --new`, `top --new` found some).
 #[derive(Debug, thiserror::Error)]
 #[error("found")]
 struct Found;
@@ -558,18 +565,29 @@ fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
+/// `--baseline DUR` as µs.
+fn baseline_length(d: Option<&str>) -> Result<Option<i64>, EngineError> {
+    d.map(|d| {
+        crate::timeline::parse_bucket(d)
+            .and_then(|s| s.checked_mul(1_000_000))
+            .ok_or_else(|| {
+                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
+            })
+    })
+    .transpose()
+}
+
+/// The start of `--new`'s baseline: `--baseline DUR` before `--since` (`None`: all history).
+fn baseline_since(d: Option<&str>, since: Option<i64>) -> Result<Option<i64>, EngineError> {
+    Ok(baseline_length(d)?
+        .zip(since)
+        .map(|(d, since)| since.saturating_sub(d)))
+}
+
 fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::Result<()> {
     use crate::report::patterns;
     let req = request(&args.filter, &global)?;
-    let baseline_since = match (&args.baseline, req.since) {
-        (Some(d), Some(since)) => {
-            let d = crate::timeline::parse_bucket(d).ok_or_else(|| {
-                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
-            })?;
-            Some(since - d * 1_000_000)
-        }
-        _ => None,
-    };
+    let baseline_since = baseline_since(args.baseline.as_deref(), req.since)?;
     let opts = patterns::Options {
         sort: args.sort,
         new: args.new,
@@ -607,12 +625,18 @@ fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> 
         distinct: args.distinct,
         bottom: args.bottom,
         limit: Some(args.limit),
+        new: args.new,
+        baseline_since: baseline_since(args.baseline.as_deref(), req.since)?,
     };
     let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let rows = top::report(&engine, &req, &opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))
+    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))?;
+    if args.new && !rows.is_empty() {
+        return Err(Found.into());
+    }
+    Ok(())
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {
