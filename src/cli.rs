@@ -66,7 +66,8 @@ pub enum Command {
     },
     /// Print matching events in time order.
     Search(SearchArgs),
-    /// Count matching events per time bucket, and find gaps.
+    /// Count matching events per time bucket, and find gaps; or, with --profile, by hour of
+    /// day or day of week beside a baseline.
     Histogram(HistogramArgs),
     /// Print the last matching events, then every new one as it is written, through rotation.
     Tail(TailArgs),
@@ -221,6 +222,19 @@ pub struct HistogramArgs {
     /// Bucket width: 1m, 10m, 1h, 1d ... or auto.
     #[arg(long, default_value = "auto")]
     pub bucket: String,
+    /// Count by hour of day (00–23) or day of week (Mon–Sun), local time (TZ), beside the
+    /// baseline before the window scaled to its length. Needs --since.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "hour|weekday",
+        conflicts_with = "bucket"
+    )]
+    pub profile: Option<crate::report::profile::Profile>,
+    /// With --profile: how far before --since the baseline runs (e.g. 28d; default: as long
+    /// as the window).
+    #[arg(long, value_name = "DUR", requires = "profile")]
+    pub baseline: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: HistogramFormat,
 }
@@ -640,6 +654,9 @@ fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> 
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    if let Some(profile) = args.profile {
+        return cmd_profile(args, profile, global, config);
+    }
     let req = request(&args.filter, &global)?;
     let bucket = match args.bucket.as_str() {
         "auto" => None,
@@ -656,6 +673,28 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
     let res = match args.format {
         HistogramFormat::Json => histogram::write_json(&mut out, &h),
         HistogramFormat::Text => histogram::write_text(&mut out, &h, 50),
+    };
+    finish(res.and_then(|_| out.flush()))
+}
+
+/// `histogram --profile`: hours (weekdays) in the local zone, as `--since` reads its dates.
+fn cmd_profile(
+    args: HistogramArgs,
+    profile: crate::report::profile::Profile,
+    global: Global,
+    config: Config,
+) -> anyhow::Result<()> {
+    let mut req = request(&args.filter, &global)?;
+    // As the histogram's, the window runs to now without --until.
+    req.until = req.until.or(Some(chrono::Utc::now().timestamp_micros()));
+    let baseline = baseline_length(args.baseline.as_deref())?;
+    let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let p = crate::report::profile::report(&engine, &req, profile, baseline, &Zone::Local)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let res = match args.format {
+        HistogramFormat::Json => histogram::write_profile_json(&mut out, &p),
+        HistogramFormat::Text => histogram::write_profile_text(&mut out, &p, 50),
     };
     finish(res.and_then(|_| out.flush()))
 }

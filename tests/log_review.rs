@@ -1,11 +1,12 @@
 //! The log review of the "Patterns" issue (ISO 27001 A.12.4.1: events never seen before,
 //! trends by hour and by day), end to end on a generated corpus with planted facts:
-//! `top --new` lists the values first seen in a window (a new host, a new user).
+//! `top --new` lists the values first seen in a window (a new host, a new user), and
+//! `histogram --profile` counts by hour of day and by weekday beside a baseline.
 
 mod common;
 
-use common::{Corpus, jsonl, make_corpus, tl};
-use std::collections::BTreeSet;
+use common::{Corpus, count, jsonl, make_corpus, tl};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -20,6 +21,9 @@ const TRUDY_EVENTS: [&str; 5] = [
     "2026-10-03T09:00:00.000Z",
     "2026-10-03T09:30:00.000Z",
 ];
+/// The burst: events of a word found nowhere else, every 15 s from 03:00 UTC on 2 October.
+const BURST_WORD: &str = "zugzwang";
+const BURST_EVENTS: usize = 200;
 
 /// A 3-day corpus (1–3 October 2026) with the planted facts above, made once per binary.
 fn corpus() -> &'static Corpus {
@@ -43,6 +47,16 @@ fn corpus() -> &'static Corpus {
             audit.push('\n');
         }
         std::fs::write(dir.join("audit.jsonl"), audit).expect("write");
+        let mut burst = String::new();
+        for i in 0..BURST_EVENTS {
+            let s = i * 15;
+            burst += &format!(
+                "2026-10-02T03:{:02}:{:02}Z batch07 cron[77]: {BURST_WORD} job {i} started\n",
+                s / 60,
+                s % 60
+            );
+        }
+        std::fs::write(dir.join("burst.log"), burst).expect("write");
         c
     })
 }
@@ -260,5 +274,190 @@ fn new_needs_since_and_baseline_needs_new() {
             err.contains("--since") || err.contains("--baseline"),
             "{err}"
         );
+    }
+}
+
+/// Runs `histogram --profile ... --format json`.
+fn profile(idx: &Path, tz: &str, args: &[&str]) -> serde_json::Value {
+    let c = corpus();
+    let out = common::stdout(
+        tl(idx, &c.config)
+            .env("TZ", tz)
+            .arg("histogram")
+            .args(args)
+            .arg(&c.logs)
+            .args(["--format", "json"]),
+    );
+    serde_json::from_str(&out).expect("json")
+}
+
+fn bucket<'a>(p: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    p["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .find(|b| b["bucket"] == name)
+        .expect("bucket")
+}
+
+/// Events per UTC hour of day in `[since, until)`, counted from the records.
+fn per_hour(since: &str, until: &str) -> BTreeMap<String, u64> {
+    let mut out: BTreeMap<String, u64> = (0..24).map(|h| (format!("{h:02}"), 0)).collect();
+    for r in records() {
+        if ts(r) >= since && ts(r) < until {
+            *out.entry(ts(r)[11..13].to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_burst_at_3_am_is_counted_in_its_hour_beside_the_baseline() {
+    let idx = tempfile::tempdir().expect("tempdir");
+    let window = ["--profile", "hour", "--since", DAY2, "--until", DAY3];
+    // Only the burst: all of it at 03, none elsewhere; nothing of it the day before.
+    let mut args = window.to_vec();
+    args.extend(["-q", BURST_WORD]);
+    let p = profile(idx.path(), "UTC", &args);
+    let buckets = p["buckets"].as_array().expect("buckets");
+    assert_eq!(buckets.len(), 24);
+    for b in buckets {
+        let want = if b["bucket"] == "03" { BURST_EVENTS } else { 0 };
+        assert_eq!(b["count"], want as u64, "{b}");
+        assert_eq!(b["baseline"], 0.0, "{b}");
+        assert!(b["ratio"].is_null(), "{b}");
+    }
+    assert_eq!(p["baseline"]["since"], "2026-10-01T00:00:00.000Z");
+    // All events: every hour as counted from the records, the burst's on top of the 03 of
+    // that day; the baseline is the day before, hour by hour.
+    let p = profile(idx.path(), "UTC", &window);
+    let now = per_hour(DAY2, DAY3);
+    let before = per_hour(DAY1, DAY2);
+    for (h, n) in &now {
+        let b = bucket(&p, h);
+        assert_eq!(b["count"], *n, "{h}: {b}");
+        assert_eq!(b["baseline"].as_f64(), Some(before[h] as f64), "{h}: {b}");
+    }
+    let b03 = bucket(&p, "03");
+    assert!(b03["count"].as_u64().expect("count") >= BURST_EVENTS as u64);
+    let ratio = b03["ratio"].as_f64().expect("ratio");
+    assert!(ratio > 2.0, "{b03}");
+    // A baseline of two days is averaged per day: the day after is compared with their mean.
+    let p = profile(
+        idx.path(),
+        "UTC",
+        &[
+            "--profile",
+            "hour",
+            "--since",
+            DAY3,
+            "--until",
+            END,
+            "--baseline",
+            "2d",
+        ],
+    );
+    let two = per_hour(DAY1, DAY3);
+    for (h, n) in &two {
+        let got = bucket(&p, h)["baseline"].as_f64().expect("baseline");
+        assert!((got - *n as f64 / 2.0).abs() < 1e-9, "{h}: {got} vs {n}/2");
+    }
+    // Hours are those of the local zone: 03 UTC is noon in Tokyo (TZ=JST-9).
+    let mut args = window.to_vec();
+    args.extend(["-q", BURST_WORD]);
+    let p = profile(idx.path(), "JST-9", &args);
+    assert_eq!(bucket(&p, "12")["count"], BURST_EVENTS as u64);
+    assert_eq!(bucket(&p, "03")["count"], 0);
+}
+
+#[test]
+fn weekday_buckets_add_up_to_the_window_and_name_its_days() {
+    let c = corpus();
+    let idx = tempfile::tempdir().expect("tempdir");
+    // 1–3 October 2026: Thursday to Saturday.
+    let p = profile(
+        idx.path(),
+        "UTC",
+        &["--profile", "weekday", "--since", DAY1, "--until", END],
+    );
+    let names: Vec<&str> = p["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .map(|b| b["bucket"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+    let total = count(
+        tl(idx.path(), &c.config)
+            .args(["search", "--count", "--since", DAY1, "--until", END])
+            .arg(&c.logs),
+    );
+    let sum: u64 = p["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .map(|b| b["count"].as_u64().expect("count"))
+        .sum();
+    assert_eq!((sum, p["count"].as_u64()), (total, Some(total)));
+    for (day, since, until) in [("Thu", DAY1, DAY2), ("Fri", DAY2, DAY3), ("Sat", DAY3, END)] {
+        let n = count(
+            tl(idx.path(), &c.config)
+                .args(["search", "--count", "--since", since, "--until", until])
+                .arg(&c.logs),
+        );
+        assert_eq!(bucket(&p, day)["count"], n, "{day}");
+    }
+    // The 3-day baseline before (Monday to Wednesday) has no Thursday to compare with.
+    assert!(bucket(&p, "Thu")["baseline"].is_null());
+    assert_eq!(bucket(&p, "Mon")["count"], 0);
+}
+
+#[test]
+fn the_text_profile_shows_count_baseline_ratio_and_a_bar() {
+    let c = corpus();
+    let idx = tempfile::tempdir().expect("tempdir");
+    let text = common::stdout(
+        tl(idx.path(), &c.config)
+            .args([
+                "histogram",
+                "--profile",
+                "hour",
+                "--since",
+                DAY2,
+                "--until",
+                DAY3,
+            ])
+            .args(["-q", BURST_WORD])
+            .arg(&c.logs),
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 26, "{text}");
+    assert_eq!(lines[0], "hour  count   baseline    ratio", "{text}");
+    let three: Vec<&str> = lines[4].split_whitespace().collect();
+    assert_eq!(three[..4], ["03", "200", "0.0", "-"], "{text}");
+    assert!(three[4].starts_with('█'), "{text}");
+    assert!(
+        lines[25].starts_with("200 events 2026-10-02T00:00:00.000Z"),
+        "{text}"
+    );
+    for args in [
+        vec!["histogram", "--profile", "hour"],
+        vec![
+            "histogram",
+            "--profile",
+            "hour",
+            "--since",
+            DAY2,
+            "--bucket",
+            "1h",
+        ],
+        vec!["histogram", "--since", DAY2, "--baseline", "1d"],
+    ] {
+        let out = tl(idx.path(), &c.config)
+            .args(&args)
+            .arg(&c.logs)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
