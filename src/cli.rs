@@ -69,7 +69,8 @@ pub enum Command {
     },
     /// Print matching events in time order.
     Search(SearchArgs),
-    /// Count matching events per time bucket, and find gaps.
+    /// Count matching events per time bucket, and find gaps; or, with --profile, by hour of
+    /// day or day of week beside a baseline.
     Histogram(HistogramArgs),
     /// Print the last matching events, then every new one as it is written, through rotation.
     Tail(TailArgs),
@@ -209,11 +210,18 @@ pub struct TopArgs {
     pub distinct: Option<String>,
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+    /// Only values (tuples) seen in the window and never before it, each with its first time
+    /// in the window (exit status 1 when there are any). Needs --since.
+    #[arg(long)]
+    pub new: bool,
+    /// With --new: how far before --since to look (an age like 30d; default: all history).
+    #[arg(long, value_name = "DUR", requires = "new")]
+    pub baseline: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: crate::report::top::Format,
 }
 
-/// Ends a command with exit status 1 and no message (`patterns --new` found some).
+/// Ends a command with exit status 1 and no message (`patterns --new`, `top --new` found some).
 #[derive(Debug, thiserror::Error)]
 #[error("found")]
 struct Found;
@@ -231,6 +239,19 @@ pub struct HistogramArgs {
     /// Bucket width: 1m, 10m, 1h, 1d ... or auto.
     #[arg(long, default_value = "auto")]
     pub bucket: String,
+    /// Count by hour of day (00–23) or day of week (Mon–Sun), local time (TZ), beside the
+    /// baseline before the window scaled to its length. Needs --since.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "hour|weekday",
+        conflicts_with = "bucket"
+    )]
+    pub profile: Option<crate::report::profile::Profile>,
+    /// With --profile: how far before --since the baseline runs (e.g. 28d; default: as long
+    /// as the window).
+    #[arg(long, value_name = "DUR", requires = "profile")]
+    pub baseline: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: HistogramFormat,
 }
@@ -576,18 +597,29 @@ fn finish(res: std::io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
+/// `--baseline DUR` as µs.
+fn baseline_length(d: Option<&str>) -> Result<Option<i64>, EngineError> {
+    d.map(|d| {
+        crate::timeline::parse_bucket(d)
+            .and_then(|s| s.checked_mul(1_000_000))
+            .ok_or_else(|| {
+                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
+            })
+    })
+    .transpose()
+}
+
+/// The start of `--new`'s baseline: `--baseline DUR` before `--since` (`None`: all history).
+fn baseline_since(d: Option<&str>, since: Option<i64>) -> Result<Option<i64>, EngineError> {
+    Ok(baseline_length(d)?
+        .zip(since)
+        .map(|(d, since)| since.saturating_sub(d)))
+}
+
 fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::Result<()> {
     use crate::report::patterns;
     let req = request(&args.filter, &global)?;
-    let baseline_since = match (&args.baseline, req.since) {
-        (Some(d), Some(since)) => {
-            let d = crate::timeline::parse_bucket(d).ok_or_else(|| {
-                EngineError::Usage(format!("--baseline {d:?}: not a duration (30m, 12h, 7d)"))
-            })?;
-            Some(since - d * 1_000_000)
-        }
-        _ => None,
-    };
+    let baseline_since = baseline_since(args.baseline.as_deref(), req.since)?;
     let known_files = crate::patterns::known::files(global.known.as_deref());
     let known = crate::patterns::known::load(&known_files, global.known.as_deref())?;
     let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
@@ -676,15 +708,24 @@ fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> 
         distinct: args.distinct,
         bottom: args.bottom,
         limit: Some(args.limit),
+        new: args.new,
+        baseline_since: baseline_since(args.baseline.as_deref(), req.since)?,
     };
     let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let rows = top::report(&engine, &req, &opts)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))
+    finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))?;
+    if args.new && !rows.is_empty() {
+        return Err(Found.into());
+    }
+    Ok(())
 }
 
 fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    if let Some(profile) = args.profile {
+        return cmd_profile(args, profile, global, config);
+    }
     let req = request(&args.filter, &global)?;
     let bucket = match args.bucket.as_str() {
         "auto" => None,
@@ -701,6 +742,28 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
     let res = match args.format {
         HistogramFormat::Json => histogram::write_json(&mut out, &h),
         HistogramFormat::Text => histogram::write_text(&mut out, &h, 50),
+    };
+    finish(res.and_then(|_| out.flush()))
+}
+
+/// `histogram --profile`: hours (weekdays) in the local zone, as `--since` reads its dates.
+fn cmd_profile(
+    args: HistogramArgs,
+    profile: crate::report::profile::Profile,
+    global: Global,
+    config: Config,
+) -> anyhow::Result<()> {
+    let mut req = request(&args.filter, &global)?;
+    // As the histogram's, the window runs to now without --until.
+    req.until = req.until.or(Some(chrono::Utc::now().timestamp_micros()));
+    let baseline = baseline_length(args.baseline.as_deref())?;
+    let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let p = crate::report::profile::report(&engine, &req, profile, baseline, &Zone::Local)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let res = match args.format {
+        HistogramFormat::Json => histogram::write_profile_json(&mut out, &p),
+        HistogramFormat::Text => histogram::write_profile_text(&mut out, &p, 50),
     };
     finish(res.and_then(|_| out.flush()))
 }

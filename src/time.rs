@@ -75,6 +75,34 @@ impl Zone {
         }
     }
 
+    /// The zone's offsets over `[lo, hi)` (µs UTC) as `(from, offset)` pairs in time order
+    /// (offset in µs, local minus UTC): one at `lo`, then one at each change. Changes are found
+    /// by looking every 6 hours and bisecting to the microsecond; two changes less than 6 hours
+    /// apart (no zone has any) would be missed.
+    pub fn offset_changes(&self, lo: i64, hi: i64) -> Vec<(i64, i64)> {
+        const STEP: i64 = 6 * 3600 * 1_000_000;
+        let off = |t: i64| i64::from(self.offset_at(from_micros(t)).local_minus_utc()) * 1_000_000;
+        let mut out = vec![(lo, off(lo))];
+        let mut t = lo;
+        while t < hi {
+            let next = t.saturating_add(STEP).min(hi);
+            let cur = out.last().map_or(0, |&(_, o)| o);
+            if off(next) == cur {
+                t = next;
+                continue;
+            }
+            // The first instant in (t, next] with another offset.
+            let (mut a, mut b) = (t, next);
+            while b - a > 1 {
+                let m = a + (b - a) / 2;
+                if off(m) == cur { a = m } else { b = m }
+            }
+            out.push((b, off(b)));
+            t = b;
+        }
+        out
+    }
+
     pub fn name(&self) -> String {
         match self {
             Zone::Local => "local".to_string(),
@@ -185,6 +213,23 @@ mod tests {
             .and_hms_opt(2, 30, 0)
             .unwrap();
         assert_eq!(ny.to_utc(gap).to_rfc3339(), "2026-03-08T07:30:00+00:00");
+    }
+
+    #[test]
+    fn offset_changes_are_found_to_the_microsecond() {
+        let ny = Zone::Named(Tz::America__New_York);
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros();
+        let h = 3_600_000_000;
+        assert_eq!(
+            ny.offset_changes(at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z")),
+            vec![
+                (at("2026-01-01T00:00:00Z"), -5 * h),
+                (at("2026-03-08T07:00:00Z"), -4 * h),
+                (at("2026-11-01T06:00:00Z"), -5 * h),
+            ]
+        );
+        let utc = Zone::Named(Tz::UTC);
+        assert_eq!(utc.offset_changes(0, 1 << 40), vec![(0, 0)]);
     }
 
     #[test]

@@ -214,6 +214,8 @@ impl LogSource for Engine {
             distinct: None,
             bottom,
             limit: Some(limit),
+            new: false,
+            baseline_since: None,
         };
         let rows = crate::report::top::report(self, &request(filter.clone(), since), &opts)
             .map_err(|e| e.to_string())?;

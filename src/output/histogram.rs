@@ -1,6 +1,9 @@
-//! Histogram renderings: json for programs, block-character bars for people.
+//! Histogram renderings: json for programs, block-character bars for people; the same for the
+//! hour-of-day and weekday profiles.
 
 use crate::index::histogram::Histogram;
+use crate::output::escape::escape_controls;
+use crate::report::profile::{self, Profile};
 use crate::time::format_utc;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -121,6 +124,105 @@ pub fn write_text(out: &mut dyn Write, h: &Histogram, width: usize) -> io::Resul
     )
 }
 
+#[derive(Serialize)]
+struct Span {
+    since: String,
+    until: String,
+}
+
+#[derive(Serialize)]
+struct ProfileJson<'a> {
+    profile: &'static str,
+    zone: &'a str,
+    window: Span,
+    baseline: Span,
+    count: u64,
+    baseline_count: u64,
+    buckets: &'a [profile::Row],
+}
+
+/// `{"profile": "hour", "zone", "window": {"since", "until"}, "baseline": {...}, "count",
+/// "baseline_count", "buckets": [{"bucket": "03", "count", "baseline", "ratio",
+/// "baseline_count"}]}`: `baseline` is scaled to the window, `ratio` is `count / baseline`
+/// (null when the baseline is 0 or never in that bucket).
+pub fn write_profile_json(out: &mut dyn Write, p: &profile::Report) -> io::Result<()> {
+    let doc = ProfileJson {
+        profile: p.profile.name(),
+        zone: &p.zone,
+        window: Span {
+            since: format_utc(p.since),
+            until: format_utc(p.until),
+        },
+        baseline: Span {
+            since: format_utc(p.baseline_since),
+            until: format_utc(p.since),
+        },
+        count: p.rows.iter().map(|r| r.count).sum(),
+        baseline_count: p.rows.iter().map(|r| r.baseline_count).sum(),
+        buckets: &p.rows,
+    };
+    let text = serde_json::to_string(&doc).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// One line per hour (weekday): count in the window, the baseline scaled to the window, their
+/// ratio and a bar of the count scaled to `width` cells; then what was compared.
+pub fn write_profile_text(
+    out: &mut dyn Write,
+    p: &profile::Report,
+    width: usize,
+) -> io::Result<()> {
+    let max = p
+        .rows
+        .iter()
+        .map(|r| r.count.max(r.baseline.unwrap_or(0.0).ceil() as u64))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let digits = p
+        .rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    let head = match p.profile {
+        Profile::Hour => "hour",
+        Profile::Weekday => "day",
+    };
+    writeln!(
+        out,
+        "{head:4}  {:>digits$}  {:>9}  {:>7}",
+        "count", "baseline", "ratio"
+    )?;
+    for r in &p.rows {
+        let baseline = r.baseline.map_or("-".into(), |b| format!("{b:.1}"));
+        let ratio = r.ratio.map_or("-".into(), |x| format!("{x:.2}"));
+        let line = format!(
+            "{:4}  {:>digits$}  {baseline:>9}  {ratio:>7}  {}",
+            r.bucket,
+            r.count,
+            bar(r.count, max, width)
+        );
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let count: u64 = p.rows.iter().map(|r| r.count).sum();
+    let base: u64 = p.rows.iter().map(|r| r.baseline_count).sum();
+    let by = match p.profile {
+        Profile::Hour => "hour of day",
+        Profile::Weekday => "day of week",
+    };
+    writeln!(
+        out,
+        "{count} events {} – {} by {by} ({} time); baseline: {base} events {} – {}, scaled to the window's length",
+        format_utc(p.since),
+        format_utc(p.until),
+        escape_controls(&p.zone, false),
+        format_utc(p.baseline_since),
+        format_utc(p.since),
+    )
+}
+
 fn bar(count: u64, max: u64, width: usize) -> String {
     if count == 0 {
         return String::new();
@@ -204,5 +306,47 @@ mod tests {
         assert!(lines[3].starts_with("1972-09-27T00:00:00.000Z") && lines[3].ends_with('░'));
         assert!(lines[4].ends_with(" 7 ████"), "{s}");
         assert!(lines[5].starts_with("12 events in 1002 buckets"), "{s}");
+    }
+
+    #[test]
+    fn a_profile_without_baseline_shows_dashes_and_json_nulls() {
+        let rows = (0..7)
+            .map(|i| profile::Row {
+                bucket: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i].into(),
+                count: if i == 3 { 8 } else { 0 },
+                baseline: (i != 3).then_some(2.0),
+                ratio: (i != 3).then_some(0.0),
+                baseline_count: if i == 3 { 0 } else { 2 },
+            })
+            .collect();
+        let p = profile::Report {
+            profile: Profile::Weekday,
+            zone: "local".into(),
+            since: 0,
+            until: 86_400_000_000,
+            baseline_since: -86_400_000_000,
+            rows,
+        };
+        let mut buf = Vec::new();
+        write_profile_text(&mut buf, &p, 4).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        let lines: Vec<_> = s.lines().collect();
+        assert_eq!(lines[0], "day   count   baseline    ratio");
+        assert_eq!(lines[1], "Mon       0        2.0     0.00");
+        assert_eq!(lines[4], "Thu       8          -        -  ████");
+        assert!(
+            lines[8].starts_with(
+                "8 events 1970-01-01T00:00:00.000Z – 1970-01-02T00:00:00.000Z by day of week"
+            ),
+            "{s}"
+        );
+        let mut buf = Vec::new();
+        write_profile_json(&mut buf, &p).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(v["profile"], "weekday");
+        assert_eq!(v["count"], 8);
+        assert_eq!(v["baseline_count"], 12);
+        assert!(v["buckets"][3]["baseline"].is_null() && v["buckets"][3]["ratio"].is_null());
+        assert_eq!(v["baseline"]["since"], "1969-12-31T00:00:00.000Z");
     }
 }
