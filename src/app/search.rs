@@ -104,7 +104,7 @@ pub(super) fn set_search(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) -> 
         requery(s, fx);
         return Ok(());
     }
-    let expr = crate::query::parse(text).map_err(|e| e.to_string())?;
+    let expr = search_expr(text).map_err(|e| e.to_string())?;
     s.search.text = text.to_string();
     s.search.highlight = highlighter(&expr);
     s.search.expr = Some(expr);
@@ -118,6 +118,33 @@ pub(super) fn set_search(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) -> 
         }
     }
     Ok(())
+}
+
+/// Words shorter than this stay whole words in `/` (a prefix of one letter matches most words).
+const PREFIX_FROM: usize = 2;
+
+/// The expression of a `/` search: as typed, with each bare word (no field, no quotes, no
+/// `*`) also finding the words that start with it, as a search box does: `SEQ` finds
+/// `SEQ000123`, `fail` finds `failed` and `failure`. Headless `-q` queries keep whole words.
+pub fn search_expr(text: &str) -> Result<Expr, crate::query::QueryError> {
+    fn widen(e: Expr) -> Expr {
+        match e {
+            Expr::Term { field: None, value }
+                if value.chars().count() >= PREFIX_FROM
+                    && value.chars().all(char::is_alphanumeric) =>
+            {
+                Expr::Term {
+                    field: None,
+                    value: format!("{value}*"),
+                }
+            }
+            Expr::And(v) => Expr::And(v.into_iter().map(widen).collect()),
+            Expr::Or(v) => Expr::Or(v.into_iter().map(widen).collect()),
+            Expr::Not(x) => Expr::Not(Box::new(widen(*x))),
+            other => other,
+        }
+    }
+    crate::query::parse(text).map(widen)
 }
 
 /// A regex of the words, phrases and regexes the search looks for (not under `NOT`).
@@ -189,11 +216,11 @@ pub(super) fn operator_hint(text: &str) -> Option<String> {
 /// `K`: the search becomes a keep filter, so the view holds only its hits; the search is
 /// cleared (its words were the filter's).
 pub(super) fn keep_search(s: &mut AppState, fx: &mut Vec<Effect>) {
-    let text = s.search.text.clone();
-    if s.search.expr.is_none() {
+    // The filter holds what the search looked for (its words as prefixes: `seq*`).
+    let Some(text) = s.search.expr.as_ref().map(crate::query::to_query_string) else {
         s.set_error("no search yet: press / to search, then K keeps only its hits");
         return;
-    }
+    };
     s.search = Default::default();
     if let Err(e) = add_filter(s, FilterKind::Keep, &text, fx) {
         s.set_error(e);
@@ -303,4 +330,46 @@ pub(super) fn set_level(s: &mut AppState, level: Level, fx: &mut Vec<Effect>) {
         None => "showing all levels",
     });
     requery(s, fx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::LogSource;
+
+    #[test]
+    fn bare_words_of_a_search_are_prefixes_and_the_rest_is_as_typed() {
+        let q = |t: &str| crate::query::to_query_string(&search_expr(t).unwrap());
+        assert_eq!(q("SEQ"), "SEQ*");
+        assert_eq!(q("fail AND NOT ssh"), "fail* NOT ssh*");
+        assert_eq!(q("\"Failed password\""), "\"Failed password\"");
+        assert_eq!(q("host:web01"), "host:web01");
+        assert_eq!(q("a"), "a", "one letter stays a word");
+        assert_eq!(q("10.0.0.1"), "10.0.0.1", "not a single word: as typed");
+    }
+
+    /// Through the engine: `SEQ` finds `SEQ000123`, which a whole-word query does not.
+    #[test]
+    fn a_search_finds_the_words_that_start_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        std::fs::create_dir(&logs).unwrap();
+        std::fs::write(
+            logs.join("app.log"),
+            "2026-10-03T00:00:00Z web01 app[1]: job SEQ000123 done\n\
+             2026-10-03T00:01:00Z web01 app[1]: job SEQ done\n\
+             2026-10-03T00:02:00Z web01 app[1]: job other done\n",
+        )
+        .unwrap();
+        let opts = crate::engine::OpenOptions {
+            paths: vec![logs],
+            index_dir: Some(dir.path().join("idx")),
+            config: crate::config::Config::default(),
+        };
+        let (engine, _) = crate::engine::Engine::open(opts, &crate::index::update::Quiet).unwrap();
+        let exact = crate::query::parse("SEQ").unwrap();
+        assert_eq!(LogSource::count(&engine, &exact, None).unwrap(), 1);
+        let widened = search_expr("SEQ").unwrap();
+        assert_eq!(LogSource::count(&engine, &widened, None).unwrap(), 2);
+    }
 }

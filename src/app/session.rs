@@ -133,7 +133,7 @@ impl Session {
 pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
     let mut skipped = Vec::new();
     if !saved.search.is_empty() {
-        match crate::query::parse(&saved.search) {
+        match super::search::search_expr(&saved.search) {
             Ok(expr) => {
                 s.search = Search {
                     text: saved.search.clone(),
