@@ -101,7 +101,7 @@ pub fn explain(path: &Path, config: &Config) -> Result<String, ExplainError> {
             None => "the local zone (TZ; set `timezone` for this path to change it)".to_string(),
         }
     );
-    let mut ctx = LineContext::new(&zone, mtime_us);
+    let mut ctx = LineContext::new(&zone, mtime_us).named(path);
     if format.needs_plan() {
         let planned = compress::open_content(path, compression)
             .ok()

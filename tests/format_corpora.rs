@@ -250,12 +250,48 @@ fn rsyslog_times_match_rsyslog_parse() {
             "line {}",
             i + 1
         );
+        let facility = p.fields.iter().find(|(k, _)| k == "facility");
+        assert_eq!(
+            facility.map(|(_, v)| v.as_str()),
+            j["facility"].as_str(),
+            "line {}",
+            i + 1
+        );
         assert_eq!(
             p.program.as_deref(),
             j["program"].as_str(),
             "line {}",
             i + 1
         );
+    }
+}
+
+/// Every access-log line's level is its status class, read from the line as text: 5xx error,
+/// 4xx warn, 1xx-3xx info (nginx's 418s, 500s and a 505; the Elastic sample's 500s and 416s).
+#[test]
+fn access_levels_follow_the_status() {
+    let Some(dir) = corpora() else { return };
+    for rel in ["real/nginx/access.log", "elastic/apache_logs"] {
+        let ls = lines(&dir, rel);
+        let f = Format::by_name("access", &[]).unwrap();
+        let (st, _) = starts(&f, &ls, "UTC");
+        assert_eq!(st.len(), ls.len(), "{rel}");
+        let mut errors = 0;
+        for (i, p) in &st {
+            let status = ls[*i]
+                .split('"')
+                .nth(2)
+                .and_then(|r| r.split_whitespace().next());
+            let want = match status.and_then(|s| s.chars().next()) {
+                Some('1'..='3') => Some(Level::Info),
+                Some('4') => Some(Level::Warn),
+                Some('5') => Some(Level::Error),
+                _ => None,
+            };
+            assert_eq!(p.level, want, "{rel} line {}: {status:?}", i + 1);
+            errors += usize::from(want == Some(Level::Error));
+        }
+        assert!(errors > 0, "{rel}: no 5xx to check");
     }
 }
 

@@ -1,9 +1,10 @@
 //! Apache/nginx common and combined access logs:
 //! `client ident user [21/Nov/2026:21:09:59 -0500] "GET / HTTP/1.1" 200 32 "referer" "agent"`.
-//! No level field. Malformed request lines (`"GARBAGE"`, `"\x16\x03..."`, `"-"`) still parse.
+//! No level field: the status gives the level (`http`). Malformed request lines (`"GARBAGE"`,
+//! `"\x16\x03..."`, `"-"`) still parse.
 
-use super::LineContext;
 use super::stamp::{self, Miss, R};
+use super::{LineContext, http};
 use crate::event::Parsed;
 
 fn token(s: &str) -> Option<(&str, &str)> {
@@ -56,6 +57,7 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     }
     let mut p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
+        level: http::level(status),
         // With its brackets.
         time_span: Some((at - 1, at + used + 1)),
         ..Parsed::default()

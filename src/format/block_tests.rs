@@ -17,7 +17,7 @@ struct Case {
     /// Each event: its first line (index), its time (RFC 3339) and how many lines it has.
     events: &'static [(usize, &'static str, usize)],
     /// (event index, key, value) among the event's key-values; key `host` is its host,
-    /// `message` its message.
+    /// `message` its message, `level` its level (`-` for none).
     fields: &'static [(usize, &'static str, &'static str)],
 }
 
@@ -28,6 +28,7 @@ struct Ev {
     ts: i64,
     lines: usize,
     host: Option<String>,
+    level: Option<crate::event::Level>,
     fields: Vec<(String, String)>,
     message: String,
 }
@@ -44,6 +45,7 @@ fn read(f: &Format, lines: &[&str], zone: &str) -> Vec<Ev> {
                     ts: p.ts,
                     lines: 1,
                     host: p.host,
+                    level: p.level,
                     fields: p.fields,
                     message: p.message,
                 });
@@ -110,6 +112,8 @@ fn check(case: &Case) -> Vec<String> {
             e.host.as_deref() == Some(v)
         } else if k == "message" {
             e.message == v
+        } else if k == "level" {
+            e.level.map_or("-", |l| l.as_str()) == v
         } else {
             e.fields.iter().any(|(a, b)| a == k && b == v)
         };
@@ -155,6 +159,9 @@ const CASES: &[Case] = &[
         ],
         fields: &[
             (0, "sc-status", "404"),
+            (0, "level", "warn"),
+            (1, "level", "info"),
+            (2, "level", "info"),
             (0, "cs-uri-stem", "/httptest.php"),
             (0, "c-ip", "188.68.224.62"),
             (0, "time-taken", "591"),
@@ -189,6 +196,7 @@ const CASES: &[Case] = &[
         ],
         fields: &[
             (0, "action", "DROP"),
+            (0, "level", "-"),
             (1, "tcpflags", "A"),
             (2, "info", "59"),
         ],
@@ -256,6 +264,24 @@ const CASES: &[Case] = &[
             (3, "cs-bytes", "100"),
             (4, "cs-uri-stem", "/images/address.gif"),
             (5, "cs-bytes", "400"),
+        ],
+    },
+    // IIS answering a 500: the sample record of Sumo Logic's IIS field-extraction template
+    // (SumoLogic/sumologic-documentation, microsoft-iis-logs.md), under the `#Fields:` line
+    // that names its 16 columns (IIS 7.0's above without s-sitename; the page omits it).
+    Case {
+        name: "IIS, a 500",
+        zone: "UTC",
+        format: "w3c",
+        lines: &[
+            "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken",
+            "2017-07-13 19:05:07 10.0.0.103 POST /ConfigWeb/ManageUsers.aspx name=.NET+StockTrader+Web+Application&cfgSvc=Trade.StockTraderWebApplicationConfigurationImplementation.ConfigurationService&version=Version+5.0&hoster=Microsoft+Corporation&platform=Windows+Server+2008+R2+with+.NET+Framework+v4.0.30319&action=addUser&identify=0 80 localadmin 164.110.188.119 Mozilla/5.0+(Windows+NT+6.1;+WOW64;+rv:14.0)+Gecko/20100101+Firefox/14.0.1 500 0 0 4786 194110 552",
+        ],
+        events: &[(1, "2017-07-13T19:05:07Z", 1)],
+        fields: &[
+            (0, "sc-status", "500"),
+            (0, "level", "error"),
+            (0, "cs-username", "localadmin"),
         ],
     },
     // MySQL 5.7.12, percona/percona-toolkit t/lib/samples/slowlogs/mysql5.7.log: the preamble

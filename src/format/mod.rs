@@ -6,8 +6,9 @@
 //! - [`Format::parse_line`] classifies one line as the start of an event (with its time, level,
 //!   host, program, message and key-values), a continuation of the previous event, or a line that
 //!   looks like an event start but whose timestamp cannot be read.
-//! - [`LineContext`] carries per-source state across lines: the zone for zone-less times and the
-//!   year inference for year-less times. It is serialisable so indexing can resume mid-file.
+//! - [`LineContext`] carries per-source state across lines: the zone for zone-less times, the
+//!   year inference for year-less times, and what the file's name says (`filename`). It is
+//!   serialisable so indexing can resume mid-file.
 
 mod access;
 mod ansi;
@@ -20,7 +21,9 @@ mod data;
 mod detect;
 mod epoch;
 mod errorlog;
+mod filename;
 mod fold;
+mod http;
 mod iso;
 mod json;
 mod kvextract;
@@ -30,6 +33,7 @@ mod loghub;
 mod ltsv;
 mod mysqlslow;
 mod plan;
+mod pri;
 #[cfg(test)]
 mod real_tests;
 mod rfc5424;
@@ -98,6 +102,9 @@ pub struct LineContext {
     /// What else a line leaves for the next (see `carry`).
     #[serde(default)]
     pub carry: carry::Carry,
+    /// The level and facility the file's name gives its syslog lines (`mail.err`, `kern.log`).
+    #[serde(default, skip_serializing_if = "filename::Named::is_empty")]
+    pub named: filename::Named,
 }
 
 /// The built-in parsers.
@@ -284,7 +291,7 @@ impl Format {
     /// What `line` (without colour codes or BOM) is. The formats whose lines depend on the lines
     /// before them (a header naming the columns, a block's first line) classify it themselves.
     fn classify(&self, line: &str, ctx: &mut LineContext) -> LineKind {
-        let kind = match (self.kind, &self.inner) {
+        let mut kind = match (self.kind, &self.inner) {
             (Kind::W3c, _) => w3c::classify(line, ctx),
             (Kind::MysqlSlow, _) => mysqlslow::classify(line, ctx),
             (Kind::Compose, Some(inner)) => compose::classify(inner, line, ctx),
@@ -295,10 +302,21 @@ impl Format {
                 Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
             },
         };
-        if let LineKind::Start(p) = &kind {
+        if let LineKind::Start(p) = &mut kind {
             ctx.carry.last_us = Some(p.ts);
+            if self.is_syslog() {
+                ctx.named.fill(p);
+            }
         }
         kind
+    }
+
+    /// The formats rsyslog writes into the files it names by selector (see `filename`).
+    fn is_syslog(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Rfc3164 | Kind::Rfc3339Syslog | Kind::Rfc5424
+        )
     }
 
     /// Every parser checks its shape by hand on bytes before allocating anything (a regex
@@ -362,15 +380,24 @@ impl LineContext {
             year: None,
             last_month: None,
             carry: carry::Carry::default(),
+            named: filename::Named::default(),
         }
     }
 
-    /// A fresh context for reading one event of this source again (its zone and mtime, and
-    /// the columns of its last W3C `#Fields:` line: an event read back is read under the
+    /// This context for the file at `path`, whose name may give its syslog lines a level
+    /// and a facility (`mail.err`, `kern.log`).
+    pub fn named(mut self, path: &std::path::Path) -> LineContext {
+        self.named = filename::Named::of(path);
+        self
+    }
+
+    /// A fresh context for reading one event of this source again (its zone, mtime and name,
+    /// and the columns of its last W3C `#Fields:` line: an event read back is read under the
     /// file's latest header).
     pub fn reader(&self) -> LineContext {
         let mut ctx = LineContext::new(&stamp::zone_of(self), self.mtime_us);
         ctx.carry.w3c_fields = self.carry.w3c_fields.clone();
+        ctx.named = self.named.clone();
         ctx
     }
 }

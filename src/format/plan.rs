@@ -2,6 +2,7 @@
 //! are counted in one quick pass that reads only the stamps, so that the first line gets the
 //! year (day) that brings the last line up to the file's modification time (see `year`).
 
+use super::pri::Pri;
 use super::year::{Planner, Stamp};
 use super::{Format, Kind, LineContext, is_continuation, stamp};
 use crate::source::lines::LineReader;
@@ -26,7 +27,8 @@ impl Format {
         }
         let b = line.as_bytes();
         match self.kind {
-            Kind::Rfc3164 => match stamp::bsd(b) {
+            // After the PRI a line may start with (`<34>Oct 11 22:14:15 ...`).
+            Kind::Rfc3164 => match stamp::bsd(Pri::skip(b)) {
                 Ok((w, _)) if w.y == 0 => stamp::yearless_stamp(&w).ok(),
                 _ => None,
             },

@@ -502,6 +502,93 @@ const SOURCES: &[Source] = &[
             (1, "2026-12-03T09:19:23.002Z", Some(Error), None),
         ],
     },
+    // The PRI kept (RFC 3164 as sent): rsyslog's parser tests (rsyslog/rsyslog
+    // tests/parsertest-parse1.sh), one message per connection there, here in time order. The
+    // severity is the level: local4.debug, auth.info, daemon.notice, auth.crit.
+    Source {
+        name: "RFC 3164 with the PRI kept (rsyslog's parser tests)",
+        zone: "UTC",
+        format: "rfc3164",
+        lines: &[
+            "<167>Mar  6 16:57:54 172.20.245.8 %PIX-7-710005: UDP request discarded from SERVER1/2741 to test_app:255.255.255.255/61601",
+            "<167>Mar 27 19:06:53 source_server sshd(pam_unix)[12750]: session opened for user foo by (uid=0)",
+            "<38>Mar 27 19:06:53 source_server 0123456789012345678901234567890123456789: MSG part",
+            "<167>Apr  6 15:07:10 lxcvs07 sshd(pam_unix)[31738]: session closed for user cvsadmin",
+            "<167>Jul 31 21:39:21 example-b example-gw[10538]: disconnect host=/192.0.2.1 destination=192.0.2.2/11282 in=3274 out=1448 duration=0",
+            "<34>Oct 11 22:14:15 mymachine su: su root failed for lonvick on /dev/pts/8",
+            "<29>Oct 16 20:47:24 example-p exam-pl[12345]: connect host= /192.0.2.1",
+        ],
+        want: &[
+            (
+                0,
+                "2026-03-06T16:57:54.000Z",
+                Some(Debug),
+                Some("%PIX-7-710005"),
+            ),
+            (
+                1,
+                "2026-03-27T19:06:53.000Z",
+                Some(Debug),
+                Some("sshd(pam_unix)"),
+            ),
+            (
+                2,
+                "2026-03-27T19:06:53.000Z",
+                Some(Info),
+                Some("0123456789012345678901234567890123456789"),
+            ),
+            (
+                3,
+                "2026-04-06T15:07:10.000Z",
+                Some(Debug),
+                Some("sshd(pam_unix)"),
+            ),
+            (
+                4,
+                "2026-07-31T21:39:21.000Z",
+                Some(Debug),
+                Some("example-gw"),
+            ),
+            (5, "2026-10-11T22:14:15.000Z", Some(Crit), Some("su")),
+            (6, "2026-10-16T20:47:24.000Z", Some(Notice), Some("exam-pl")),
+        ],
+    },
+    // nginx 1.10's access log as Filebeat's nginx module tests it (elastic/beats
+    // filebeat/module/nginx/access/test/access.log, its first 12 lines): the status is the
+    // level, 404 a warning, 200 and 304 info.
+    Source {
+        name: "nginx access.log (Filebeat's test log)",
+        zone: "UTC",
+        format: "access",
+        lines: &[
+            "77.179.66.156 - - [25/Oct/2016:14:49:33 +0200] \"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.59 Safari/537.36\"",
+            "77.179.66.156 - - [25/Oct/2016:14:49:34 +0200] \"GET /favicon.ico HTTP/1.1\" 404 571 \"http://localhost:8080/\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.59 Safari/537.36\"",
+            "77.179.66.156 - - [25/Oct/2016:14:50:44 +0200] \"GET /adsasd HTTP/1.1\" 404 571 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.59 Safari/537.36\"",
+            "77.179.66.156 - - [07/Dec/2016:10:34:43 +0100] \"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "77.179.66.156 - - [07/Dec/2016:10:34:43 +0100] \"GET /favicon.ico HTTP/1.1\" 404 571 \"http://localhost:8080/\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "77.179.66.156 - - [07/Dec/2016:10:43:18 +0100] \"GET /test HTTP/1.1\" 404 571 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "77.179.66.156 - - [07/Dec/2016:10:43:21 +0100] \"GET /test HTTP/1.1\" 404 571 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "77.179.66.156 - - [07/Dec/2016:10:43:23 +0100] \"GET /test1 HTTP/1.1\" 404 571 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "127.0.0.1 - - [07/Dec/2016:11:04:37 +0100] \"GET /test1 HTTP/1.1\" 404 571 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_12_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/54.0.2840.98 Safari/537.36\"",
+            "127.0.0.1 - - [07/Dec/2016:11:04:58 +0100] \"GET / HTTP/1.1\" 304 0 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:49.0) Gecko/20100101 Firefox/49.0\"",
+            "127.0.0.1 - - [07/Dec/2016:11:04:59 +0100] \"GET / HTTP/1.1\" 304 0 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:49.0) Gecko/20100101 Firefox/49.0\"",
+            "127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] \"GET /taga HTTP/1.1\" 404 169 \"-\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:49.0) Gecko/20100101 Firefox/49.0\"",
+        ],
+        want: &[
+            (0, "2016-10-25T12:49:33.000Z", Some(Info), None),
+            (1, "2016-10-25T12:49:34.000Z", Some(Warn), None),
+            (2, "2016-10-25T12:50:44.000Z", Some(Warn), None),
+            (3, "2016-12-07T09:34:43.000Z", Some(Info), None),
+            (4, "2016-12-07T09:34:43.000Z", Some(Warn), None),
+            (5, "2016-12-07T09:43:18.000Z", Some(Warn), None),
+            (6, "2016-12-07T09:43:21.000Z", Some(Warn), None),
+            (7, "2016-12-07T09:43:23.000Z", Some(Warn), None),
+            (8, "2016-12-07T10:04:37.000Z", Some(Warn), None),
+            (9, "2016-12-07T10:04:58.000Z", Some(Info), None),
+            (10, "2016-12-07T10:04:59.000Z", Some(Info), None),
+            (11, "2016-12-07T10:05:07.000Z", Some(Warn), None),
+        ],
+    },
 ];
 
 /// Parses every line of `src` with the format detected on its lines; returns what is wrong.
@@ -550,6 +637,105 @@ fn real_sources_read_right() {
         wrong.len(),
         SOURCES.len(),
         wrong.join("\n")
+    );
+}
+
+/// (level, facility) of every start of `lines` read as `fmt` from a file at `path`.
+fn named_starts(fmt: &str, path: &str, lines: &[&str]) -> Vec<(Option<Level>, Option<String>)> {
+    let f = Format::by_name(fmt, &[]).unwrap();
+    let mut ctx =
+        LineContext::new(&Zone::parse("UTC").unwrap(), MTIME).named(std::path::Path::new(path));
+    lines
+        .iter()
+        .filter_map(|l| match f.parse_line(l, &mut ctx) {
+            LineKind::Start(p) => Some((
+                p.level,
+                p.fields
+                    .iter()
+                    .find(|(k, _)| k == "facility")
+                    .map(|(_, v)| v.clone()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_severity_file_gives_its_syslog_lines_the_least_level_it_holds() {
+    // Postfix's fatal errors as posted from a mail log (ubuntuforums, "Postfix and
+    // Spamassassin problem?", 2004): Debian's rsyslog.conf routes `mail.err` to
+    // /var/log/mail.err, so there they are err or worse; read from that file they are errors.
+    let fatal = [
+        "Nov 20 15:12:18 ubuntu postfix/postfix-script: fatal: the Postfix mail system is not running",
+        "Nov 20 14:13:28 ubuntu postfix/postqueue[3343]: fatal: Cannot flush mail queue - mail system is down",
+    ];
+    let mail = Some("mail".to_string());
+    for path in [
+        "/var/log/mail.err",
+        "/var/log/mail.err.1",
+        "/var/log/mail.err.2.gz",
+    ] {
+        assert_eq!(
+            named_starts("rfc3164", path, &fatal),
+            [(Some(Error), mail.clone()), (Some(Error), mail.clone())],
+            "{path}"
+        );
+    }
+    assert_eq!(
+        named_starts("rfc3164", "/var/log/mail.warn", &fatal[..1]),
+        [(Some(Warn), mail.clone())]
+    );
+    // mail.info holds nearly everything: the facility, no level.
+    assert_eq!(
+        named_starts("rfc3164", "/var/log/mail.info", &fatal[..1]),
+        [(None, mail)]
+    );
+    // A facility file: loghub's Linux kernel lines (loghub/Linux/Linux_2k.log) in kern.log
+    // get `facility=kern` and no level; in syslog or messages, nothing.
+    let kernel = [
+        "Jul 27 14:41:57 combo kernel: klogd 1.4.1, log source = /proc/kmsg started.",
+        "Jul 27 14:41:57 combo kernel: BIOS-provided physical RAM map:",
+    ];
+    let kern = (None, Some("kern".to_string()));
+    assert_eq!(
+        named_starts("rfc3164", "/var/log/kern.log", &kernel),
+        [kern.clone(), kern]
+    );
+    for path in ["/var/log/syslog", "/var/log/messages", "/var/log/auth.log"] {
+        assert_eq!(
+            named_starts("rfc3164", path, &kernel),
+            [(None, None), (None, None)],
+            "{path}"
+        );
+    }
+    // A line's own PRI wins over the name: rsyslog's test line (auth.crit) in mail.err.
+    assert_eq!(
+        named_starts(
+            "rfc3164",
+            "/var/log/mail.err",
+            &["<34>Oct 11 22:14:15 mymachine su: su root failed for lonvick on /dev/pts/8"]
+        ),
+        [(Some(Crit), Some("auth".to_string()))]
+    );
+    // Only syslog lines take the name: what programs write to stderr, captured as `*.err`,
+    // keeps its own level (Python logging, above) or has none (strace -ttt, above).
+    assert_eq!(
+        named_starts(
+            "iso",
+            "/var/log/app/app.err",
+            &["2026-12-03 09:17:20,382:INFO:app.db:query took 12.5 ms"]
+        ),
+        [(Some(Info), None)]
+    );
+    assert_eq!(
+        named_starts(
+            "epoch",
+            "/tmp/ls.err",
+            &[
+                "1796289483.104319 execve(\"/usr/bin/ls\", [\"ls\", \"/\"], 0x7ffc228bb9e0 /* 35 vars */) = 0"
+            ]
+        ),
+        [(None, None)]
     );
 }
 
@@ -629,6 +815,20 @@ fn year_less_files_end_at_their_mtime_and_every_wrap_is_a_year() {
     assert_eq!(
         got,
         ["2025-10-30T06:25:01.000Z", "2026-06-26T07:00:01.000Z"]
+    );
+    // The same with the PRI kept (rsyslog's parser-test lines): the plan reads past it.
+    let got = planned_times(
+        "rfc3164",
+        &[
+            "<34>Oct 11 22:14:15 mymachine su: su root failed for lonvick on /dev/pts/8",
+            "<167>Mar  6 16:57:54 172.20.245.8 %PIX-7-710005: UDP request discarded from SERVER1/2741 to test_app:255.255.255.255/61601",
+        ],
+        "UTC",
+        "2026-11-20T10:00:00Z",
+    );
+    assert_eq!(
+        got,
+        ["2025-10-11T22:14:15.000Z", "2026-03-06T16:57:54.000Z"]
     );
     // Three wraps (a long-lived file): 2023, 2024, 2025, 2026, never after the mtime.
     let got = planned_times(

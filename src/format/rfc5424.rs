@@ -1,36 +1,11 @@
-//! RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD...] MSG`. The level is the severity
-//! (PRI % 8); structured-data params become fields (named by their param name).
+//! RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD...] MSG`. The PRI gives the level and
+//! the `facility` field (`pri`); structured-data params become fields (named by their param
+//! name).
 
+use super::pri::Pri;
 use super::stamp::{self, Miss, R};
 use super::{LineContext, kvextract};
-use crate::event::{Level, Parsed};
-
-const FACILITIES: [&str; 24] = [
-    "kern",
-    "user",
-    "mail",
-    "daemon",
-    "auth",
-    "syslog",
-    "lpr",
-    "news",
-    "uucp",
-    "cron",
-    "authpriv",
-    "ftp",
-    "ntp",
-    "security",
-    "console",
-    "solaris-cron",
-    "local0",
-    "local1",
-    "local2",
-    "local3",
-    "local4",
-    "local5",
-    "local6",
-    "local7",
-];
+use crate::event::Parsed;
 
 /// Splits off one space-separated header field.
 fn field(s: &str) -> R<(&str, &str)> {
@@ -40,19 +15,12 @@ fn field(s: &str) -> R<(&str, &str)> {
 
 pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     let b = line.as_bytes();
-    if b.first() != Some(&b'<') {
+    let (pri, used) = Pri::read(b).ok_or(Miss::Shape)?;
+    if b.get(used) != Some(&b'1') || b.get(used + 1) != Some(&b' ') {
         return Err(Miss::Shape);
     }
-    let close = b
-        .iter()
-        .take(5)
-        .position(|&c| c == b'>')
-        .ok_or(Miss::Shape)?;
-    let pri: u32 = line[1..close].parse().map_err(|_| Miss::Shape)?;
-    if pri > 191 || b.get(close + 1) != Some(&b'1') || b.get(close + 2) != Some(&b' ') {
-        return Err(Miss::Shape);
-    }
-    let rest = &line[close + 3..];
+    let header = used + 2;
+    let rest = &line[header..];
     let (ts, rest) = field(rest)?;
     let mut p = Parsed::default();
     if ts == "-" {
@@ -64,11 +32,8 @@ pub fn parse(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     }
     p.ts = stamp::to_us(&w, ctx)?;
     // `<PRI>1 TIMESTAMP`: the header up to the end of the stamp.
-    p.time_span = Some((0, close + 3 + used));
-    p.level = Level::parse(&(pri % 8).to_string());
-    if let Some(f) = FACILITIES.get((pri / 8) as usize) {
-        p.fields.push(("facility".to_string(), (*f).to_string()));
-    }
+    p.time_span = Some((0, header + used));
+    pri.apply(&mut p);
     let (host, rest) = field(rest)?;
     let (app, rest) = field(rest)?;
     let (procid, rest) = field(rest)?;

@@ -1,8 +1,12 @@
 //! RFC 3164 (`Nov 15 03:34:01 host prog[pid]: msg`, year-less, zone-less; also with a year,
 //! `Nov 15 2026 03:34:01 host prog: msg`, as some Cisco/BSD senders write it) and RFC 3339 syslog
 //! (`2026-11-22T07:37:26.278125+05:30 host prog[pid]: msg`). Neither has a level field, but
-//! VMware writes a level where the host would be (`... info vpxd[1234] ...`).
+//! VMware writes a level where the host would be (`... info vpxd[1234] ...`). Either may start
+//! with the PRI it was sent with (`<34>Oct 11 22:14:15 mymachine su: ...`, rsyslog's
+//! `RSYSLOG_TraditionalForwardFormat` and `RSYSLOG_ForwardFormat`): then its severity is the
+//! level and its facility a field (`pri`).
 
+use super::pri::Pri;
 use super::stamp::{self, Miss, R};
 use super::{LineContext, kvextract};
 use crate::event::{Level, Parsed};
@@ -98,22 +102,44 @@ fn tag_msg(after: &str, p: &mut Parsed) {
     kvextract::extract(&p.message, &mut p.fields);
 }
 
+/// The PRI at the start of `line`, if any, and the line after it.
+fn split_pri(line: &str) -> (Option<Pri>, &str) {
+    match Pri::read(line.as_bytes()) {
+        Some((pri, used)) => (Some(pri), &line[used..]),
+        None => (None, line),
+    }
+}
+
+/// Reads the host, tag and message after the stamp (`rest`) into `p`, then the PRI the line
+/// started with (a level word of the line's own, VMware's, wins over its severity).
+fn finish(mut p: Parsed, pri: Option<Pri>, rest: &str) -> Parsed {
+    host_tag_msg(rest, &mut p);
+    if let Some(pri) = pri {
+        pri.apply(&mut p);
+    }
+    p
+}
+
 pub fn parse_3164(line: &str, ctx: &mut LineContext) -> R<Parsed> {
-    let (w, used) = stamp::bsd(line.as_bytes())?;
-    if line.as_bytes().get(used) != Some(&b' ') {
+    let (pri, after) = split_pri(line);
+    let at = line.len() - after.len();
+    let (w, used) = stamp::bsd(after.as_bytes())?;
+    if after.as_bytes().get(used) != Some(&b' ') {
         return Err(Miss::Shape);
     }
-    let mut p = Parsed {
+    let p = Parsed {
         ts: stamp::maybe_yearless_to_us(&w, ctx)?,
-        time_span: Some((0, used)),
+        // With the PRI, as RFC 5424's: it is no word to search for.
+        time_span: Some((0, at + used)),
         ..Parsed::default()
     };
-    host_tag_msg(&line[used..], &mut p);
-    Ok(p)
+    Ok(finish(p, pri, &after[used..]))
 }
 
 pub fn parse_3339(line: &str, ctx: &mut LineContext) -> R<Parsed> {
-    let b = line.as_bytes();
+    let (pri, after) = split_pri(line);
+    let at = line.len() - after.len();
+    let b = after.as_bytes();
     if b.get(10) != Some(&b'T') && b.get(10) != Some(&b't') {
         return Err(Miss::Shape);
     }
@@ -121,11 +147,10 @@ pub fn parse_3339(line: &str, ctx: &mut LineContext) -> R<Parsed> {
     if b.get(used) != Some(&b' ') {
         return Err(Miss::Shape);
     }
-    let mut p = Parsed {
+    let p = Parsed {
         ts: stamp::to_us(&w, ctx)?,
-        time_span: Some((0, used)),
+        time_span: Some((0, at + used)),
         ..Parsed::default()
     };
-    host_tag_msg(&line[used..], &mut p);
-    Ok(p)
+    Ok(finish(p, pri, &after[used..]))
 }

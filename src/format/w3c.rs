@@ -5,13 +5,13 @@
 //! says they are local (Windows Firewall), then they are read in the source's zone; a record
 //! with a `time` but no `date` column takes its day from the last `#Date:` directive. Every
 //! other column with a value (not `-`) becomes a key-value under its W3C name (`sc-status`,
-//! `cs-uri-stem`, `c-ip`).
+//! `cs-uri-stem`, `c-ip`); the `sc-status` column gives the level (`http`).
 //!
 //! Hand-written, not a data row: a record's layout is given by a header line before it, which
 //! a per-line regex cannot see.
 
 use super::stamp::{self, Miss};
-use super::{LineContext, LineKind};
+use super::{LineContext, LineKind, http};
 use crate::event::Parsed;
 
 pub fn classify(line: &str, ctx: &mut LineContext) -> LineKind {
@@ -88,6 +88,7 @@ fn record(line: &str, fields: &[String], ctx: &mut LineContext) -> stamp::R<Pars
             }
         }
     }
+    p.level = status.and_then(http::level);
     // The day: the record's own `date` column, or the last `#Date:` for a time-only layout.
     let day = ctx.carry.w3c_date.clone();
     let (d, t) = match (date, time) {

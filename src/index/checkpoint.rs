@@ -6,9 +6,11 @@ use crate::source::Compression;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// Bumped when the layout of the index or the checkpoint changes; an index with another
-/// version is rebuilt.
-pub const VERSION: u32 = 2;
+/// Bumped when the layout of the index or the checkpoint changes, or when parsing gives lines
+/// already indexed other levels or key-values (the level column and `key=value` terms are
+/// kept, not parsed again); an index with another version is rebuilt. 3: levels from the HTTP
+/// status, the syslog PRI and severity file names, and `facility` fields.
+pub const VERSION: u32 = 3;
 
 /// Everything known about one file identity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

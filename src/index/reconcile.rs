@@ -587,6 +587,7 @@ mod tests {
                 year: None,
                 last_month: None,
                 carry: Default::default(),
+                named: Default::default(),
             },
             last_ts: None,
             tail_indexed: false,

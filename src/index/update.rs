@@ -729,7 +729,7 @@ impl Run<'_> {
             tail_check: None,
             format: format.name().to_string(),
             configured: Some(Configured::of(self.config, path)),
-            ctx: LineContext::new(&zone, stat.mtime_ns / 1000),
+            ctx: LineContext::new(&zone, stat.mtime_ns / 1000).named(path),
             last_ts: None,
             tail_indexed: false,
             events: 0,
@@ -1409,7 +1409,7 @@ pub fn truncate(s: &str, max: usize) -> &str {
 fn reset(f: &mut FileState, zone: &Zone) {
     f.offset = 0;
     f.line = 0;
-    f.ctx = LineContext::new(zone, f.ctx.mtime_us);
+    f.ctx = LineContext::new(zone, f.ctx.mtime_us).named(&f.path);
     f.last_ts = None;
     f.tail_indexed = false;
     f.events = 0;
