@@ -424,26 +424,51 @@ impl Waker {
             Ok(w) => w,
             Err(e) => return polling(&e),
         };
+        let mut unwatched = Vec::new();
         for root in roots {
             let target = if root.is_dir() {
                 root.clone()
             } else {
                 root.parent().map(PathBuf::from).unwrap_or_default()
             };
-            if let Err(e) = watcher.watch(&target, notify::RecursiveMode::Recursive) {
-                return polling(&e);
+            match watcher.watch(&target, notify::RecursiveMode::Recursive) {
+                Ok(()) => {}
+                // A folder inside that cannot be read (as a user other than root): the others
+                // are watched one by one, not the whole tree polled for it.
+                Err(e) if is_permission(&e) && target.is_dir() => {
+                    let _ = watcher.unwatch(&target);
+                    unwatched.extend(watch_each(&mut watcher, &target));
+                }
+                Err(e) => return polling(&e),
             }
         }
         if let Some(dir) = index_dir {
             // Not fatal: the index is then looked at every poll interval.
             let _ = watcher.watch(dir, notify::RecursiveMode::NonRecursive);
         }
+        let note = (!unwatched.is_empty()).then(|| {
+            let names: Vec<String> = unwatched
+                .iter()
+                .take(3)
+                .map(|p| p.display().to_string())
+                .collect();
+            let more = unwatched.len().saturating_sub(3);
+            format!(
+                "{}{}: permission denied; not watched, nor read (the rest is watched)",
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more folders")
+                } else {
+                    String::new()
+                }
+            )
+        });
         (
             Waker {
                 events: Some(rx),
                 _watcher: Some(watcher),
             },
-            None,
+            note,
         )
     }
 
@@ -483,6 +508,38 @@ impl Waker {
     }
 }
 
+/// Whether watching failed for want of permission (on a folder inside the tree).
+fn is_permission(e: &notify::Error) -> bool {
+    matches!(&e.kind, notify::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+/// Watches every readable folder under `root` by itself; returns those that cannot be read.
+/// A folder made later is not watched, but is found by the poll every follower also does.
+fn watch_each(watcher: &mut impl notify::Watcher, root: &Path) -> Vec<PathBuf> {
+    let mut unreadable = Vec::new();
+    let mut walk = walkdir::WalkDir::new(root).follow_links(false).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                unreadable.extend(e.path().map(Path::to_path_buf));
+                continue;
+            }
+        };
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        if watcher
+            .watch(entry.path(), notify::RecursiveMode::NonRecursive)
+            .is_err()
+        {
+            unreadable.push(entry.path().to_path_buf());
+            walk.skip_current_dir();
+        }
+    }
+    unreadable
+}
+
 fn polling_note(e: &notify::Error) -> String {
     format!(
         "file watching is unavailable ({e}); polling every {} ms instead",
@@ -504,6 +561,92 @@ mod tests {
         assert!(s.contains(100) && s.contains(200) && !s.contains(300));
         assert_eq!(s.floor, 201);
         assert!(s.above.is_empty());
+    }
+
+    /// As a user other than root (root reads everything, so the test says so and passes).
+    #[test]
+    fn an_unreadable_subfolder_is_left_out_and_the_rest_is_still_watched() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("private");
+        std::fs::create_dir_all(dir.path().join("web01")).unwrap();
+        std::fs::create_dir(&private).unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let root_reads_all = std::fs::read_dir(&private).is_ok();
+        let (waker, note) = Waker::new(&[dir.path().to_path_buf()], None);
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(
+            !waker.is_polling(),
+            "one unreadable folder does not make the tree polled"
+        );
+        if root_reads_all {
+            eprintln!("running as root: every folder can be read, nothing is left out");
+            assert_eq!(note, None);
+        } else {
+            let note = note.expect("the folder left out is named");
+            assert!(note.contains("private: permission denied"), "{note}");
+        }
+        std::fs::write(dir.path().join("web01/syslog"), "x\n").unwrap();
+        let started = std::time::Instant::now();
+        let mut seen = false;
+        while !seen && started.elapsed() < Duration::from_secs(5) {
+            seen = waker.changed();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(seen, "a write in a watched folder is noticed");
+    }
+
+    /// A watcher that cannot watch folders named `private` (what inotify says of a folder
+    /// the user may not read), recording what it watches: the per-folder fallback, whoever
+    /// runs the test.
+    struct Refusing(Vec<PathBuf>);
+
+    impl notify::Watcher for Refusing {
+        fn new<F: notify::EventHandler>(_: F, _: notify::Config) -> notify::Result<Self> {
+            Ok(Refusing(Vec::new()))
+        }
+        fn watch(&mut self, path: &Path, _: notify::RecursiveMode) -> notify::Result<()> {
+            if path.ends_with("private") {
+                return Err(notify::Error::io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                )));
+            }
+            self.0.push(path.to_path_buf());
+            Ok(())
+        }
+        fn unwatch(&mut self, _: &Path) -> notify::Result<()> {
+            Ok(())
+        }
+        fn kind() -> notify::WatcherKind {
+            notify::WatcherKind::NullWatcher
+        }
+    }
+
+    #[test]
+    fn each_readable_folder_is_watched_and_the_unreadable_ones_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["web01", "private/inner", "db01/sub"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        let mut w = Refusing(Vec::new());
+        let unreadable = watch_each(&mut w, dir.path());
+        assert_eq!(unreadable, vec![dir.path().join("private")]);
+        let mut watched = w.0.clone();
+        watched.sort();
+        let want: Vec<PathBuf> = ["", "db01", "db01/sub", "web01"]
+            .iter()
+            .map(|d| {
+                if d.is_empty() {
+                    dir.path().to_path_buf()
+                } else {
+                    dir.path().join(d)
+                }
+            })
+            .collect();
+        assert_eq!(watched, want, "private/inner is skipped with its parent");
+        assert!(is_permission(&notify::Error::io(std::io::Error::from(
+            std::io::ErrorKind::PermissionDenied
+        ))));
     }
 
     #[test]

@@ -626,6 +626,7 @@ fn latest(batch: Vec<Effect>) -> Vec<Effect> {
         | Effect::FirstOccurrence { .. } => Some(0),
         Effect::Timeline { .. } => Some(1),
         Effect::Count { .. } => Some(2),
+        Effect::CountView { .. } => Some(9),
         Effect::Save(_) => Some(3),
         Effect::Context { .. } => Some(4),
         Effect::Export { .. } => Some(5),

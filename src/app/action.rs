@@ -163,6 +163,12 @@ pub enum Action {
         id: u64,
         hits: usize,
     },
+    /// The events the view's filters let through.
+    #[serde(skip)]
+    ViewCounted {
+        id: u64,
+        events: usize,
+    },
     /// Hits at or after the selected one (for its rank).
     #[serde(skip)]
     Ranked {

@@ -265,6 +265,11 @@ pub enum Effect {
         id: u64,
         query: Query,
     },
+    /// The events the filters, level and window let through (the status line's "N of M").
+    CountView {
+        id: u64,
+        query: Query,
+    },
     /// The hits at or after `ts` (so the selected hit's rank is the total less them, plus
     /// one): "hit 3/215".
     Rank {

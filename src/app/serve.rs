@@ -101,6 +101,9 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             hits,
         )
         .map(Action::Timeline),
+        Effect::CountView { id, query } => src
+            .count(&query.filter, query.since)
+            .map(|events| Action::ViewCounted { id, events }),
         Effect::Count { id, query } => src
             .count(&query.hits_expr(), query.since)
             .map(|hits| Action::Counted { id, hits }),

@@ -203,6 +203,7 @@ pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
     let mut fx = vec![load(s, target)];
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
+    fx.extend(super::update::view_count_fx(s));
     match skipped.first() {
         Some(first) => s.set_error(format!(
             "last session: {first}{} no longer parses; skipped",

@@ -238,6 +238,8 @@ pub struct Pending {
     pub ranking: bool,
     /// A load is on its way.
     pub loading: bool,
+    /// The latest count of the view's events asked for.
+    pub view_count: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -299,6 +301,12 @@ pub struct AppState {
     pub detail_field: usize,
     pub values: Option<super::data::FieldValues>,
     pub values_pending: u64,
+    /// The events the filters, level and window let through, once counted (`None`: all of
+    /// them, or not counted yet).
+    pub view_events: Option<usize>,
+    /// Files with no timestamps met so far (each hidden once, when first met; `s` and space
+    /// show it again).
+    pub undated_seen: BTreeSet<String>,
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
@@ -354,6 +362,8 @@ impl AppState {
             detail_field: 0,
             values: None,
             values_pending: 0,
+            view_events: None,
+            undated_seen: BTreeSet::new(),
             known: Default::default(),
             known_path: None,
         }
@@ -377,6 +387,11 @@ impl AppState {
             e = super::data::and(e, super::data::level_at_least(l));
         }
         e
+    }
+
+    /// Whether filters, a level or a window narrow the view.
+    pub fn narrowed(&self) -> bool {
+        self.since.is_some() || self.level.is_some() || self.filters.iter().any(|f| f.enabled)
     }
 
     pub fn query(&self) -> super::data::Query {

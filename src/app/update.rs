@@ -238,6 +238,11 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::ViewCounted { id, events } => {
+            if id == s.pending.view_count {
+                s.view_events = Some(events);
+            }
+        }
         Action::Notice(msg) => s.set_status(msg),
         Action::Failed(msg) => {
             s.pending.loading = false;
@@ -285,6 +290,21 @@ pub(super) fn requery(s: &mut AppState, fx: &mut Vec<Effect>) {
     fx.push(load(s, target));
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
+    fx.extend(view_count_fx(s));
+}
+
+/// A count of the events the view lets through, when filters, a level or a window narrow it.
+pub(super) fn view_count_fx(s: &mut AppState) -> Option<Effect> {
+    s.view_events = None;
+    if !s.narrowed() {
+        return None;
+    }
+    let id = s.id();
+    s.pending.view_count = id;
+    Some(Effect::CountView {
+        id,
+        query: s.query(),
+    })
 }
 
 pub(super) fn count_fx(s: &mut AppState) -> Option<Effect> {
@@ -551,6 +571,66 @@ fn loaded(s: &mut AppState, l: Loaded, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Files in which no timestamps were recognised are dated by their modification time, so
+/// they would crowd the end of the merged view (a README, a CSV, `apt/term.log`): each is
+/// hidden when first met, with a hide filter the sources pane shows as `[ ]` (space shows it).
+/// Not when every file is such: then there is nothing else to show.
+fn hide_undated(s: &mut AppState) -> usize {
+    let Some(span) = &s.span else { return 0 };
+    let undated: Vec<String> = span
+        .files
+        .iter()
+        .filter(|f| f.untimed() && !s.undated_seen.contains(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    let all = span
+        .files
+        .iter()
+        .filter(|f| f.events > 0)
+        .all(|f| f.untimed());
+    s.undated_seen.extend(undated.iter().cloned());
+    if all {
+        return 0;
+    }
+    let mut hidden = 0;
+    for path in undated {
+        let text = super::search::source_filter_text(&path);
+        if s.filters.iter().any(|f| f.text == text) {
+            continue;
+        }
+        if let Ok(expr) = crate::query::parse(&text) {
+            s.filters.push(super::state::Filter {
+                kind: FilterKind::Hide,
+                text,
+                expr,
+                enabled: true,
+            });
+            hidden += 1;
+        }
+    }
+    hidden
+}
+
+/// Says how many undated files were hidden (after the opening message).
+fn say_undated(s: &mut AppState, hidden: usize) {
+    if hidden > 0 {
+        let base = s
+            .status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        let what = format!(
+            "{hidden} file{} with no timestamps hidden (s lists them, space shows one)",
+            if hidden == 1 { "" } else { "s" }
+        );
+        s.set_status(if base.is_empty() {
+            what
+        } else {
+            format!("{base}; {what}")
+        });
+    }
+}
+
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     // While the index is being built, an empty index is not news: the progress bar says why.
     if s.progress.is_none() || span.events > 0 || !span.notes.is_empty() {
@@ -562,8 +642,11 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
         s.cursor_us = last;
     }
     s.span = Some(span);
+    let hidden = hide_undated(s);
+    say_undated(s, hidden);
     fx.push(load(s, Target::End));
     fx.extend(timeline_fx(s, true));
+    fx.extend(view_count_fx(s));
 }
 
 /// Whether the logs hold any event at all (not: whether the filters let any through).
@@ -610,6 +693,11 @@ fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     // Still "opening": a view at the end takes in the last of the index being built.
     grew(s, span, fx);
     s.progress = None;
+    let hidden = hide_undated(s);
+    if hidden > 0 {
+        say_undated(s, hidden);
+        requery(s, fx);
+    }
 }
 
 /// Whether the view follows new events: follow mode (`F`, `-f`) is on. Without it, like
@@ -670,6 +758,7 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
     }
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
+    fx.extend(view_count_fx(s));
 }
 
 fn got_timeline(s: &mut AppState, d: TimelineData) {

@@ -1610,3 +1610,85 @@ fn a_fields_top_values_from_the_detail_pane_and_enter_keeps_one() {
         "only that host"
     );
 }
+
+#[test]
+fn the_status_line_counts_the_events_the_filters_let_through_and_names_the_filters() {
+    let mut h = H::new();
+    let all = h.src.events.len();
+    let parts = crate::ui::status::parts(&h.s).join(" | ");
+    assert!(parts.contains(&format!(
+        "{} events",
+        crate::ui::status::thousands(all as u64)
+    )));
+    assert!(!parts.contains(" of "), "{parts}");
+    h.prompt(Action::FilterKeep, "login");
+    let logins = h
+        .src
+        .events
+        .iter()
+        .filter(|e| e.text.contains("login"))
+        .count();
+    assert_eq!(h.s.view_events, Some(logins));
+    h.prompt(Action::FilterHide, "level:error");
+    let shown = h
+        .src
+        .events
+        .iter()
+        .filter(|e| e.text.contains("login") && e.level != Some(Level::Error))
+        .count();
+    assert_eq!(h.s.view_events, Some(shown));
+    let parts = crate::ui::status::parts(&h.s).join(" | ");
+    assert!(
+        parts.contains(&format!(
+            "{} of {} events",
+            crate::ui::status::thousands(shown as u64),
+            crate::ui::status::thousands(all as u64)
+        )),
+        "{parts}"
+    );
+    assert!(parts.contains("1 keep, 1 hide filter"), "{parts}");
+    assert!(!parts.contains("&1"), "{parts}");
+}
+
+#[test]
+fn files_with_no_timestamps_are_hidden_once_and_space_in_the_sources_shows_them() {
+    let src = Fake::minutes(T0, 200, 0..0);
+    src.settings
+        .borrow_mut()
+        .insert("/logs/web01/syslog".into(), (Some("text".into()), None));
+    let mut h = H::with(src);
+    assert_eq!(h.s.filters.len(), 1);
+    assert_eq!(h.s.filters[0].kind, FilterKind::Hide);
+    assert!(
+        h.s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("1 file with no timestamps hidden"),
+        "{:?}",
+        h.s.status
+    );
+    assert!(!h.s.events.is_empty());
+    assert!(h.s.events.iter().all(|e| e.source == "db01/auth.log"));
+    // Shown again from the sources pane, and not hidden again when the index grows.
+    h.act(Action::Sources);
+    h.act(Action::Down);
+    h.act(Action::ToggleFilter);
+    assert!(h.s.filters.is_empty());
+    let span = h.src.span();
+    h.act(Action::Indexed(span));
+    assert!(h.s.filters.is_empty(), "hidden once, when first met");
+}
+
+#[test]
+fn when_every_file_has_no_timestamps_none_is_hidden() {
+    let src = Fake::minutes(T0, 200, 0..0);
+    for p in ["/logs/web01/syslog", "/logs/db01/auth.log"] {
+        src.settings
+            .borrow_mut()
+            .insert(p.into(), (Some("text".into()), None));
+    }
+    let h = H::with(src);
+    assert!(h.s.filters.is_empty());
+    assert!(!h.s.events.is_empty());
+}

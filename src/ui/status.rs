@@ -72,9 +72,13 @@ pub fn parts(s: &AppState) -> Vec<String> {
             .count()
     };
     let (keep, hide) = (on(FilterKind::Keep), on(FilterKind::Hide));
-    if keep + hide > 0 {
-        p.push(format!("&{keep} !{hide}"));
-    }
+    let filters = match (keep, hide) {
+        (0, 0) => None,
+        (k, 0) => Some(format!("{k} keep filter{}", plural(k))),
+        (0, h) => Some(format!("{h} hide filter{}", plural(h))),
+        (k, h) => Some(format!("{k} keep, {h} hide filter{}", plural(h))),
+    };
+    p.extend(filters);
     if let Some(l) = s.level {
         p.push(format!("≥{}", l.as_str()));
     }
@@ -100,13 +104,23 @@ pub fn parts(s: &AppState) -> Vec<String> {
         p.push(format!("{} new events (F follows)", thousands(n)));
     }
     if let Some(span) = &s.span {
+        // Narrowed by filters, a level or a window: how many of the events are in the view.
+        let shown = match (s.narrowed(), s.view_events) {
+            (false, _) => String::new(),
+            (true, Some(n)) => format!("{} of ", thousands(n as u64)),
+            (true, None) => "… of ".into(),
+        };
         p.push(format!(
-            "{} events · {} files",
+            "{shown}{} events · {} files",
             thousands(span.events),
             span.sources
         ));
     }
     p
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
