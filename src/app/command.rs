@@ -4,8 +4,7 @@
 use super::data::{Effect, Target};
 use super::jump::set_bucket;
 use super::state::{AppState, Popup};
-use super::update::{load, requery};
-use crate::time::Zone;
+use super::view::{load, requery};
 
 /// What `:` accepts, for error messages.
 const COMMANDS: &str = "goto TIME, bucket WIDTH, since TIME|off, save NAME [DESC], run NAME, \
@@ -18,7 +17,7 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
         .map_or((line, ""), |(n, a)| (n, a.trim()));
     match name {
         "goto" | "g" => {
-            let t = time(s, arg)?;
+            let t = super::view::time(s, arg)?;
             s.cursor_us = t;
             fx.push(load(s, Target::Time(t)));
             // Ages count from now: on old logs `-2h` lands past their end. Said, not silent.
@@ -42,7 +41,7 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
         "since" => {
             s.since = match arg {
                 "" | "off" | "all" => None,
-                a => Some(time(s, a)?),
+                a => Some(super::view::time(s, a)?),
             };
             s.since_text = s.since.map(|_| arg.to_string());
             s.set_status(match s.since {
@@ -84,7 +83,7 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
             super::search::run_saved(s, &q, fx)?;
         }
         "export" | "export!" => {
-            use super::export::Which;
+            use super::data::Which;
             let (mut which, file) = Which::parse(arg);
             if file.is_empty() {
                 return Err(
@@ -114,7 +113,7 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
         "local" => s.utc = false,
         "wrap" => {
             s.wrap = !s.wrap;
-            super::update::ensure_visible(s);
+            super::view::ensure_visible(s);
         }
         "help" | "h" => s.popup = Popup::Help { scroll: 0 },
         "q" | "quit" | "q!" => s.quit = true,
@@ -122,14 +121,4 @@ pub fn run_command(s: &mut AppState, line: &str, fx: &mut Vec<Effect>) -> Result
         other => return Err(format!("unknown command {other:?} (commands: {COMMANDS})")),
     }
     Ok(())
-}
-
-/// Reads a time as typed: in UTC when the view shows UTC, local time otherwise.
-pub(super) fn time(s: &AppState, arg: &str) -> Result<i64, String> {
-    let zone = if s.utc {
-        Zone::Named(chrono_tz::Tz::UTC)
-    } else {
-        Zone::Local
-    };
-    crate::window::parse_time(arg, s.now_us, &zone).map_err(|e| e.to_string())
 }

@@ -299,7 +299,7 @@ pub enum Effect {
         path: std::path::PathBuf,
         replace: bool,
         /// The whole view, its hits, or the marked events.
-        which: super::export::Which,
+        which: Which,
     },
     /// The detail pane: the events next to `key` in its own file, unfiltered.
     Context {
@@ -335,6 +335,44 @@ pub enum Effect {
         path: std::path::PathBuf,
         entries: Vec<crate::patterns::known::Entry>,
     },
+}
+
+/// What `:export` writes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Which {
+    /// Every event of the view.
+    #[default]
+    View,
+    /// The search's hits among them (`--hits`).
+    Hits,
+    /// The marked events, whatever the filters (`--marked`).
+    Marked(Vec<EventKey>),
+}
+
+impl Which {
+    /// `--hits FILE` → (Hits, FILE).
+    pub fn parse(arg: &str) -> (Which, &str) {
+        let (flag, rest) = arg
+            .split_once(char::is_whitespace)
+            .map_or((arg, ""), |(f, r)| (f, r.trim()));
+        match flag {
+            "--hits" => (Which::Hits, rest),
+            "--marked" => (Which::Marked(Vec::new()), rest),
+            _ => (Which::View, arg),
+        }
+    }
+
+    /// "events", "hits", "marked events" (for the message).
+    pub fn what(&self, n: usize) -> &'static str {
+        match (self, n == 1) {
+            (Which::View, true) => "event",
+            (Which::View, false) => "events",
+            (Which::Hits, true) => "hit",
+            (Which::Hits, false) => "hits",
+            (Which::Marked(_), true) => "marked event",
+            (Which::Marked(_), false) => "marked events",
+        }
+    }
 }
 
 /// Sets (`Some`) or removes (`None`) one setting of one file.

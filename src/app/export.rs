@@ -2,51 +2,13 @@
 //! or only the search's hits in it, or the marked events, written as jsonl, or csv when the
 //! file name ends in `.csv`, in the same shape as `timberline search`.
 
-use super::data::{EventKey, LogEvent, LogSource, Query};
+use super::data::{EventKey, LogEvent, LogSource, Query, Which};
 use crate::output::events::{EventFormat, EventRecord, EventWriter};
 use std::collections::HashSet;
 use std::path::Path;
 
 /// Events read per page.
 const PAGE: usize = 2000;
-
-/// What `:export` writes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Which {
-    /// Every event of the view.
-    #[default]
-    View,
-    /// The search's hits among them (`--hits`).
-    Hits,
-    /// The marked events, whatever the filters (`--marked`).
-    Marked(Vec<EventKey>),
-}
-
-impl Which {
-    /// `--hits FILE` → (Hits, FILE).
-    pub fn parse(arg: &str) -> (Which, &str) {
-        let (flag, rest) = arg
-            .split_once(char::is_whitespace)
-            .map_or((arg, ""), |(f, r)| (f, r.trim()));
-        match flag {
-            "--hits" => (Which::Hits, rest),
-            "--marked" => (Which::Marked(Vec::new()), rest),
-            _ => (Which::View, arg),
-        }
-    }
-
-    /// "events", "hits", "marked events" (for the message).
-    pub fn what(&self, n: usize) -> &'static str {
-        match (self, n == 1) {
-            (Which::View, true) => "event",
-            (Which::View, false) => "events",
-            (Which::Hits, true) => "hit",
-            (Which::Hits, false) => "hits",
-            (Which::Marked(_), true) => "marked event",
-            (Which::Marked(_), false) => "marked events",
-        }
-    }
-}
 
 fn record(e: LogEvent) -> EventRecord {
     let mut r = EventRecord::new(e.ts, e.path, e.source, e.line, e.text);

@@ -4,14 +4,7 @@
 
 use super::keymap::Keymap;
 use super::layout::clean;
-use super::state::{AppState, Popup, PromptKind};
-
-/// One line of the help: what to press (empty for a note) and what it does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HelpLine {
-    pub key: String,
-    pub desc: String,
-}
+use super::state::{AppState, HelpLine, Popup, PromptKind};
 
 /// Commands of the `:` line.
 const COMMANDS: [(&str, &str); 10] = [

@@ -1,9 +1,10 @@
 //! Jumps: marks, gaps, spikes, timeline steps and zoom, clicks.
 
 use super::data::{Effect, Target, TimelineData};
+use super::describe::human_secs;
 use super::layout::{event_rows, layout};
 use super::state::{AppState, Popup};
-use super::update::{here, load, select, timeline_fx};
+use super::view::{here, load, select, timeline_fx};
 use crate::timeline::{ZOOM_STEPS, find_spikes};
 
 pub(super) fn toggle_mark(s: &mut AppState) {
@@ -65,7 +66,7 @@ pub(super) fn jump_gap(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) {
             let len = silence
                 .secs(end)
                 .unwrap_or((last - first + 1) as i64 * d.bucket_us / 1_000_000);
-            s.set_status(super::serve::gap_note(len));
+            s.set_status(super::describe::gap_note(len));
             match silence.after {
                 // The first event after the silence.
                 Some(t) => {
@@ -128,20 +129,6 @@ pub(super) fn jump_spike(s: &mut AppState, forward: bool, fx: &mut Vec<Effect>) 
         }
         None => fx.extend(seek_fx(s, true, forward)),
     }
-}
-
-/// `3600` → `1h`, `5400` → `1h30m`.
-pub fn human_secs(secs: i64) -> String {
-    let units = [(86_400, "d"), (3600, "h"), (60, "m"), (1, "s")];
-    let mut out = String::new();
-    let mut rest = secs.max(0);
-    for (n, u) in units {
-        if rest >= n {
-            out.push_str(&format!("{}{u}", rest / n));
-            rest %= n;
-        }
-    }
-    if out.is_empty() { "0s".into() } else { out }
 }
 
 pub(super) fn zoom(s: &mut AppState, out: bool, fx: &mut Vec<Effect>) {

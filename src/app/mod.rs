@@ -4,6 +4,7 @@
 pub mod action;
 pub mod command;
 pub mod data;
+pub mod describe;
 pub mod engine_source;
 pub mod export;
 #[cfg(test)]
@@ -14,6 +15,7 @@ pub mod jump;
 pub mod keymap;
 pub mod layout;
 pub mod pattern_pane;
+pub mod pattern_rows;
 pub mod prompt;
 pub mod saved;
 pub mod search;
@@ -24,9 +26,11 @@ pub mod session_file;
 mod session_tests;
 pub mod sources;
 pub mod state;
+pub mod submit;
 pub mod update;
 #[cfg(test)]
 mod update_tests;
+pub mod view;
 
 pub use action::Action;
 pub use data::{Effect, LogSource};

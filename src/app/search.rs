@@ -1,36 +1,10 @@
 //! Search, filters, levels and saved queries: what the view shows and highlights.
 
-use super::command::run_command;
 use super::data::{Effect, EventKey, Target};
-use super::state::{AppState, Filter, FilterKind, Popup, PromptKind};
-use super::update::{count_fx, here, load, requery, timeline_fx};
+use super::state::{AppState, Filter, FilterKind, Popup};
+use super::view::{count_fx, here, load, requery, timeline_fx};
 use crate::event::Level;
 use crate::query::Expr;
-
-pub(super) fn submit(s: &mut AppState, fx: &mut Vec<Effect>) {
-    let Some(p) = s.prompt.clone() else { return };
-    let text = p.text.trim().to_string();
-    super::prompt::remember(s, p.kind, &text);
-    // What was said before is old news once something new is asked.
-    s.status = None;
-    let res = match p.kind {
-        PromptKind::Search => set_search(s, &text, fx),
-        PromptKind::Keep => add_filter(s, FilterKind::Keep, &text, fx),
-        PromptKind::Hide => add_filter(s, FilterKind::Hide, &text, fx),
-        PromptKind::Command => run_command(s, &text, fx),
-        PromptKind::Format | PromptKind::Zone => super::sources::submit(s, &p, &text, fx),
-        PromptKind::HelpSearch => super::help::submit(s, &text),
-        PromptKind::PatternSearch => super::pattern_pane::submit(s, &text),
-    };
-    match res {
-        Ok(()) => s.prompt = None,
-        Err(e) => {
-            if let Some(p) = &mut s.prompt {
-                p.error = Some(e);
-            }
-        }
-    }
-}
 
 /// Replaces the search, filters, level and window with a saved query's.
 pub(super) fn run_saved(
@@ -54,7 +28,7 @@ pub(super) fn run_saved(
         None => None,
     };
     let since = match &q.since {
-        Some(t) => Some(super::command::time(s, t)?),
+        Some(t) => Some(super::view::time(s, t)?),
         None => None,
     };
     s.filters = filters;

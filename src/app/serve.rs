@@ -5,6 +5,7 @@ use super::data::{
     CONTEXT, Effect, EventKey, FIELD_VALUES, Loaded, LogEvent, LogSource, Query, SEEK_BUCKETS,
     Silence, Target, TimelineData, WINDOW, and, level_at_least,
 };
+use super::describe::gap_note;
 use crate::event::Level;
 use crate::query::Expr;
 
@@ -392,7 +393,7 @@ impl Seek {
                 if w != b {
                     note.push_str(&format!(
                         " (found at {} buckets; + zooms in)",
-                        super::jump::human_secs(w / 1_000_000)
+                        super::describe::human_secs(w / 1_000_000)
                     ));
                 }
                 return Ok((Some(t), note));
@@ -465,9 +466,4 @@ impl Seek {
             }
         })
     }
-}
-
-/// `gap: 47m without events`.
-pub fn gap_note(secs: i64) -> String {
-    format!("gap: {} without events", super::jump::human_secs(secs))
 }

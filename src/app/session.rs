@@ -6,7 +6,7 @@
 use super::data::{Effect, EventKey, Target};
 use super::search::highlighter;
 use super::state::{AppState, Filter, FilterKind, Search};
-use super::update::{count_fx, load, timeline_fx};
+use super::view::{count_fx, load, timeline_fx};
 use crate::event::Level;
 use serde::{Deserialize, Serialize};
 
@@ -203,7 +203,7 @@ pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
     let mut fx = vec![load(s, target)];
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
-    fx.extend(super::update::view_count_fx(s));
+    fx.extend(super::view::view_count_fx(s));
     match skipped.first() {
         Some(first) => s.set_error(format!(
             "last session: {first}{} no longer parses; skipped",

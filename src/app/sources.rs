@@ -7,7 +7,7 @@
 
 use super::data::{Effect, SetSource, SourceInfo};
 use super::state::{AppState, Popup, Prompt, PromptKind};
-use super::update::requery;
+use super::view::requery;
 use crate::config::edit::Setting;
 use crate::time::Zone;
 

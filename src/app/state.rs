@@ -112,6 +112,13 @@ impl Prompt {
     }
 }
 
+/// One line of the help: what to press (empty for a note) and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLine {
+    pub key: String,
+    pub desc: String,
+}
+
 /// The popup over the log view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Popup {
@@ -290,7 +297,7 @@ pub struct AppState {
     pub next_id: u64,
     /// The help text (from the keymap; `tui` sets it), and what `/` in the help searched for
     /// ("" for all of it).
-    pub help: Vec<super::help::HelpLine>,
+    pub help: Vec<HelpLine>,
     pub help_search: String,
     /// Each prompt's submitted lines, oldest first (by [`PromptKind::name`]); kept in the
     /// session.

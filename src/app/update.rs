@@ -5,8 +5,13 @@ use super::action::Action;
 use super::data::{Effect, Loaded, Span, Target, TimelineData};
 use super::jump::{click, jump_gap, jump_mark, jump_spike, step_timeline, toggle_mark, zoom};
 use super::layout::{event_rows, layout};
-use super::search::{edit_filter, find, run_saved, set_level, submit};
+use super::search::{edit_filter, find, run_saved, set_level};
 use super::state::{AppState, FilterKind, Popup, Progress, Prompt, PromptKind};
+use super::submit::submit;
+use super::view::{
+    count_fx, ensure_visible, following, here, load, requery, rows, select, timeline_fx,
+    view_count_fx,
+};
 use crate::config::edit::Setting;
 use crate::event::Level;
 use crate::timeline::fill_bucket;
@@ -252,126 +257,8 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
     fx
 }
 
-/// Rows of the log view.
-fn rows(s: &AppState) -> usize {
-    layout(s).log.rows as usize
-}
-
 fn page(s: &AppState) -> isize {
     rows(s).max(2) as isize - 1
-}
-
-/// A load of `target` with the current query; later answers to older loads are dropped.
-pub(super) fn load(s: &mut AppState, target: Target) -> Effect {
-    let id = s.id();
-    s.pending.load = id;
-    s.pending.loading = true;
-    Effect::Load {
-        id,
-        query: s.query(),
-        target,
-    }
-}
-
-/// Where the view is: the selected event, or the cursor time when nothing is loaded.
-pub(super) fn here(s: &AppState) -> Target {
-    match s.selected_event() {
-        Some(e) => Target::Key(e.key()),
-        None if s.span.is_some() && s.events.is_empty() && s.cursor_us != 0 => {
-            Target::Time(s.cursor_us)
-        }
-        None => Target::End,
-    }
-}
-
-/// After the query changed: reload where we are, recount, redraw the timeline.
-pub(super) fn requery(s: &mut AppState, fx: &mut Vec<Effect>) {
-    let target = here(s);
-    fx.push(load(s, target));
-    fx.extend(timeline_fx(s, true));
-    fx.extend(count_fx(s));
-    fx.extend(view_count_fx(s));
-}
-
-/// A count of the events the view lets through, when filters, a level or a window narrow it.
-pub(super) fn view_count_fx(s: &mut AppState) -> Option<Effect> {
-    s.view_events = None;
-    if !s.narrowed() {
-        return None;
-    }
-    let id = s.id();
-    s.pending.view_count = id;
-    Some(Effect::CountView {
-        id,
-        query: s.query(),
-    })
-}
-
-pub(super) fn count_fx(s: &mut AppState) -> Option<Effect> {
-    s.search.hits = None;
-    s.search.expr.as_ref()?;
-    let id = s.id();
-    s.pending.count = id;
-    Some(Effect::Count {
-        id,
-        query: s.query(),
-    })
-}
-
-/// The timeline's first bucket for the cursor: centred on it, kept within the logs' span.
-fn timeline_start(s: &AppState, bucket_us: i64, buckets: usize) -> i64 {
-    let align = |t: i64| t.div_euclid(bucket_us) * bucket_us;
-    let half = bucket_us.saturating_mul(buckets as i64 / 2);
-    let mut start = align(s.cursor_us.saturating_sub(half));
-    if let Some(last) = s.span.as_ref().and_then(|p| p.last) {
-        let latest = align(last).saturating_sub(bucket_us.saturating_mul(buckets as i64 - 1));
-        start = start.min(latest);
-    }
-    if let Some(first) = s.span.as_ref().and_then(|p| p.first) {
-        start = start.max(align(first));
-    }
-    start
-}
-
-/// A new histogram when forced, or when the cursor nears the edge of the one shown.
-pub(super) fn timeline_fx(s: &mut AppState, force: bool) -> Option<Effect> {
-    if s.span.is_none() || !s.timeline.visible || nothing_indexed(s) {
-        return None;
-    }
-    let buckets = (s.width as usize).max(1);
-    let bucket_us = s.timeline.bucket_s.max(1) * 1_000_000;
-    let start = timeline_start(s, bucket_us, buckets);
-    let (cur_start, cur_bucket, cur_n) = s.timeline.range;
-    let stale = cur_bucket != bucket_us || cur_n != buckets;
-    let edge = (buckets / 10) as i64 * bucket_us;
-    let cur_end = cur_start + cur_bucket * cur_n as i64;
-    let near_edge = s.cursor_us < cur_start + edge || s.cursor_us >= cur_end - edge;
-    if !(force || stale || (near_edge && start != cur_start)) {
-        return None;
-    }
-    let id = s.id();
-    s.timeline.pending = id;
-    s.timeline.range = (start, bucket_us, buckets);
-    // With the patterns pane open, the bars count the selected pattern's events.
-    let (query, hits) = match super::pattern_pane::overlay(s) {
-        Some(pattern) => (
-            super::data::Query {
-                search: Some(pattern),
-                ..s.query()
-            },
-            true,
-        ),
-        None => (s.query(), s.timeline_of_hits()),
-    };
-    Some(Effect::Timeline {
-        id,
-        query,
-        start_us: start,
-        bucket_us,
-        buckets,
-        until_us: s.span.as_ref().and_then(|p| p.last),
-        hits,
-    })
 }
 
 fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
@@ -405,7 +292,7 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
             *selected = selected.saturating_add_signed(delta).min(value_rows - 1);
         }
         Popup::Patterns { .. } => {
-            let n = super::pattern_pane::shown(s).len().max(1);
+            let n = super::pattern_rows::shown(s).len().max(1);
             if let Popup::Patterns { selected } = &mut s.popup {
                 *selected = selected.saturating_add_signed(delta).min(n - 1);
             }
@@ -428,61 +315,6 @@ fn move_by(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
     if (near_start || near_end) && !s.pending.loading {
         let target = here(s);
         fx.push(load(s, target));
-    }
-}
-
-/// Selects event `i` of the window, keeps it on screen, moves the timeline cursor.
-pub(super) fn select(s: &mut AppState, i: usize, fx: &mut Vec<Effect>) {
-    s.selected = i;
-    if let Some(e) = s.events.get(i) {
-        s.cursor_us = e.ts;
-    }
-    ensure_visible(s);
-    fx.extend(timeline_fx(s, false));
-}
-
-/// Scrolls so that the selected event is on screen (as far as it fits).
-pub(super) fn ensure_visible(s: &mut AppState) {
-    if s.events.is_empty() {
-        s.top = 0;
-        s.selected = 0;
-        return;
-    }
-    s.selected = s.selected.min(s.events.len() - 1);
-    if s.selected < s.top {
-        s.top = s.selected;
-        return;
-    }
-    let rows = rows(s);
-    let mut used: usize = (s.top..=s.selected)
-        .map(|i| event_rows(&s.events[i], s.width, s.wrap))
-        .sum();
-    while used > rows && s.top < s.selected {
-        used -= event_rows(&s.events[s.top], s.width, s.wrap);
-        s.top += 1;
-    }
-    fill(s);
-}
-
-/// Moves the top up while the events from it to the last one leave rows empty (a taller
-/// terminal, the timeline hidden, wrapping turned off): the view is never partly empty when
-/// there are earlier events to show.
-fn fill(s: &mut AppState) {
-    let rows = rows(s);
-    let mut used = 0;
-    for e in &s.events[s.top..] {
-        used += event_rows(e, s.width, s.wrap);
-        if used >= rows {
-            return;
-        }
-    }
-    while s.top > 0 {
-        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
-        if used + r > rows {
-            break;
-        }
-        used += r;
-        s.top -= 1;
     }
 }
 
@@ -649,13 +481,6 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     fx.extend(view_count_fx(s));
 }
 
-/// Whether the logs hold any event at all (not: whether the filters let any through).
-pub fn nothing_indexed(s: &AppState) -> bool {
-    s.span
-        .as_ref()
-        .is_some_and(|p| p.events == 0 || p.first.is_none())
-}
-
 /// What the status line says once the logs are open (or indexed).
 fn say_opened(s: &mut AppState, span: &Span) {
     match span.notes.first() {
@@ -700,12 +525,6 @@ fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Whether the view follows new events: follow mode (`F`, `-f`) is on. Without it, like
-/// `less`, the view stays where it is and the status line counts what arrives.
-pub fn following(s: &AppState) -> bool {
-    s.follow
-}
-
 /// Whether the view shows the last event with nothing after it.
 fn at_the_end(s: &AppState) -> bool {
     s.span.is_some() && s.at_end && s.selected + 1 >= s.events.len()
@@ -717,12 +536,6 @@ fn pause_follow(s: &mut AppState) {
         s.follow = false;
         s.paused_at = s.span.as_ref().map(|p| p.events);
     }
-}
-
-/// Events that arrived since follow was paused.
-pub fn new_since_pause(s: &AppState) -> Option<u64> {
-    let (at, now) = (s.paused_at?, s.span.as_ref()?.events);
-    (now > at).then(|| now - at)
 }
 
 /// The logs grew: a view at the end moves on to the newest events (like `less +F`).

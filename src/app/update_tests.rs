@@ -976,7 +976,7 @@ fn n_says_which_hit_it_is() {
 fn a_view_in_follow_mode_follows_new_events() {
     let mut h = H::new();
     h.act(Action::ToggleFollow);
-    assert!(super::update::following(&h.s));
+    assert!(super::view::following(&h.s));
     let mut more = Fake::minutes(T0 + 2000 * MIN, 10, 0..0);
     for e in &mut more.events {
         e.line += 10_000;
@@ -995,7 +995,7 @@ fn a_view_in_follow_mode_follows_new_events() {
     let span = h.src.span();
     h.act(Action::Grew(span));
     assert_eq!(h.sel().key(), here);
-    assert!(!super::update::following(&h.s));
+    assert!(!super::view::following(&h.s));
     h.act(Action::Bottom);
     assert_eq!(h.minute(), 2014);
 }
@@ -1004,9 +1004,9 @@ fn a_view_in_follow_mode_follows_new_events() {
 fn f_toggles_follow_and_scrolling_up_pauses_it_counting_new_events() {
     let mut h = H::new();
     h.act(Action::Top);
-    assert!(!super::update::following(&h.s));
+    assert!(!super::view::following(&h.s));
     h.act(Action::ToggleFollow);
-    assert!(h.s.follow && super::update::following(&h.s));
+    assert!(h.s.follow && super::view::following(&h.s));
     assert_eq!(h.minute(), 1999, "F jumps to the newest event");
     h.act(Action::Up);
     assert!(!h.s.follow, "scrolling up pauses follow");
@@ -1015,10 +1015,10 @@ fn f_toggles_follow_and_scrolling_up_pauses_it_counting_new_events() {
         .extend(Fake::minutes(T0 + 2000 * MIN, 7, 0..0).events);
     let span = h.src.span();
     h.act(Action::Grew(span));
-    assert_eq!(super::update::new_since_pause(&h.s), Some(7));
+    assert_eq!(super::view::new_since_pause(&h.s), Some(7));
     h.act(Action::ToggleFollow);
     assert_eq!(h.minute(), 2006, "resumed on the newest event");
-    assert_eq!(super::update::new_since_pause(&h.s), None);
+    assert_eq!(super::view::new_since_pause(&h.s), None);
     h.act(Action::ToggleFollow);
     assert!(!h.s.follow);
 }
@@ -1317,14 +1317,10 @@ fn without_follow_mode_new_events_are_counted_not_scrolled_to() {
     let span = h.src.span();
     h.act(Action::Grew(span));
     assert_eq!(h.sel().key(), here, "the view stays");
-    assert_eq!(super::update::new_since_pause(&h.s), Some(5));
+    assert_eq!(super::view::new_since_pause(&h.s), Some(5));
     h.act(Action::Bottom);
     assert_eq!(h.minute(), 2004);
-    assert_eq!(
-        super::update::new_since_pause(&h.s),
-        None,
-        "seen at the end"
-    );
+    assert_eq!(super::view::new_since_pause(&h.s), None, "seen at the end");
 }
 
 #[test]
@@ -1450,7 +1446,7 @@ fn the_patterns_pane_lists_the_filtered_patterns_and_enter_keeps_only_one() {
     let mut h = with_patterns();
     h.act(Action::Patterns);
     assert!(matches!(h.s.popup, Popup::Patterns { selected: 0 }));
-    let rows = super::pattern_pane::shown(&h.s);
+    let rows = super::pattern_rows::shown(&h.s);
     let templates: Vec<&str> = rows.iter().map(|r| r.template.as_str()).collect();
     assert_eq!(
         templates,
@@ -1460,7 +1456,7 @@ fn the_patterns_pane_lists_the_filtered_patterns_and_enter_keeps_only_one() {
     assert_eq!(total as usize, h.src.events.len());
     let busiest = rows[0].id.clone();
     // The timeline counts the selected pattern's events.
-    let Some(Effect::Timeline { query, hits, .. }) = super::update::timeline_fx(&mut h.s, true)
+    let Some(Effect::Timeline { query, hits, .. }) = super::view::timeline_fx(&mut h.s, true)
     else {
         panic!("a timeline is asked for");
     };
@@ -1471,7 +1467,7 @@ fn the_patterns_pane_lists_the_filtered_patterns_and_enter_keeps_only_one() {
     );
     // Keys of the view do nothing here; `s` orders by fewest events.
     h.act(Action::SortPatterns);
-    let first = super::pattern_pane::shown(&h.s)[0].template.clone();
+    let first = super::pattern_rows::shown(&h.s)[0].template.clone();
     assert_eq!(first, "disk <num> full");
     h.act(Action::Choose);
     assert_eq!(h.s.popup, Popup::None);
@@ -1496,7 +1492,7 @@ fn the_patterns_pane_hides_a_pattern_searches_templates_and_marks_one_reviewed()
     );
     h.keys("LOGIN");
     // Live while typing, ignoring case.
-    let rows = super::pattern_pane::shown(&h.s);
+    let rows = super::pattern_rows::shown(&h.s);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].template, "request <num> login");
     h.act(Action::PromptSubmit);
@@ -1505,7 +1501,7 @@ fn the_patterns_pane_hides_a_pattern_searches_templates_and_marks_one_reviewed()
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("known.toml");
     h.s.known_path = Some(path.clone());
-    let id = super::pattern_pane::shown(&h.s)[0].id.clone();
+    let id = super::pattern_rows::shown(&h.s)[0].id.clone();
     h.act(Action::MarkPattern);
     assert_eq!(
         h.s.known.get(&id),
@@ -1516,7 +1512,7 @@ fn the_patterns_pane_hides_a_pattern_searches_templates_and_marks_one_reviewed()
     // Esc drops the search first, then `!` hides the selected (busiest) pattern.
     h.act(Action::Close);
     assert!(matches!(h.s.popup, Popup::Patterns { .. }));
-    assert_eq!(super::pattern_pane::shown(&h.s).len(), 3);
+    assert_eq!(super::pattern_rows::shown(&h.s).len(), 3);
     h.act(Action::HidePattern);
     assert_eq!(h.s.popup, Popup::None);
     assert_eq!(h.s.filters[0].kind, FilterKind::Hide);

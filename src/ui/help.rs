@@ -4,7 +4,8 @@
 use super::popup;
 use super::theme::Theme;
 use crate::app::AppState;
-use crate::app::help::{self, HelpLine};
+use crate::app::help;
+use crate::app::state::HelpLine;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -144,7 +144,7 @@ fn empty(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
             "time",
         )),
         Some(_) if s.pending.loading => lines.push(("loading…".into(), "time")),
-        Some(span) if crate::app::update::nothing_indexed(s) => {
+        Some(span) if crate::app::view::nothing_indexed(s) => {
             if s.progress.is_some() {
                 lines.push((
                     "indexing… the first events show at the first commit".into(),

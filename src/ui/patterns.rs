@@ -8,7 +8,7 @@ use super::status::thousands;
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::layout::clean;
-use crate::app::pattern_pane::{search_text, shown};
+use crate::app::pattern_rows::{search_text, shown};
 use crate::report::patterns::sparkline;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -4,7 +4,7 @@
 use super::log_view::shown_time;
 use super::theme::Theme;
 use crate::app::AppState;
-use crate::app::jump::human_secs;
+use crate::app::describe::human_secs;
 use crate::app::state::FilterKind;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -98,9 +98,9 @@ pub fn parts(s: &AppState) -> Vec<String> {
     if s.wrap {
         p.push("wrap".into());
     }
-    if crate::app::update::following(s) {
+    if crate::app::view::following(s) {
         p.push("following".into());
-    } else if let Some(n) = crate::app::update::new_since_pause(s) {
+    } else if let Some(n) = crate::app::view::new_since_pause(s) {
         p.push(format!("{} new events (F follows)", thousands(n)));
     }
     if let Some(span) = &s.span {

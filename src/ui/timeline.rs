@@ -7,7 +7,7 @@ use super::log_view::shown_time;
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::data::TimelineData;
-use crate::app::jump::human_secs;
+use crate::app::describe::human_secs;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -26,7 +26,7 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(d) = &s.timeline.data else {
         let msg = if s.span.is_none() {
             "timeline: waiting for the index…"
-        } else if crate::app::update::nothing_indexed(s) {
+        } else if crate::app::view::nothing_indexed(s) {
             "timeline: no events to count"
         } else {
             "timeline: loading…"
@@ -171,7 +171,7 @@ fn labels(
     } else {
         // With the patterns pane open, the bars are the selected pattern's events.
         let hits = match (
-            crate::app::pattern_pane::overlay(s).is_some(),
+            crate::app::pattern_rows::overlay(s).is_some(),
             max(&d.counts) == 1,
         ) {
             (true, _) => "of the pattern",
