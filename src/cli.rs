@@ -1,6 +1,7 @@
-//! Command-line arguments and the headless commands (`index`, `search`, `histogram`).
+//! Command-line arguments and the headless commands (`index`, `search`, `histogram`, ...).
 //! Errors reach here as typed errors and leave as a message on stderr and an exit code:
-//! 0 (also with no hits), 2 usage or query error, 1 any other failure.
+//! 0 (also with no hits), 2 usage or query error, 1 any other failure; `verify` that finds
+//! something wrong exits 16 plus bits (see [`crate::seal::verify`]).
 
 use crate::config::Config;
 use crate::engine::{Engine, EngineError, OpenOptions, Request};
@@ -9,6 +10,7 @@ use crate::output::error_text;
 use crate::output::escape_controls;
 use crate::output::events::{EventFormat, EventWriter};
 use crate::output::histogram;
+use crate::seal::SealError;
 use crate::time::Zone;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -78,6 +80,14 @@ pub enum Command {
     Patterns(PatternsArgs),
     /// The most (or least) frequent values of a field or tuple of fields, with counts.
     Top(TopArgs),
+    /// Seal PATHs: add a record of each file's identity, size and SHA-256 (of its
+    /// decompressed content, with a hash per 64 KiB block) to a hash-chained manifest kept
+    /// apart from the logs. Needs no index.
+    Seal(SealArgs),
+    /// Check the manifest's chain, then each file under PATHs against the last seal, through
+    /// rotation. Exit status 0 when all verify, else 16 plus bits: 1 new, 2 missing or
+    /// unreadable, 4 changed, 8 shrunk, 32 chain broken. Needs read access only, no index.
+    Verify(VerifyArgs),
     /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
     /// events as parsed.
     Explain {
@@ -95,6 +105,35 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// Files, folders or globs to seal.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The manifest (JSON lines, one record per seal); never inside the sealed folders.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// Print only the new root hash (the new record's SHA-256), for cron to mail elsewhere.
+    #[arg(long)]
+    pub print: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Files, folders or globs to verify (sealed files outside them are not looked for).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The manifest the seals were written to.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// A root hash printed by an earlier `seal --print` and kept elsewhere: the chain is
+    /// broken unless a record still has it (a manifest cut short or rewritten).
+    #[arg(long, value_name = "HASH")]
+    pub root: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::seal::report::Format,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +265,11 @@ pub struct TopArgs {
 #[error("found")]
 struct Found;
 
+/// Ends `verify` with its status (16 plus bits) and no further message: the report said why.
+#[derive(Debug, thiserror::Error)]
+#[error("not verified")]
+struct Unverified(u8);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HistogramFormat {
     Text,
@@ -311,10 +355,15 @@ pub fn main() -> ExitCode {
         // `| head -1`: the reader has what it wanted.
         Err(err) if crate::output::pipe::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if err.is::<Found>() => ExitCode::from(1),
+        Err(err) if err.is::<Unverified>() => {
+            ExitCode::from(err.downcast_ref::<Unverified>().map_or(1, |u| u.0))
+        }
         Err(err) => {
             let code = err
                 .downcast_ref::<EngineError>()
-                .map_or(1, EngineError::exit_code);
+                .map(EngineError::exit_code)
+                .or_else(|| err.downcast_ref::<SealError>().map(SealError::exit_code))
+                .unwrap_or(1);
             // Errors name files and quote queries: escaped like everything else shown.
             let mut text = error_text::describe(&err);
             if let Some(e) = err.downcast_ref::<EngineError>() {
@@ -362,6 +411,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Some(Command::Completions { shell }) => return crate::docs::print_completions(*shell),
         Some(Command::Man { command }) => return crate::docs::print_man(command.as_deref()),
+        // Run by another administrator, perhaps as another user: no config, no index.
+        Some(Command::Seal(args)) => return cmd_seal(args),
+        Some(Command::Verify(args)) => return cmd_verify(args),
         _ => {}
     }
     let config = Config::load(cli.global.config.as_deref())?;
@@ -377,7 +429,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
         }
-        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(()), // above
+        Some(
+            Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Seal(_)
+            | Command::Verify(_),
+        ) => Ok(()), // above
         None => crate::tui::run(
             cli.paths,
             global.index_dir,
@@ -473,6 +530,55 @@ fn print_notes(notes: &[String]) {
     for n in notes {
         let _ = writeln!(err, "timberline: {}", escape_controls(n, false));
     }
+}
+
+fn cmd_seal(args: &SealArgs) -> anyhow::Result<()> {
+    let done = crate::seal::seal(&args.paths, &args.manifest)?;
+    print_notes(&done.notes);
+    let mut out = std::io::stdout().lock();
+    if args.print {
+        writeln!(out, "{}", done.record.hash)?;
+    } else {
+        let n = done.record.files.len();
+        let line = format!(
+            "sealed {n} file{} ({} bytes of content) in {}; root {}",
+            if n == 1 { "" } else { "s" },
+            done.bytes,
+            done.manifest.display(),
+            done.record.hash
+        );
+        writeln!(out, "{}", escape_controls(&line, false))?;
+    }
+    out.flush()?;
+    if done.unsealed > 0 {
+        anyhow::bail!(
+            "{} file{} could not be read and {} not in the seal (the notes above say which)",
+            done.unsealed,
+            if done.unsealed == 1 { "" } else { "s" },
+            if done.unsealed == 1 { "is" } else { "are" }
+        );
+    }
+    Ok(())
+}
+
+fn cmd_verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    let root = match &args.root {
+        None => None,
+        Some(text) => Some(
+            crate::seal::hash::Digest::parse(text.trim())
+                .ok_or_else(|| SealError::BadRoot(text.clone()))?,
+        ),
+    };
+    let report = crate::seal::verify(&args.paths, &args.manifest, root)?;
+    print_notes(&report.notes);
+    let text = crate::seal::report::render(&report, args.format);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    if report.exit != 0 {
+        return Err(Unverified(report.exit).into());
+    }
+    Ok(())
 }
 
 fn cmd_index(paths: Vec<PathBuf>, global: Global, config: Config) -> anyhow::Result<()> {

@@ -96,6 +96,8 @@ fn the_man_pages_hold_every_subcommand() {
         "search",
         "histogram",
         "tail",
+        "seal",
+        "verify",
         "explain",
         "completions",
         "man",
