@@ -4,7 +4,8 @@
 
 use super::values::FieldValues;
 use crate::index::schema::Fields;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -120,7 +121,7 @@ impl Collector for PatternStats {
             by,
             hosts,
             spark: self.details,
-            stats: HashMap::new(),
+            stats: HashMap::default(),
         })
     }
 
@@ -129,7 +130,7 @@ impl Collector for PatternStats {
     }
 
     fn merge_fruits(&self, fruits: Vec<HashMap<Key, Stat>>) -> tantivy::Result<Self::Fruit> {
-        let mut all: HashMap<Key, Stat> = HashMap::new();
+        let mut all: HashMap<Key, Stat> = HashMap::default();
         for f in fruits {
             for (key, s) in f {
                 match all.get_mut(&key) {
@@ -197,7 +198,7 @@ impl SegmentCollector for PatternSegment {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let mut out = HashMap::with_capacity(self.stats.len());
+        let mut out = HashMap::with_capacity_and_hasher(self.stats.len(), Default::default());
         for ((by, id), e) in self.stats {
             let mut stat = e.stat;
             if let Some(h) = &self.hosts {
