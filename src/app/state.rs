@@ -314,6 +314,8 @@ pub struct AppState {
     /// Files with no timestamps met so far (each hidden once, when first met; `s` and space
     /// show it again).
     pub undated_seen: BTreeSet<String>,
+    /// Columns the sources pane is scrolled right by (←/→: it is wider than the terminal).
+    pub popup_hscroll: usize,
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
@@ -371,6 +373,7 @@ impl AppState {
             values_pending: 0,
             view_events: None,
             undated_seen: BTreeSet::new(),
+            popup_hscroll: 0,
             known: Default::default(),
             known_path: None,
         }

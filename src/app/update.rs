@@ -606,6 +606,13 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         Action::Top => move_or_scroll(s, isize::MIN / 2, fx),
         Action::Bottom => move_or_scroll(s, isize::MAX / 2, fx),
         Action::Search if matches!(s.popup, Popup::Help { .. }) => super::help::open_search(s),
+        // The sources pane can be wider than the terminal: ←/→ scroll it.
+        Action::ScrollLeft if matches!(s.popup, Popup::Sources { .. }) => {
+            s.popup_hscroll = s.popup_hscroll.saturating_sub(8)
+        }
+        Action::ScrollRight if matches!(s.popup, Popup::Sources { .. }) => {
+            s.popup_hscroll = (s.popup_hscroll + 8).min(400)
+        }
         Action::Search if matches!(s.popup, Popup::Patterns { .. }) => {
             super::pattern_pane::open_search(s)
         }
@@ -673,8 +680,9 @@ fn open_prompt(s: &mut AppState, kind: PromptKind) {
 fn toggle_popup(s: &mut AppState, p: Popup) {
     let same = std::mem::discriminant(&s.popup) == std::mem::discriminant(&p);
     s.popup = if same { Popup::None } else { p };
-    // The help opens whole.
+    // The help opens whole, the sources at their left edge.
     s.help_search.clear();
+    s.popup_hscroll = 0;
 }
 
 fn close(s: &mut AppState) {

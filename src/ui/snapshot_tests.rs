@@ -485,3 +485,22 @@ fn field_top_values() {
         settle(s, src, Action::TopValues);
     });
 }
+
+/// A long file name is not cut at a fixed width when there is room, and at 80 columns ←/→
+/// bring the columns cut off into view.
+#[test]
+fn sources_with_a_long_name_scroll_sideways() {
+    both("sources_long", |s, src| {
+        if let Some(span) = s.span.as_mut() {
+            span.files[0].path =
+                "/logs/remote/fra-db01.example.internal/var/log/postgresql/postgresql-16-main.log"
+                    .into();
+        }
+        settle(s, src, Action::Sources);
+        if s.width < 100 {
+            for _ in 0..6 {
+                settle(s, src, Action::ScrollRight);
+            }
+        }
+    });
+}

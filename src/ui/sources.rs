@@ -43,12 +43,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     let cut = common_dir(&paths);
     // Widths are measured on the text as shown: escaped, in terminal columns.
     let names: Vec<String> = paths.iter().map(|p| clean(&p[cut..])).collect();
-    let name_w = names
-        .iter()
-        .map(|n| str_cols(n))
-        .max()
-        .unwrap_or(0)
-        .clamp(8, 40);
+    let longest = names.iter().map(|n| str_cols(n)).max().unwrap_or(0);
     let set = |value: &str, by_config: bool| {
         format!("{}{}", clean(value), if by_config { "*" } else { "" })
     };
@@ -71,6 +66,12 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         Some(p) if p.file == f.path => "reading",
         _ => "indexed",
     };
+    // Names take what the other columns leave (at least 24 columns; ←/→ scroll the rest).
+    let others = 5 + format_w + 1 + zone_w + 1 + 9 + 2 + 16 + 2 + 16 + 2 + 7 + 2;
+    let name_w = longest
+        .min((area.width as usize).saturating_sub(others + 4))
+        .max(longest.min(24))
+        .max(8);
     let time = |t: Option<i64>| {
         t.map_or("-".to_string(), |t| {
             shown_time(t, s.utc).format("%Y-%m-%d %H:%M").to_string()
@@ -121,11 +122,25 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             p.percent()
         )));
     }
+    // Scrolled right: each line's first columns are left out (the table is wider than the
+    // terminal at 80 columns).
+    if s.popup_hscroll > 0 {
+        lines = lines
+            .into_iter()
+            .map(|l| {
+                let style = l.style;
+                let text: String = l.to_string().chars().skip(s.popup_hscroll).collect();
+                Line::from(text).style(style)
+            })
+            .collect();
+    }
     let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));
     let box_area = popup::centred(area, area.width, lines.len() as u16 + 2);
+    let wide = others + name_w > area.width as usize;
     let title = format!(
-        "{} sources — space hides / shows, f format, z zone, Esc closes",
-        files.len()
+        "{} sources — space hides / shows, f format, z zone{}, Esc closes",
+        files.len(),
+        if wide { ", ←/→ scroll" } else { "" }
     );
     popup::render(theme, &title, lines, scroll, false, box_area, buf);
 }
