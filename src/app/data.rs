@@ -138,9 +138,28 @@ pub struct SourceInfo {
     /// What the config sets for this file (`None`: detected format, local time).
     pub set_format: Option<String>,
     pub set_zone: Option<String>,
+    /// When the file was last written (µs): its last event should be about then.
+    pub mtime: Option<i64>,
 }
 
+/// Closer than this to a whole number of half hours, an offset looks like a zone.
+const HALF_HOUR_SLACK_US: i64 = 3 * 60 * 1_000_000;
+const HALF_HOUR_US: i64 = 30 * 60 * 1_000_000;
+
 impl SourceInfo {
+    /// How far the file's last event sits from when the file was last written, when that
+    /// is a whole number of half hours, an hour or more (µs, positive: events later): a file
+    /// written now whose lines say 5h30m ago was most likely read in the wrong zone (a host
+    /// logging local time without a zone). A file written much later than its last event
+    /// (copied, touched) rarely lands on a half hour.
+    pub fn zone_offset(&self) -> Option<i64> {
+        let delta = self.last? - self.mtime?;
+        let rest = delta.rem_euclid(HALF_HOUR_US);
+        let near = rest <= HALF_HOUR_SLACK_US || HALF_HOUR_US - rest <= HALF_HOUR_SLACK_US;
+        (delta.abs() >= 2 * HALF_HOUR_US - HALF_HOUR_SLACK_US && near && self.events > 0)
+            .then(|| (delta as f64 / HALF_HOUR_US as f64).round() as i64 * HALF_HOUR_US)
+    }
+
     /// No timestamps were recognised in the file: it was read as plain text and its events
     /// are dated by its modification time.
     pub fn untimed(&self) -> bool {
@@ -475,5 +494,35 @@ pub fn level_at_least(level: Level) -> Expr {
             inclusive: true,
         }),
         hi: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = 3_600_000_000;
+
+    fn file(last: i64, mtime: i64) -> SourceInfo {
+        SourceInfo {
+            events: 10,
+            last: Some(last),
+            mtime: Some(mtime),
+            ..SourceInfo::default()
+        }
+    }
+
+    #[test]
+    fn a_file_whose_last_event_is_half_hours_from_its_last_write_looks_like_a_wrong_zone() {
+        let now = 1_790_985_600_000_000;
+        // A +05:30 host logging local time without a zone, read as UTC: its lines say
+        // 5h30m later than when they were written.
+        assert_eq!(file(now + 11 * H / 2 + 20_000_000, now).zone_offset(), Some(11 * H / 2));
+        assert_eq!(file(now - 2 * H - 60_000_000, now).zone_offset(), Some(-2 * H));
+        // Written seconds after its last event, or long after at no half hour: nothing.
+        assert_eq!(file(now - 3_000_000, now).zone_offset(), None);
+        assert_eq!(file(now - 3 * H - 17 * 60_000_000, now).zone_offset(), None);
+        assert_eq!(file(now - 20 * 60_000_000, now).zone_offset(), None, "under an hour");
+        assert_eq!(SourceInfo::default().zone_offset(), None);
     }
 }

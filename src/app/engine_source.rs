@@ -240,6 +240,7 @@ impl LogSource for Engine {
                     last: f.max_ts,
                     set_format: set.format.clone(),
                     set_zone: set.zone.clone(),
+                    mtime: Some(f.mtime_ns / 1000),
                 }
             })
             .collect();

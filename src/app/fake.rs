@@ -284,6 +284,7 @@ impl LogSource for Fake {
                         last: self.events.last().map(|e| e.ts),
                         set_format,
                         set_zone,
+                        mtime: None,
                     }
                 })
                 .collect(),

@@ -504,3 +504,15 @@ fn sources_with_a_long_name_scroll_sideways() {
         }
     });
 }
+
+/// A file whose last event is 5h30m after its last write is flagged as read in a wrong zone.
+#[test]
+fn sources_with_a_file_hours_off() {
+    both("sources_zone_off", |s, src| {
+        if let Some(span) = s.span.as_mut() {
+            let last = span.files[0].last.unwrap_or(T0);
+            span.files[0].mtime = Some(last - 5 * 3_600_000_000 - 1_800_000_000);
+        }
+        settle(s, src, Action::Sources);
+    });
+}

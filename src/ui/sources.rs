@@ -51,6 +51,18 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         let mark = if f.untimed() { UNTIMED } else { "" };
         format!("{}{mark}", set(&f.format, f.set_format.is_some()))
     };
+    // A zone whose events end a whole number of half hours from the file's last write.
+    let zone_of = |f: &crate::app::data::SourceInfo| {
+        let zone = set(&f.zone, f.set_zone.is_some());
+        match f.zone_offset() {
+            Some(o) => format!(
+                "{zone} ({}{} off?)",
+                if o > 0 { "+" } else { "-" },
+                crate::app::describe::human_secs(o.abs() / 1_000_000)
+            ),
+            None => zone,
+        }
+    };
     // Columns as wide as their longest value (`apache-error*`, `America/Argentina/Salta`).
     let format_w = files
         .iter()
@@ -58,7 +70,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         .fold(10, usize::max);
     let zone_w = files
         .iter()
-        .map(|f| str_cols(&set(&f.zone, f.set_zone.is_some())))
+        .map(|f| str_cols(&zone_of(f)))
         .fold(14, usize::max)
         .min(40);
     // The file the indexer is reading now; the others are as of the last commit.
@@ -93,7 +105,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             if hidden { "[ ]" } else { "[x]" },
             fit(&names[i], name_w),
             fit(&format_of(f), format_w),
-            fit(&set(&f.zone, f.set_zone.is_some()), zone_w),
+            fit(&zone_of(f), zone_w),
             thousands(f.events),
             time(f.first),
             time(f.last),
@@ -101,7 +113,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         ));
         lines.push(if i == selected {
             line.style(theme.style("selected"))
-        } else if f.untimed() {
+        } else if f.untimed() || f.zone_offset().is_some() {
             line.style(theme.style("level_warn"))
         } else {
             line
@@ -112,6 +124,11 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             " {}: no timestamps recognised; its events are dated by the file's mtime",
             UNTIMED.trim_start()
         )));
+    }
+    if files.iter().any(|f| f.zone_offset().is_some()) {
+        lines.push(Line::from(
+            " (… off?): its last event is that far from when the file was last written: a host logging local time without a zone? z sets the file's zone",
+        ));
     }
     if files.is_empty() {
         lines.push(Line::from(" no sources yet: the index is being built"));
