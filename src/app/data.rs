@@ -151,12 +151,15 @@ impl SourceInfo {
     /// is a whole number of half hours, an hour or more (µs, positive: events later): a file
     /// written now whose lines say 5h30m ago was most likely read in the wrong zone (a host
     /// logging local time without a zone). A file written much later than its last event
-    /// (copied, touched) rarely lands on a half hour.
+    /// (copied, touched, checked out) is left alone: more than 14 hours is no zone.
     pub fn zone_offset(&self) -> Option<i64> {
         let delta = self.last? - self.mtime?;
         let rest = delta.rem_euclid(HALF_HOUR_US);
         let near = rest <= HALF_HOUR_SLACK_US || HALF_HOUR_US - rest <= HALF_HOUR_SLACK_US;
-        (delta.abs() >= 2 * HALF_HOUR_US - HALF_HOUR_SLACK_US && near && self.events > 0)
+        // Zones lie within 14 hours of UTC: farther is a copy or an old file, not a zone.
+        let zone_like = delta.abs() >= 2 * HALF_HOUR_US - HALF_HOUR_SLACK_US
+            && delta.abs() <= 28 * HALF_HOUR_US + HALF_HOUR_SLACK_US;
+        (zone_like && near && self.events > 0)
             .then(|| (delta as f64 / HALF_HOUR_US as f64).round() as i64 * HALF_HOUR_US)
     }
 
@@ -524,5 +527,6 @@ mod tests {
         assert_eq!(file(now - 3 * H - 17 * 60_000_000, now).zone_offset(), None);
         assert_eq!(file(now - 20 * 60_000_000, now).zone_offset(), None, "under an hour");
         assert_eq!(SourceInfo::default().zone_offset(), None);
+        assert_eq!(file(now - 72 * H, now).zone_offset(), None, "days: a copy, not a zone");
     }
 }
