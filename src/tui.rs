@@ -633,6 +633,7 @@ fn latest(batch: Vec<Effect>) -> Vec<Effect> {
         Effect::Rank { .. } => Some(6),
         Effect::Patterns { .. } => Some(7),
         Effect::Values { .. } => Some(8),
+        Effect::Firsts { .. } => Some(10),
         Effect::SetSource(_) | Effect::MarkPatterns { .. } => None,
     };
     let mut out: Vec<Effect> = Vec::new();

@@ -107,6 +107,12 @@ pub enum Action {
         id: u64,
         values: Result<super::data::FieldValues, String>,
     },
+    /// When each pattern of the filtered events began.
+    #[serde(skip)]
+    Firsts {
+        id: u64,
+        times: Vec<i64>,
+    },
     /// The worker recorded reviewed patterns (or could not).
     #[serde(skip)]
     PatternsMarked(Result<Vec<crate::patterns::known::Entry>, String>),

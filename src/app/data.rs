@@ -337,6 +337,11 @@ pub enum Effect {
         id: u64,
         query: Query,
     },
+    /// When each pattern of the filtered events began (ticks on the timeline).
+    Firsts {
+        id: u64,
+        query: Query,
+    },
     /// `>` / `<`: the next first occurrence of a pattern after `from` (before it when
     /// `!forward`), then load around it.
     FirstOccurrence {

@@ -159,6 +159,11 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
             },
         ),
         Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
+        Effect::Firsts { id, query } => src.patterns(&query.filter, query.since).map(|rows| {
+            let mut times: Vec<i64> = rows.iter().map(|r| r.first.ts).collect();
+            times.sort_unstable();
+            Action::Firsts { id, times }
+        }),
         Effect::Patterns { id, query } => Ok(Action::PatternsLoaded {
             id,
             rows: src.patterns(&query.filter, query.since),

@@ -204,6 +204,7 @@ pub fn restore(s: &mut AppState, saved: Session) -> Vec<Effect> {
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
     fx.extend(super::view::view_count_fx(s));
+    fx.push(super::view::firsts_fx(s));
     match skipped.first() {
         Some(first) => s.set_error(format!(
             "last session: {first}{} no longer parses; skipped",

@@ -247,6 +247,8 @@ pub struct Pending {
     pub loading: bool,
     /// The latest count of the view's events asked for.
     pub view_count: u64,
+    /// The latest request for when patterns began.
+    pub firsts: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -316,6 +318,9 @@ pub struct AppState {
     pub undated_seen: BTreeSet<String>,
     /// Columns the sources pane is scrolled right by (←/→: it is wider than the terminal).
     pub popup_hscroll: usize,
+    /// When each pattern of the filtered events began, in time order: ticks on the timeline
+    /// (asked for when the query changes, not on every growth of the logs).
+    pub pattern_firsts: Vec<i64>,
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
@@ -374,6 +379,7 @@ impl AppState {
             view_events: None,
             undated_seen: BTreeSet::new(),
             popup_hscroll: 0,
+            pattern_firsts: Vec::new(),
             known: Default::default(),
             known_path: None,
         }

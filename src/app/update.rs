@@ -243,6 +243,11 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::Firsts { id, times } => {
+            if id == s.pending.firsts {
+                s.pattern_firsts = times;
+            }
+        }
         Action::ViewCounted { id, events } => {
             if id == s.pending.view_count {
                 s.view_events = Some(events);
@@ -479,6 +484,7 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     fx.push(load(s, Target::End));
     fx.extend(timeline_fx(s, true));
     fx.extend(view_count_fx(s));
+    fx.push(super::view::firsts_fx(s));
 }
 
 /// What the status line says once the logs are open (or indexed).
@@ -522,6 +528,8 @@ fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
     if hidden > 0 {
         say_undated(s, hidden);
         requery(s, fx);
+    } else {
+        fx.push(super::view::firsts_fx(s));
     }
 }
 

@@ -1688,3 +1688,12 @@ fn when_every_file_has_no_timestamps_none_is_hidden() {
     assert!(h.s.filters.is_empty());
     assert!(!h.s.events.is_empty());
 }
+
+#[test]
+fn the_timeline_knows_when_each_pattern_began_for_the_filters_in_force() {
+    let mut h = with_patterns();
+    // `request <num> login` at minute 0, `request <num> ok` at 1, `disk <num> full` at 1460.
+    assert_eq!(h.s.pattern_firsts, vec![T0, T0 + MIN, T0 + 1460 * MIN]);
+    h.prompt(Action::FilterHide, "login");
+    assert_eq!(h.s.pattern_firsts, vec![T0 + MIN, T0 + 1460 * MIN]);
+}

@@ -42,6 +42,17 @@ pub(super) fn requery(s: &mut AppState, fx: &mut Vec<Effect>) {
     fx.extend(timeline_fx(s, true));
     fx.extend(count_fx(s));
     fx.extend(view_count_fx(s));
+    fx.push(firsts_fx(s));
+}
+
+/// A request for when each pattern of the filtered events began.
+pub(super) fn firsts_fx(s: &mut AppState) -> Effect {
+    let id = s.id();
+    s.pending.firsts = id;
+    Effect::Firsts {
+        id,
+        query: s.query(),
+    }
 }
 
 /// A count of the events the view lets through, when filters, a level or a window narrow it.

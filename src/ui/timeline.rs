@@ -1,6 +1,6 @@
 //! The timeline: one column per bucket, bars stacked by level (errors, then warnings, then
-//! the rest), empty buckets drawn as dots, gaps shaded and labelled, the search's hits and
-//! the cursor on the axis. With a search, the bars count its hits (its own histogram, so a
+//! the rest), empty buckets drawn as dots, gaps shaded and labelled, the search's hits, where
+//! a pattern began (`◆`) and the cursor on the axis. With a search, the bars count its hits (its own histogram, so a
 //! burst of failed logins is a spike), and the scale gives the all-events one beside it.
 
 use super::log_view::shown_time;
@@ -92,7 +92,17 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
             }
         }
         let hit = d.hits.get(i).is_some_and(|&h| h > 0);
-        let (mark, style) = if hit {
+        // A pattern began in this bucket: something new was logged.
+        let bucket_start = d.start_us + d.bucket_us * i as i64;
+        let began = {
+            let at = s.pattern_firsts.partition_point(|&t| t < bucket_start);
+            s.pattern_firsts
+                .get(at)
+                .is_some_and(|&t| t < bucket_start + d.bucket_us)
+        };
+        let (mark, style) = if began {
+            ("◆", "timeline_warn")
+        } else if hit {
             ("•", "timeline_hits")
         } else {
             ("─", "timeline_label")
