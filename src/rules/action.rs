@@ -61,10 +61,11 @@ pub fn act(rule: &Rule, alert: Alert) -> Outcome {
         .command
         .as_ref()
         .map(|argv| run_command(argv, &json, Duration::from_millis(rule.timeout_ms)));
-    let append_error = rule
-        .append
-        .as_ref()
-        .and_then(|p| append(p, &json).err().map(|e| format!("{}: {e}", p.display())));
+    let append_error = rule.append.as_ref().and_then(|p| {
+        append(p, &json)
+            .err()
+            .map(|e| format!("{}: {e}", p.display()))
+    });
     Outcome {
         alert,
         command,
@@ -130,7 +131,10 @@ pub fn run_command(argv: &[String], input: &str, timeout: Duration) -> CommandRe
             Ok(None) if start.elapsed() >= timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                result.failure = Some(format!("timed out after {} ms, killed", timeout.as_millis()));
+                result.failure = Some(format!(
+                    "timed out after {} ms, killed",
+                    timeout.as_millis()
+                ));
                 break;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
@@ -255,7 +259,10 @@ mod tests {
             append_error: None,
         };
         let t = text(&o);
-        assert!(!t.contains('\x1b') && t.contains("\\x1b]0;pwned\\x07"), "{t}");
+        assert!(
+            !t.contains('\x1b') && t.contains("\\x1b]0;pwned\\x07"),
+            "{t}"
+        );
         assert!(!json_line(&o).contains('\x1b'));
     }
 
@@ -264,7 +271,11 @@ mod tests {
         let argv = vec!["/bin/sleep".to_string(), "5".to_string()];
         let r = run_command(&argv, "{}", Duration::from_millis(200));
         assert!(r.failure.unwrap().contains("timed out"));
-        let r = run_command(&["/nonexistent/x".to_string()], "{}", Duration::from_secs(1));
+        let r = run_command(
+            &["/nonexistent/x".to_string()],
+            "{}",
+            Duration::from_secs(1),
+        );
         assert!(r.failure.unwrap().contains("not started"));
     }
 }

@@ -145,16 +145,16 @@ impl RuleSpec {
         };
         let when = match (&self.when, &self.unless) {
             (Some(w), None) => Some(When::parse(w, false).map_err(|e| err(format!("when: {e}")))?),
-            (None, Some(u)) => {
-                Some(When::parse(u, true).map_err(|e| err(format!("unless: {e}")))?)
-            }
+            (None, Some(u)) => Some(When::parse(u, true).map_err(|e| err(format!("unless: {e}")))?),
             (None, None) => None,
             _ => return Err(err("give when or unless, not both".into())),
         };
         if let Some(c) = &self.command
             && c.first().is_none_or(|p| p.trim().is_empty())
         {
-            return Err(err("command needs a program: [\"/path/prog\", \"arg\"]".into()));
+            return Err(err(
+                "command needs a program: [\"/path/prog\", \"arg\"]".into()
+            ));
         }
         let quiet_us = match &self.quiet {
             Some(q) => duration("quiet", q).map_err(err)?,
@@ -211,7 +211,10 @@ pub fn user_file() -> Option<PathBuf> {
 /// The rules files, lowest priority first: the team file given with `--rules`, then the
 /// user's own.
 pub fn files(team: Option<&Path>, user: Option<&Path>) -> Vec<PathBuf> {
-    team.into_iter().chain(user).map(Path::to_path_buf).collect()
+    team.into_iter()
+        .chain(user)
+        .map(Path::to_path_buf)
+        .collect()
 }
 
 /// Reads the files that exist, in order; a later rule replaces an earlier one of its name.
@@ -271,7 +274,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, 5, "{e}");
-        let e = parse("[[rule]]\nname = \"a\"\nquery = \"x\"\nwindow = \"5m\"\n", p).unwrap_err();
+        let e = parse(
+            "[[rule]]\nname = \"a\"\nquery = \"x\"\nwindow = \"5m\"\n",
+            p,
+        )
+        .unwrap_err();
         assert!(e.message.contains("window needs a count"), "{e}");
         let e = parse("[[rule]]\nname = \"a\"\nquery = \"x\"\nbogus = 1\n", p).unwrap_err();
         assert!(e.message.contains("bogus"), "{e}");

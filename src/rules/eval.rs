@@ -113,7 +113,8 @@ pub fn step(rules: &[Rule], state: &mut State, input: &Input, out: &mut Vec<Aler
     let quiet = rs.quiet_until.get(&k).is_some_and(|&u| ts < u);
     let mut fire = |rs: &mut RuleState, kind, count| {
         if r.quiet_us > 0 {
-            rs.quiet_until.insert(k.clone(), ts.saturating_add(r.quiet_us));
+            rs.quiet_until
+                .insert(k.clone(), ts.saturating_add(r.quiet_us));
         }
         out.push(Alert {
             rule: r.name.clone(),

@@ -32,10 +32,7 @@ pub fn resolve(
                 .iter()
                 .find(|q| &q.name == name)
                 .ok_or_else(|| {
-                    EngineError::Usage(format!(
-                        "rule {:?}: no saved query named {name:?}",
-                        r.name
-                    ))
+                    EngineError::Usage(format!("rule {:?}: no saved query named {name:?}", r.name))
                 })
                 .and_then(|q| q.expr().map_err(EngineError::from)),
         })

@@ -33,8 +33,11 @@ pub fn file_for(rules_files: &[PathBuf], paths: &[PathBuf]) -> Option<PathBuf> {
             .map(|p| p.to_string_lossy().into_owned()),
     );
     let hash = crate::source::identity::hash_bytes(key.join("\0").as_bytes());
-    directories::ProjectDirs::from("", "", "timberline")
-        .map(|d| d.data_dir().join("rules-state").join(format!("{hash:016x}.json")))
+    directories::ProjectDirs::from("", "", "timberline").map(|d| {
+        d.data_dir()
+            .join("rules-state")
+            .join(format!("{hash:016x}.json"))
+    })
 }
 
 /// Reads the state; a missing file is the empty state.
@@ -45,7 +48,9 @@ pub fn load(path: &Path) -> Result<Saved, StateError> {
     };
     match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            err(format!("{e}; remove the file to start over (alerts may repeat)"))
+            err(format!(
+                "{e}; remove the file to start over (alerts may repeat)"
+            ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Saved::default()),
         Err(e) => Err(err(e.to_string())),

@@ -18,7 +18,11 @@ pub struct Watch {
 
 impl Watch {
     /// Starts following: what the index holds now counts as seen.
-    pub fn start(engine: &mut Engine, rules: &[Rule], exprs: &[Expr]) -> Result<Watch, EngineError> {
+    pub fn start(
+        engine: &mut Engine,
+        rules: &[Rule],
+        exprs: &[Expr],
+    ) -> Result<Watch, EngineError> {
         let mut followers = Vec::new();
         for (i, q) in exprs.iter().enumerate() {
             let req = Request {

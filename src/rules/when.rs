@@ -107,7 +107,11 @@ mod tests {
         let mon_9 = at("2026-11-30T09:00:00Z");
         let mon_19 = at("2026-11-30T19:00:00Z");
         let sat_9 = at("2026-12-05T09:00:00Z");
-        if crate::time::Zone::Local.offset_at(crate::time::from_micros(0)).local_minus_utc() != 0 {
+        if crate::time::Zone::Local
+            .offset_at(crate::time::from_micros(0))
+            .local_minus_utc()
+            != 0
+        {
             return;
         }
         assert!(w.contains(mon_9) && !w.contains(mon_19) && !w.contains(sat_9));
