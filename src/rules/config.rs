@@ -247,6 +247,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n[[rule]]").unwrap() + "```toml\n".len();
+        let len = readme[start..].find("```").unwrap();
+        let rules = parse(&readme[start..start + len], Path::new("README.md")).unwrap();
+        assert_eq!(rules.len(), 3);
+        assert!(
+            rules
+                .iter()
+                .all(|r| r.name.contains('-') || r.name == "oom")
+        );
+    }
+
+    #[test]
     fn rules_parse_and_errors_name_the_line() {
         let p = Path::new("rules.toml");
         let rules = parse(
