@@ -80,6 +80,12 @@ pub enum Command {
     Patterns(PatternsArgs),
     /// The most (or least) frequent values of a field or tuple of fields, with counts.
     Top(TopArgs),
+    /// Evaluate the watch rules (rules.toml, --rules) over the history of PATHs, on event
+    /// time: print the alerts and run their actions. Exit status 1 when any fired (for cron).
+    Check(CheckArgs),
+    /// Follow PATHs like `tail` and evaluate the watch rules on each new event, through
+    /// rotation; remembers where it stopped, so a restart neither misses nor repeats alerts.
+    Watch(WatchArgs),
     /// Seal PATHs: add a record of each file's identity, size and SHA-256 (of its
     /// decompressed content, with a hash per 64 KiB block) to a hash-chained manifest kept
     /// apart from the logs. Needs no index.
@@ -134,6 +140,38 @@ pub struct VerifyArgs {
     pub root: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: crate::seal::report::Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files, folders or globs whose events to evaluate.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A team rules file, merged under the user's own rules.toml.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Evaluate events from this time on (RFC 3339, `YYYY-MM-DD[ HH:MM]`, or an age: 1h).
+    /// With --since-last: where the first run starts.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Start where the last `check --since-last` of these rules and paths stopped, with its
+    /// suppression state (kept in the data directory).
+    #[arg(long)]
+    pub since_last: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TailFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Files, folders or globs to follow.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A team rules file, merged under the user's own rules.toml.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TailFormat,
 }
 
 #[derive(Debug, Args)]
@@ -423,6 +461,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(args)) => cmd_search(args, global, config),
         Some(Command::Histogram(args)) => cmd_histogram(args, global, config),
         Some(Command::Tail(args)) => cmd_tail(args, global, config),
+        Some(Command::Check(args)) => cmd_check(args, global, config),
+        Some(Command::Watch(args)) => cmd_watch(args, global, config),
         Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
         Some(Command::Top(args)) => cmd_top(args, global, config),
         Some(Command::Explain { file }) => {
@@ -916,6 +956,158 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         let (records, notes) = follower.round(&mut engine)?;
         print_notes(&notes);
         if let Err(e) = emit(records) {
+            return finish(Err(e));
+        }
+    }
+    Ok(())
+}
+
+/// The rules in force, their expressions, and the state file of these rules and paths.
+struct Rules {
+    rules: Vec<crate::rules::config::Rule>,
+    exprs: Vec<crate::query::Expr>,
+    state: PathBuf,
+}
+
+fn load_rules(team: Option<&Path>, paths: &[PathBuf], global: &Global) -> anyhow::Result<Rules> {
+    use crate::rules::config;
+    let user = config::user_file();
+    let files = config::files(team, user.as_deref());
+    let rules = config::load(&files, team).map_err(|e| EngineError::Usage(e.to_string()))?;
+    if rules.is_empty() {
+        let at = user.map(|u| u.display().to_string()).unwrap_or_default();
+        return Err(EngineError::Usage(format!(
+            "no watch rules: write [[rule]] entries in {at} or give --rules FILE"
+        ))
+        .into());
+    }
+    let saved = if rules
+        .iter()
+        .any(|r| matches!(r.source, config::Source::Saved(_)))
+    {
+        let user = crate::app::saved::user_file();
+        let files = crate::app::saved::files(global.queries.as_deref(), user.as_deref());
+        crate::app::saved::load_all(&files, global.queries.as_deref())
+            .map_err(|e| EngineError::Usage(e.to_string()))?
+    } else {
+        Vec::new()
+    };
+    let exprs = crate::rules::resolve(&rules, &saved)?;
+    let state = crate::rules::state::file_for(&files, paths)
+        .ok_or_else(|| anyhow::anyhow!("no data directory to keep the rules' state in"))?;
+    Ok(Rules {
+        rules,
+        exprs,
+        state,
+    })
+}
+
+/// Runs the alerts' actions and prints them.
+fn emit_alerts(
+    rules: &[crate::rules::config::Rule],
+    alerts: Vec<crate::rules::eval::Alert>,
+    format: TailFormat,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    use crate::rules::action;
+    for alert in alerts {
+        let Some(rule) = rules.iter().find(|r| r.name == alert.rule) else {
+            continue;
+        };
+        let o = action::act(rule, alert);
+        let failed = o.command.as_ref().is_some_and(|c| !c.ok()) || o.append_error.is_some();
+        if rule.print || failed {
+            let text = match format {
+                TailFormat::Text => action::text(&o),
+                TailFormat::Jsonl => action::json_line(&o),
+            };
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn cmd_check(args: CheckArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    let r = load_rules(args.rules.as_deref(), &args.paths, &global)?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| {
+            let now = chrono::Utc::now().timestamp_micros();
+            crate::window::parse_time(t, now, &Zone::Local)
+                .map_err(|e| EngineError::Usage(format!("--since: {e}")))
+        })
+        .transpose()?;
+    let mut saved = if args.since_last {
+        crate::rules::state::load(&r.state)?
+    } else {
+        crate::rules::state::Saved::default()
+    };
+    let (engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let alerts = crate::rules::check(&engine, &r.rules, &r.exprs, &mut saved, since)?;
+    let fired = !alerts.is_empty();
+    let mut out = std::io::stdout().lock();
+    let res = emit_alerts(&r.rules, alerts, args.format, &mut out);
+    if args.since_last {
+        crate::rules::state::save(&r.state, &saved)?;
+    }
+    finish(res)?;
+    if fired {
+        return Err(Found.into());
+    }
+    Ok(())
+}
+
+fn cmd_watch(args: WatchArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::rules::{eval, state};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let r = load_rules(args.rules.as_deref(), &args.paths, &global)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+    let mut saved = state::load(&r.state)?;
+    let (mut engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let mut out = std::io::stdout().lock();
+    // Restarted: what came since the last stop first; else from now on.
+    let alerts = match saved.position {
+        Some(_) => crate::rules::check(&engine, &r.rules, &r.exprs, &mut saved, None)?,
+        None => {
+            let (_, last) = crate::rules::history(&engine, &[], &[], None)?;
+            saved.position = Some(last.map_or(i64::MIN, |l| l + 1));
+            Vec::new()
+        }
+    };
+    state::save(&r.state, &saved)?;
+    if let Err(e) = emit_alerts(&r.rules, alerts, args.format, &mut out) {
+        return finish(Err(e));
+    }
+    let mut watch = crate::rules::watch::Watch::start(&mut engine, &r.rules, &r.exprs)?;
+    let (waker, note) = crate::follow::Waker::new(engine.roots(), Some(engine.index_dir()));
+    print_notes(note.as_slice());
+    print_notes(&[format!("watching {} rule(s)", r.rules.len())]);
+    while !stop.load(Ordering::Relaxed) {
+        waker.wait_at_most(watch.due_in().unwrap_or(crate::follow::POLL));
+        if stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout()) {
+            break;
+        }
+        let (inputs, notes) = watch.round(&mut engine, &r.rules)?;
+        print_notes(&notes);
+        if inputs.is_empty() {
+            continue;
+        }
+        let alerts = eval::run(&r.rules, &mut saved.eval, &inputs);
+        if let Some(last) = inputs.iter().map(eval::Input::ts).max() {
+            saved.position = saved.position.max(Some(last + 1));
+        }
+        // Saved before acting: a crash repeats no alert (it may lose one being acted on).
+        state::save(&r.state, &saved)?;
+        if let Err(e) = emit_alerts(&r.rules, alerts, args.format, &mut out) {
             return finish(Err(e));
         }
     }

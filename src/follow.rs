@@ -196,6 +196,18 @@ impl Follower {
             )
         });
         let notes = self.fresh_notes(summary.notes);
+        let out = self.take_new(engine, summary.rotating)?;
+        Ok((out, notes))
+    }
+
+    /// The second half of a round, for several followers sharing one refresh (`watch`):
+    /// the new matching events in time order. `rotating` is the refresh's
+    /// `Summary::rotating`.
+    pub fn take_new(
+        &mut self,
+        engine: &Engine,
+        rotating: bool,
+    ) -> Result<Vec<EventRecord>, EngineError> {
         let now_i = Instant::now();
         let mut from = Vec::new();
         let mut present = HashSet::new();
@@ -222,7 +234,7 @@ impl Follower {
         self.shown.retain(|id, _| present.contains(id));
         self.held.retain(|id, _| present.contains(id));
         if from.is_empty() {
-            return Ok((Vec::new(), notes));
+            return Ok(Vec::new());
         }
         let req = Request {
             limit: None,
@@ -265,7 +277,7 @@ impl Follower {
         self.held = due;
         // During a rotation, lines written before these may still be in a file being
         // compressed or copied: nothing is shown until it has settled.
-        let watermark = if summary.rotating || engine.rotating() {
+        let watermark = if rotating || engine.rotating() {
             Some(i64::MIN)
         } else {
             fresh
@@ -299,7 +311,7 @@ impl Follower {
                 .or_default()
                 .record(&printed, &waiting);
         }
-        Ok((out, notes))
+        Ok(out)
     }
 }
 

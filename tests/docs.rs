@@ -98,6 +98,8 @@ fn the_man_pages_hold_every_subcommand() {
         "tail",
         "seal",
         "verify",
+        "check",
+        "watch",
         "explain",
         "completions",
         "man",
