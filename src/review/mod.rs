@@ -81,8 +81,12 @@ pub fn render(review: &data::Review, format: Format) -> String {
         Format::Html => html::render(review),
         Format::Json => {
             let json = serde_json::to_string_pretty(review).unwrap_or_else(|_| "{}".into());
-            let mut s = crate::output::escape::escape_json(&json).into_owned();
-            s.push('\n');
+            // Line by line: the layout's newlines stay, controls in strings become escapes.
+            let mut s = String::with_capacity(json.len() + 1);
+            for line in json.lines() {
+                s.push_str(&crate::output::escape::escape_json(line));
+                s.push('\n');
+            }
             s
         }
     }
