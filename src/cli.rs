@@ -867,7 +867,9 @@ fn cmd_review(args: ReviewArgs, global: Global, config: Config) -> anyhow::Resul
     };
     let req = request(&filter, &global)?;
     let since = req.since.unwrap_or_default();
-    let until = req.until.unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
+    let until = req
+        .until
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
     let known_files = crate::patterns::known::files(global.known.as_deref());
     let known = crate::patterns::known::load(&known_files, global.known.as_deref())?;
     let mut record = crate::review::record::record(&args.paths, since, until, VERSION);

@@ -59,10 +59,7 @@ fn the_explorers_core_has_no_import_loop() {
         let mut seen = BTreeSet::new();
         let mut stack: Vec<&String> = graph[start].iter().collect();
         while let Some(m) = stack.pop() {
-            assert!(
-                m != start,
-                "import loop through app/{start}.rs: {graph:#?}"
-            );
+            assert!(m != start, "import loop through app/{start}.rs: {graph:#?}");
             if seen.insert(m.clone()) {
                 stack.extend(graph.get(m).into_iter().flatten());
             }

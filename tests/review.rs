@@ -38,7 +38,9 @@ fn corpus() -> &'static Corpus {
                 "2026-10-03T10:0{i}:00Z relay8 kernel: {NEW_WORD} firmware mismatch on slot\n"
             );
         }
-        new += &format!("2026-10-03T11:00:00Z relay8 webapp: posted {SCRIPT} from http://evil.example/x\n");
+        new += &format!(
+            "2026-10-03T11:00:00Z relay8 webapp: posted {SCRIPT} from http://evil.example/x\n"
+        );
         std::fs::write(dir.join("new.log"), new).expect("write");
         c
     })
@@ -48,7 +50,9 @@ fn review(idx: &std::path::Path, format: &str) -> String {
     let c = corpus();
     stdout(
         tl(idx, &c.config)
-            .args(["review", "--since", DAY2, "--until", END, "--format", format])
+            .args([
+                "review", "--since", DAY2, "--until", END, "--format", format,
+            ])
             .arg(&c.logs),
     )
 }
@@ -69,17 +73,30 @@ fn the_json_review_names_the_planted_gap_the_errors_the_new_pattern_and_the_stop
             .expect("rfc3339")
             .timestamp()
     };
-    let gap = (c.manifest.gap.start.timestamp(), c.manifest.gap.end.timestamp());
+    let gap = (
+        c.manifest.gap.start.timestamp(),
+        c.manifest.gap.end.timestamp(),
+    );
     let gaps = v["step1"]["gaps"].as_array().expect("gaps");
     assert!(
-        gaps.iter().any(|g| (t(&g["start"]) - gap.0).abs() <= bucket
-            && (t(&g["end"]) - gap.1).abs() <= bucket),
+        gaps.iter()
+            .any(|g| (t(&g["start"]) - gap.0).abs() <= bucket
+                && (t(&g["end"]) - gap.1).abs() <= bucket),
         "planted gap {gap:?} not in {gaps:?}"
     );
     // The error count is search's.
     let errors = common::count(
         tl(idx.path(), &c.config)
-            .args(["search", "--count", "-q", "level:>=error", "--since", DAY2, "--until", END])
+            .args([
+                "search",
+                "--count",
+                "-q",
+                "level:>=error",
+                "--since",
+                DAY2,
+                "--until",
+                END,
+            ])
             .arg(&c.logs),
     );
     assert!(errors > 0, "the corpus has errors in the window");
@@ -87,11 +104,14 @@ fn the_json_review_names_the_planted_gap_the_errors_the_new_pattern_and_the_stop
     // The never-seen pattern is new; an everyday one is not.
     let new = v["step2"]["new_patterns"].as_array().expect("new");
     assert!(
-        new.iter().any(|p| p["template"].as_str().is_some_and(|t| t.contains(NEW_WORD))),
+        new.iter()
+            .any(|p| p["template"].as_str().is_some_and(|t| t.contains(NEW_WORD))),
         "{NEW_WORD} not among the new patterns: {new:?}"
     );
     assert!(
-        !new.iter().any(|p| p["template"].as_str().is_some_and(|t| t.contains("relay alive"))),
+        !new.iter().any(|p| p["template"]
+            .as_str()
+            .is_some_and(|t| t.contains("relay alive"))),
         "the heartbeat, logged before the window, is not new"
     );
     // The host that stopped, and only it among the busy ones.
@@ -107,7 +127,11 @@ fn the_json_review_names_the_planted_gap_the_errors_the_new_pattern_and_the_stop
     assert_eq!(busiest["stopped"], false, "{busiest}");
     // The record.
     assert_eq!(v["record"]["since"], "2026-10-02T00:00:00.000Z");
-    assert!(v["record"]["version"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(
+        v["record"]["version"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
     assert_eq!(v["step3"]["days"].as_array().map(Vec::len), Some(2));
 }
 
@@ -123,7 +147,10 @@ fn the_markdown_review_has_the_three_steps_and_escapes_cells() {
         assert!(md.contains(h), "{h} missing:\n{md}");
     }
     assert!(!md.contains("<script"), "log text escaped in Markdown");
-    assert!(!md.chars().any(|c| c.is_control() && c != '\n'), "no raw controls");
+    assert!(
+        !md.chars().any(|c| c.is_control() && c != '\n'),
+        "no raw controls"
+    );
 }
 
 #[test]
@@ -133,18 +160,30 @@ fn the_html_review_is_one_file_with_nothing_fetched_and_the_script_escaped() {
     let out = tempfile::tempdir().expect("tempdir");
     let file = out.path().join("review.html");
     let status = tl(idx.path(), &c.config)
-        .args(["review", "--since", DAY2, "--until", END, "--format", "html", "--out"])
+        .args([
+            "review", "--since", DAY2, "--until", END, "--format", "html", "--out",
+        ])
         .arg(&file)
         .arg(&c.logs)
         .output()
         .expect("run");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    assert!(status.stdout.is_empty(), "--out writes the file, not stdout");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(
+        status.stdout.is_empty(),
+        "--out writes the file, not stdout"
+    );
     let entries: Vec<_> = std::fs::read_dir(out.path()).expect("ls").collect();
     assert_eq!(entries.len(), 1, "one file, no temporary left");
     let html = std::fs::read_to_string(&file).expect("read");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
-    assert!(html.contains("&lt;script&gt;"), "the planted line is shown escaped");
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the planted line is shown escaped"
+    );
     for raw in ["<script", "href=", "src=", "url(", "@import", "<link"] {
         assert!(!html.contains(raw), "{raw} in the HTML");
     }

@@ -21,7 +21,12 @@ pub fn render(r: &Review) -> String {
         html(&c.since),
         html(&c.until)
     );
-    let _ = writeln!(o, "<h1>Log review {} to {}</h1>", html(&c.since), html(&c.until));
+    let _ = writeln!(
+        o,
+        "<h1>Log review {} to {}</h1>",
+        html(&c.since),
+        html(&c.until)
+    );
     record(&mut o, r);
     step1(&mut o, r);
     step2(&mut o, r);
@@ -51,19 +56,49 @@ fn record(o: &mut String, r: &Review) {
     head(o, &["Record", ""]);
     row(o, &["Reviewer".into(), html(&c.user)]);
     row(o, &["Generated (UTC)".into(), html(&c.generated)]);
-    row(o, &["Window".into(), format!("{} to {} (exclusive)", html(&c.since), html(&c.until))]);
+    row(
+        o,
+        &[
+            "Window".into(),
+            format!("{} to {} (exclusive)", html(&c.since), html(&c.until)),
+        ],
+    );
     row(o, &["timberline".into(), html(&c.version)]);
     row(o, &["Paths".into(), html(&c.paths.join(", "))]);
     if let Some(s) = &c.seal {
-        let v: Vec<String> = s.verdicts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        let v: Vec<String> = s
+            .verdicts
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
         row(o, &["Manifest".into(), html(&s.manifest)]);
-        row(o, &["Root hash".into(), format!("<code>{}</code> (sealed {})", html(&s.root), html(&s.sealed_at))]);
-        row(o, &["Verify".into(), format!(
-            "chain {}; {}; exit {}",
-            if s.chain_intact { "intact" } else { "<span class=\"bad\">BROKEN</span>" },
-            html(&v.join(", ")),
-            s.exit
-        )]);
+        row(
+            o,
+            &[
+                "Root hash".into(),
+                format!(
+                    "<code>{}</code> (sealed {})",
+                    html(&s.root),
+                    html(&s.sealed_at)
+                ),
+            ],
+        );
+        row(
+            o,
+            &[
+                "Verify".into(),
+                format!(
+                    "chain {}; {}; exit {}",
+                    if s.chain_intact {
+                        "intact"
+                    } else {
+                        "<span class=\"bad\">BROKEN</span>"
+                    },
+                    html(&v.join(", ")),
+                    s.exit
+                ),
+            ],
+        );
     }
     o.push_str("</table>\n");
 }
@@ -78,23 +113,31 @@ fn gaps(g: &[Span]) -> String {
 
 fn sources(o: &mut String, title: &str, list: &[Source]) {
     let _ = writeln!(o, "<h3>{title}</h3>");
-    head(o, &["Source", "Format", "Events", "Per day", "First", "Last", "Gaps", "Stopped"]);
+    head(
+        o,
+        &[
+            "Source", "Format", "Events", "Per day", "First", "Last", "Gaps", "Stopped",
+        ],
+    );
     for s in list {
         let stopped = match (&s.stopped, &s.last_ever) {
             (true, Some(l)) => format!("<span class=\"bad\">stopped</span> (last {})", html(l)),
             (true, None) => "<span class=\"bad\">stopped</span>".into(),
             _ => String::new(),
         };
-        row(o, &[
-            html(&s.name),
-            html(s.format.as_deref().unwrap_or("")),
-            s.events.to_string(),
-            format!("{:.1}", s.per_day),
-            html(s.first.as_deref().unwrap_or("-")),
-            html(s.last.as_deref().unwrap_or("-")),
-            gaps(&s.gaps),
-            stopped,
-        ]);
+        row(
+            o,
+            &[
+                html(&s.name),
+                html(s.format.as_deref().unwrap_or("")),
+                s.events.to_string(),
+                format!("{:.1}", s.per_day),
+                html(s.first.as_deref().unwrap_or("-")),
+                html(s.last.as_deref().unwrap_or("-")),
+                gaps(&s.gaps),
+                stopped,
+            ],
+        );
     }
     o.push_str("</table>\n");
 }
@@ -103,13 +146,26 @@ fn step1(o: &mut String, r: &Review) {
     let p = &r.step1;
     o.push_str("<h2>STEP 1: Are the logs there?</h2>\n<ul>");
     let _ = write!(o, "<li>Events in the window: {}</li>", p.events);
-    let g = if p.gaps.is_empty() { "none".into() } else { gaps(&p.gaps) };
+    let g = if p.gaps.is_empty() {
+        "none".into()
+    } else {
+        gaps(&p.gaps)
+    };
     let _ = write!(o, "<li>Gaps in all sources together: {g}</li>");
-    let stopped: Vec<String> =
-        p.files.iter().chain(&p.hosts).filter(|s| s.stopped).map(|s| html(&s.name)).collect();
+    let stopped: Vec<String> = p
+        .files
+        .iter()
+        .chain(&p.hosts)
+        .filter(|s| s.stopped)
+        .map(|s| html(&s.name))
+        .collect();
     let _ = write!(o, "<li>Sources that stopped: {}</li>", or_none(&stopped));
     let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
-    let _ = write!(o, "<li>Files read as text, with no timestamps: {}</li>", or_none(&untimed));
+    let _ = write!(
+        o,
+        "<li>Files read as text, with no timestamps: {}</li>",
+        or_none(&untimed)
+    );
     for n in &p.notes {
         let _ = write!(o, "<li>Note: {}</li>", html(n));
     }
@@ -119,7 +175,11 @@ fn step1(o: &mut String, r: &Review) {
 }
 
 fn or_none(list: &[String]) -> String {
-    if list.is_empty() { "none".into() } else { list.join(", ") }
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
 }
 
 fn patterns(o: &mut String, title: &str, list: &[Pattern]) {
@@ -128,16 +188,22 @@ fn patterns(o: &mut String, title: &str, list: &[Pattern]) {
         o.push_str("<p>None.</p>\n");
         return;
     }
-    head(o, &["Pattern", "Events", "First", "Last", "Levels", "Template"]);
+    head(
+        o,
+        &["Pattern", "Events", "First", "Last", "Levels", "Template"],
+    );
     for p in list {
-        row(o, &[
-            format!("<code>{}</code>", html(&p.id)),
-            p.count.to_string(),
-            html(&p.first),
-            html(&p.last),
-            html(&p.levels.join(",")),
-            format!("<code>{}</code>", html(&p.template)),
-        ]);
+        row(
+            o,
+            &[
+                format!("<code>{}</code>", html(&p.id)),
+                p.count.to_string(),
+                html(&p.first),
+                html(&p.last),
+                html(&p.levels.join(",")),
+                format!("<code>{}</code>", html(&p.template)),
+            ],
+        );
     }
     o.push_str("</table>\n");
 }
@@ -147,10 +213,21 @@ fn step2(o: &mut String, r: &Review) {
     o.push_str("<h2>STEP 2: Obvious anomalies</h2>\n");
     let _ = writeln!(o, "<p>Events of level error and worse: {}</p>", a.errors);
     patterns(o, "Top error patterns", &a.error_patterns);
-    patterns(o, "New patterns (never seen before the window)", &a.new_patterns);
-    let _ = writeln!(o, "<h3>Events per hour of day ({}) against the baseline</h3>", html(&a.zone));
-    let bars: Vec<(String, u64, Option<f64>)> =
-        a.hours.iter().map(|h| (h.hour.clone(), h.count, h.baseline)).collect();
+    patterns(
+        o,
+        "New patterns (never seen before the window)",
+        &a.new_patterns,
+    );
+    let _ = writeln!(
+        o,
+        "<h3>Events per hour of day ({}) against the baseline</h3>",
+        html(&a.zone)
+    );
+    let bars: Vec<(String, u64, Option<f64>)> = a
+        .hours
+        .iter()
+        .map(|h| (h.hour.clone(), h.count, h.baseline))
+        .collect();
     o.push_str(&chart(&bars));
 }
 
@@ -176,7 +253,15 @@ fn step3(o: &mut String, r: &Review) {
     o.push_str(&chart(&bars));
     head(o, &["Day", "Events", "Day before period", "Events"]);
     for d in &s.days {
-        row(o, &[html(&d.day), d.count.to_string(), html(&d.previous_day), d.previous.to_string()]);
+        row(
+            o,
+            &[
+                html(&d.day),
+                d.count.to_string(),
+                html(&d.previous_day),
+                d.previous.to_string(),
+            ],
+        );
     }
     o.push_str("</table>\n");
 }

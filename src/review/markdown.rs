@@ -23,9 +23,18 @@ fn record(o: &mut String, r: &Review) {
     let _ = writeln!(o, "| timberline | {} |", cell(&c.version));
     let _ = writeln!(o, "| Paths | {} |", cell(&c.paths.join(", ")));
     if let Some(s) = &c.seal {
-        let verdicts: Vec<String> = s.verdicts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let verdicts: Vec<String> = s
+            .verdicts
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
         let _ = writeln!(o, "| Manifest | {} |", cell(&s.manifest));
-        let _ = writeln!(o, "| Root hash | `{}` (sealed {}) |", s.root, cell(&s.sealed_at));
+        let _ = writeln!(
+            o,
+            "| Root hash | `{}` (sealed {}) |",
+            s.root,
+            cell(&s.sealed_at)
+        );
         let _ = writeln!(
             o,
             "| Verify | chain {}; {}; exit {} |",
@@ -50,7 +59,10 @@ fn sources(o: &mut String, title: &str, list: &[Source]) {
         let _ = writeln!(o, "None.\n");
         return;
     }
-    let _ = writeln!(o, "| Source | Format | Events | Per day | First | Last | Gaps | Stopped |");
+    let _ = writeln!(
+        o,
+        "| Source | Format | Events | Per day | First | Last | Gaps | Stopped |"
+    );
     let _ = writeln!(o, "|---|---|--:|--:|---|---|---|---|");
     for s in list {
         let _ = writeln!(
@@ -80,7 +92,11 @@ fn step1(o: &mut String, r: &Review) {
     let _ = writeln!(
         o,
         "- Gaps in all sources together: {}",
-        if p.gaps.is_empty() { "none".into() } else { gaps(&p.gaps) }
+        if p.gaps.is_empty() {
+            "none".into()
+        } else {
+            gaps(&p.gaps)
+        }
     );
     let stopped: Vec<String> = p
         .files
@@ -92,13 +108,21 @@ fn step1(o: &mut String, r: &Review) {
     let _ = writeln!(
         o,
         "- Sources that stopped: {}",
-        if stopped.is_empty() { "none".into() } else { stopped.join(", ") }
+        if stopped.is_empty() {
+            "none".into()
+        } else {
+            stopped.join(", ")
+        }
     );
     let untimed: Vec<String> = p.untimed.iter().map(|s| cell(s)).collect();
     let _ = writeln!(
         o,
         "- Files read as text, with no timestamps: {}",
-        if untimed.is_empty() { "none".into() } else { untimed.join(", ") }
+        if untimed.is_empty() {
+            "none".into()
+        } else {
+            untimed.join(", ")
+        }
     );
     for n in &p.notes {
         let _ = writeln!(o, "- Note: {}", cell(n));
@@ -136,8 +160,16 @@ fn step2(o: &mut String, r: &Review) {
     let _ = writeln!(o, "## STEP 2: Obvious anomalies\n");
     let _ = writeln!(o, "- Events of level error and worse: {}\n", a.errors);
     patterns(o, "Top error patterns", &a.error_patterns);
-    patterns(o, "New patterns (never seen before the window)", &a.new_patterns);
-    let _ = writeln!(o, "### Events per hour of day ({}) against the baseline\n", cell(&a.zone));
+    patterns(
+        o,
+        "New patterns (never seen before the window)",
+        &a.new_patterns,
+    );
+    let _ = writeln!(
+        o,
+        "### Events per hour of day ({}) against the baseline\n",
+        cell(&a.zone)
+    );
     let _ = writeln!(o, "| Hour | Events | Baseline | Ratio |\n|---|--:|--:|--:|");
     for h in &a.hours {
         let _ = writeln!(
@@ -166,8 +198,15 @@ fn step3(o: &mut String, r: &Review) {
         o.push('\n');
     }
     let _ = writeln!(o, "### Events per day (UTC) against the period before\n");
-    let _ = writeln!(o, "| Day | Events | Day before period | Events |\n|---|--:|---|--:|");
+    let _ = writeln!(
+        o,
+        "| Day | Events | Day before period | Events |\n|---|--:|---|--:|"
+    );
     for d in &s.days {
-        let _ = writeln!(o, "| {} | {} | {} | {} |", d.day, d.count, d.previous_day, d.previous);
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            d.day, d.count, d.previous_day, d.previous
+        );
     }
 }

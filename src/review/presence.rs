@@ -71,7 +71,8 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
         .into_iter()
         .map(|id| {
             let state = engine.files().get(id);
-            let live = state.is_none_or(|s| crate::source::family::family_of(&s.path).generation == 0);
+            let live =
+                state.is_none_or(|s| crate::source::family::family_of(&s.path).generation == 0);
             let mut s = source(
                 engine.short_source(id),
                 state.map(|s| s.format.clone()),
@@ -115,7 +116,12 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
 
 /// The files with events in the window or before it.
 fn file_ids(now: &BySource, before: &BySource) -> Vec<u64> {
-    let mut ids: Vec<u64> = now.files.keys().chain(before.files.keys()).copied().collect();
+    let mut ids: Vec<u64> = now
+        .files
+        .keys()
+        .chain(before.files.keys())
+        .copied()
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     ids

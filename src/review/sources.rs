@@ -79,7 +79,11 @@ impl Collector for SourceCollector {
     type Fruit = BySource;
     type Child = SourceSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         let ff = reader.fast_fields();
         Ok(SourceSegment {
             ts: ff.date("ts")?,
