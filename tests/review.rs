@@ -197,3 +197,41 @@ fn the_html_review_is_one_file_with_nothing_fetched_and_the_script_escaped() {
         );
     }
 }
+
+#[test]
+fn with_a_manifest_the_record_names_the_root_hash_and_the_verdicts() {
+    let c = corpus();
+    let idx = tempfile::tempdir().expect("tempdir");
+    let seals = tempfile::tempdir().expect("tempdir");
+    let manifest = seals.path().join("manifest.jsonl");
+    let root = stdout(
+        tl(idx.path(), &c.config)
+            .args(["seal", "--print", "--manifest"])
+            .arg(&manifest)
+            .arg(&c.logs),
+    );
+    let out = stdout(
+        tl(idx.path(), &c.config)
+            .args([
+                "review",
+                "--since",
+                DAY2,
+                "--until",
+                END,
+                "--format",
+                "json",
+                "--manifest",
+            ])
+            .arg(&manifest)
+            .arg(&c.logs),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let seal = &v["record"]["seal"];
+    assert_eq!(seal["root"].as_str(), Some(root.trim()));
+    assert_eq!(seal["chain_intact"], true);
+    assert_eq!(seal["exit"], 0);
+    assert!(
+        seal["verdicts"]["ok"].as_u64().is_some_and(|n| n > 0),
+        "{seal}"
+    );
+}
