@@ -86,6 +86,10 @@ pub enum Command {
     /// Follow PATHs like `tail` and evaluate the watch rules on each new event, through
     /// rotation; remembers where it stopped, so a restart neither misses nor repeats alerts.
     Watch(WatchArgs),
+    /// The periodic log review in one report that leaves a record (who, when, what): STEP 1
+    /// are the logs there (gaps, stopped sources), STEP 2 obvious anomalies (errors, new
+    /// patterns, hours against the baseline), STEP 3 statistics. Markdown, HTML or JSON.
+    Review(ReviewArgs),
     /// Seal PATHs: add a record of each file's identity, size and SHA-256 (of its
     /// decompressed content, with a hash per 64 KiB block) to a hash-chained manifest kept
     /// apart from the logs. Needs no index.
@@ -111,6 +115,30 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Files, folders or globs to review.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Start of the window (same forms as search's --since).
+    #[arg(long, value_name = "TIME", default_value = "7d")]
+    pub since: String,
+    /// End of the window (exclusive; default: now).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: crate::review::Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// A seal manifest: the record then names its root hash and what verify says.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Rows per list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]
@@ -465,6 +493,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Watch(args)) => cmd_watch(args, global, config),
         Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
         Some(Command::Top(args)) => cmd_top(args, global, config),
+        Some(Command::Review(args)) => cmd_review(args, global, config),
         Some(Command::Explain { file }) => {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
@@ -865,6 +894,66 @@ fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> 
     if args.new && !rows.is_empty() {
         return Err(Found.into());
     }
+    Ok(())
+}
+
+fn cmd_review(args: ReviewArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    let filter = Filter {
+        paths: args.paths.clone(),
+        query: String::new(),
+        since: Some(args.since.clone()),
+        until: args.until.clone(),
+        saved: None,
+    };
+    let req = request(&filter, &global)?;
+    let since = req.since.unwrap_or_default();
+    let until = req
+        .until
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
+    let known_files = crate::patterns::known::files(global.known.as_deref());
+    let known = crate::patterns::known::load(&known_files, global.known.as_deref())?;
+    let mut record = crate::review::record::record(&args.paths, since, until, VERSION);
+    if let Some(manifest) = &args.manifest {
+        let report = crate::seal::verify(&args.paths, manifest, None)?;
+        print_notes(&report.notes);
+        record.seal = Some(crate::review::record::seal_summary(&report));
+    }
+    let (engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let opts = crate::review::Options {
+        since,
+        until,
+        known,
+        zone: Zone::Local,
+        limit: args.limit,
+    };
+    let review = crate::review::review(&engine, &opts, record)?;
+    let text = crate::review::render(&review, args.format);
+    match &args.out {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            finish(out.write_all(text.as_bytes()).and_then(|_| out.flush()))
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let shown = || escape_controls(&path.display().to_string(), false).into_owned();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a temporary file beside {}", shown()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", shown()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("renaming into {}", shown()))?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod output;
 pub mod patterns;
 pub mod query;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod seal;
 pub mod source;

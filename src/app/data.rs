@@ -525,13 +525,27 @@ mod tests {
         let now = 1_790_985_600_000_000;
         // A +05:30 host logging local time without a zone, read as UTC: its lines say
         // 5h30m later than when they were written.
-        assert_eq!(file(now + 11 * H / 2 + 20_000_000, now).zone_offset(), Some(11 * H / 2));
-        assert_eq!(file(now - 2 * H - 60_000_000, now).zone_offset(), Some(-2 * H));
+        assert_eq!(
+            file(now + 11 * H / 2 + 20_000_000, now).zone_offset(),
+            Some(11 * H / 2)
+        );
+        assert_eq!(
+            file(now - 2 * H - 60_000_000, now).zone_offset(),
+            Some(-2 * H)
+        );
         // Written seconds after its last event, or long after at no half hour: nothing.
         assert_eq!(file(now - 3_000_000, now).zone_offset(), None);
         assert_eq!(file(now - 3 * H - 17 * 60_000_000, now).zone_offset(), None);
-        assert_eq!(file(now - 20 * 60_000_000, now).zone_offset(), None, "under an hour");
+        assert_eq!(
+            file(now - 20 * 60_000_000, now).zone_offset(),
+            None,
+            "under an hour"
+        );
         assert_eq!(SourceInfo::default().zone_offset(), None);
-        assert_eq!(file(now - 72 * H, now).zone_offset(), None, "days: a copy, not a zone");
+        assert_eq!(
+            file(now - 72 * H, now).zone_offset(),
+            None,
+            "days: a copy, not a zone"
+        );
     }
 }

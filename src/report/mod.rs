@@ -6,4 +6,4 @@ pub mod pattern_stats;
 pub mod patterns;
 pub mod profile;
 pub mod top;
-mod values;
+pub mod values;

@@ -1,0 +1,314 @@
+//! The review as one self-contained HTML file: inline CSS, inline SVG bar charts, no
+//! scripts and nothing fetched. Every text from the logs goes through [`html`].
+
+use super::data::{Pattern, Review, Source, Span};
+use super::escape::html;
+use std::fmt::Write;
+
+const STYLE: &str = "body{font-family:sans-serif;margin:2em;color:#222}\
+table{border-collapse:collapse;margin:.5em 0 1.5em}\
+td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\
+td.n{text-align:right}code{font-size:90%}.bad{color:#b00;font-weight:bold}\
+svg{display:block;margin:.5em 0 1.5em}";
+
+pub fn render(r: &Review) -> String {
+    let mut o = String::new();
+    let c = &r.record;
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Log review {} to {}</title><style>{STYLE}</style></head><body>\n",
+        html(&c.since),
+        html(&c.until)
+    );
+    let _ = writeln!(
+        o,
+        "<h1>Log review {} to {}</h1>",
+        html(&c.since),
+        html(&c.until)
+    );
+    record(&mut o, r);
+    step1(&mut o, r);
+    step2(&mut o, r);
+    step3(&mut o, r);
+    o.push_str("</body></html>\n");
+    o
+}
+
+fn row(o: &mut String, cells: &[String]) {
+    o.push_str("<tr>");
+    for c in cells {
+        let _ = write!(o, "<td>{c}</td>");
+    }
+    o.push_str("</tr>\n");
+}
+
+fn head(o: &mut String, cells: &[&str]) {
+    o.push_str("<table><tr>");
+    for c in cells {
+        let _ = write!(o, "<th>{c}</th>");
+    }
+    o.push_str("</tr>\n");
+}
+
+fn record(o: &mut String, r: &Review) {
+    let c = &r.record;
+    head(o, &["Record", ""]);
+    row(o, &["Reviewer".into(), html(&c.user)]);
+    row(o, &["Generated (UTC)".into(), html(&c.generated)]);
+    row(
+        o,
+        &[
+            "Window".into(),
+            format!("{} to {} (exclusive)", html(&c.since), html(&c.until)),
+        ],
+    );
+    row(o, &["timberline".into(), html(&c.version)]);
+    row(o, &["Paths".into(), html(&c.paths.join(", "))]);
+    if let Some(s) = &c.seal {
+        let v: Vec<String> = s
+            .verdicts
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        row(o, &["Manifest".into(), html(&s.manifest)]);
+        row(
+            o,
+            &[
+                "Root hash".into(),
+                format!(
+                    "<code>{}</code> (sealed {})",
+                    html(&s.root),
+                    html(&s.sealed_at)
+                ),
+            ],
+        );
+        row(
+            o,
+            &[
+                "Verify".into(),
+                format!(
+                    "chain {}; {}; exit {}",
+                    if s.chain_intact {
+                        "intact"
+                    } else {
+                        "<span class=\"bad\">BROKEN</span>"
+                    },
+                    html(&v.join(", ")),
+                    s.exit
+                ),
+            ],
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn gaps(g: &[Span]) -> String {
+    let parts: Vec<String> = g
+        .iter()
+        .map(|s| format!("{} to {} ({} min)", html(&s.start), html(&s.end), s.minutes))
+        .collect();
+    parts.join("<br>")
+}
+
+fn sources(o: &mut String, title: &str, list: &[Source]) {
+    let _ = writeln!(o, "<h3>{title}</h3>");
+    head(
+        o,
+        &[
+            "Source", "Format", "Events", "Per day", "First", "Last", "Gaps", "Stopped",
+        ],
+    );
+    for s in list {
+        let stopped = match (&s.stopped, &s.last_ever) {
+            (true, Some(l)) => format!("<span class=\"bad\">stopped</span> (last {})", html(l)),
+            (true, None) => "<span class=\"bad\">stopped</span>".into(),
+            _ => String::new(),
+        };
+        row(
+            o,
+            &[
+                html(&s.name),
+                html(s.format.as_deref().unwrap_or("")),
+                s.events.to_string(),
+                format!("{:.1}", s.per_day),
+                html(s.first.as_deref().unwrap_or("-")),
+                html(s.last.as_deref().unwrap_or("-")),
+                gaps(&s.gaps),
+                stopped,
+            ],
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn step1(o: &mut String, r: &Review) {
+    let p = &r.step1;
+    o.push_str("<h2>STEP 1: Are the logs there?</h2>\n<ul>");
+    let _ = write!(o, "<li>Events in the window: {}</li>", p.events);
+    let g = if p.gaps.is_empty() {
+        "none".into()
+    } else {
+        gaps(&p.gaps)
+    };
+    let _ = write!(o, "<li>Gaps in all sources together: {g}</li>");
+    let stopped: Vec<String> = p
+        .files
+        .iter()
+        .chain(&p.hosts)
+        .filter(|s| s.stopped)
+        .map(|s| html(&s.name))
+        .collect();
+    let _ = write!(o, "<li>Sources that stopped: {}</li>", or_none(&stopped));
+    let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
+    let _ = write!(
+        o,
+        "<li>Files read as text, with no timestamps: {}</li>",
+        or_none(&untimed)
+    );
+    for n in &p.notes {
+        let _ = write!(o, "<li>Note: {}</li>", html(n));
+    }
+    o.push_str("</ul>\n");
+    sources(o, "Files", &p.files);
+    sources(o, "Hosts", &p.hosts);
+}
+
+fn or_none(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
+}
+
+fn patterns(o: &mut String, title: &str, list: &[Pattern]) {
+    let _ = writeln!(o, "<h3>{title}</h3>");
+    if list.is_empty() {
+        o.push_str("<p>None.</p>\n");
+        return;
+    }
+    head(
+        o,
+        &["Pattern", "Events", "First", "Last", "Levels", "Template"],
+    );
+    for p in list {
+        row(
+            o,
+            &[
+                format!("<code>{}</code>", html(&p.id)),
+                p.count.to_string(),
+                html(&p.first),
+                html(&p.last),
+                html(&p.levels.join(",")),
+                format!("<code>{}</code>", html(&p.template)),
+            ],
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn step2(o: &mut String, r: &Review) {
+    let a = &r.step2;
+    o.push_str("<h2>STEP 2: Obvious anomalies</h2>\n");
+    let _ = writeln!(o, "<p>Events of level error and worse: {}</p>", a.errors);
+    patterns(o, "Top error patterns", &a.error_patterns);
+    patterns(
+        o,
+        "New patterns (never seen before the window)",
+        &a.new_patterns,
+    );
+    let _ = writeln!(
+        o,
+        "<h3>Events per hour of day ({}) against the baseline</h3>",
+        html(&a.zone)
+    );
+    let bars: Vec<(String, u64, Option<f64>)> = a
+        .hours
+        .iter()
+        .map(|h| (h.hour.clone(), h.count, h.baseline))
+        .collect();
+    o.push_str(&chart(&bars));
+}
+
+fn step3(o: &mut String, r: &Review) {
+    let s = &r.step3;
+    o.push_str("<h2>STEP 3: Statistics</h2>\n");
+    patterns(o, "Most frequent patterns", &s.top_patterns);
+    patterns(o, "Least frequent patterns", &s.bottom_patterns);
+    for f in &s.top_values {
+        let _ = writeln!(o, "<h3>Top values of {}</h3>", html(&f.field));
+        head(o, &["Value", "Events"]);
+        for (v, n) in &f.values {
+            row(o, &[html(v), n.to_string()]);
+        }
+        o.push_str("</table>\n");
+    }
+    o.push_str("<h3>Events per day (UTC) against the period before</h3>\n");
+    let bars: Vec<(String, u64, Option<f64>)> = s
+        .days
+        .iter()
+        .map(|d| (d.day.clone(), d.count, Some(d.previous as f64)))
+        .collect();
+    o.push_str(&chart(&bars));
+    head(o, &["Day", "Events", "Day before period", "Events"]);
+    for d in &s.days {
+        row(
+            o,
+            &[
+                html(&d.day),
+                d.count.to_string(),
+                html(&d.previous_day),
+                d.previous.to_string(),
+            ],
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+/// An inline SVG bar chart: one bar per label, with its baseline as a grey tick.
+fn chart(bars: &[(String, u64, Option<f64>)]) -> String {
+    const H: f64 = 160.0;
+    let w = 36.0;
+    let max = bars
+        .iter()
+        .map(|(_, n, b)| (*n as f64).max(b.unwrap_or(0.0)))
+        .fold(1.0, f64::max);
+    let width = w * bars.len() as f64 + 10.0;
+    let mut s = format!(
+        "<svg width=\"{width:.0}\" height=\"{:.0}\" role=\"img\">",
+        H + 30.0
+    );
+    for (i, (label, n, base)) in bars.iter().enumerate() {
+        let x = 5.0 + w * i as f64;
+        let h = H * *n as f64 / max;
+        let _ = write!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#4a7ab5\">\
+             <title>{}: {n}</title></rect>",
+            x + 4.0,
+            H - h,
+            w - 8.0,
+            html(label)
+        );
+        if let Some(b) = base {
+            let y = H - H * b / max;
+            let _ = write!(
+                s,
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#888\" stroke-width=\"2\"/>",
+                x + 1.0,
+                x + w - 1.0
+            );
+        }
+        let short = label.get(label.len().saturating_sub(5)..).unwrap_or(label);
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            x + w / 2.0,
+            H + 14.0,
+            html(short)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
