@@ -23,13 +23,35 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             .map(|&(a, b)| {
                 let start = h.bucket_start(a).max(opts.since);
                 let end = h.bucket_start(b + 1).min(opts.until);
-                Span {
-                    start: format_utc(start),
-                    end: format_utc(end),
-                    minutes: (end - start) / 60_000_000,
-                }
+                span(start, end)
             })
             .collect()
+    };
+    // The window's own gaps as the real silences: from the last event before each to the
+    // first after it (a 45-minute silence is not a 30-minute run of 10-minute buckets).
+    let silences = |gaps: &[(usize, usize)]| -> Result<Vec<Span>, EngineError> {
+        let mut out = Vec::new();
+        for &(a, b) in gaps {
+            let from = h.bucket_start(a);
+            let to = h.bucket_start(b + 1);
+            let edge = |since: Option<i64>, until: Option<i64>, reverse: bool| {
+                let r = Request {
+                    since,
+                    until,
+                    limit: Some(1),
+                    reverse,
+                    ..req.clone()
+                };
+                engine.search(&r).map(|hits| hits.first().map(|x| x.ts))
+            };
+            let before = edge(Some(opts.since), Some(from), true)?;
+            let after = edge(Some(to), Some(opts.until), false)?;
+            out.push(span(
+                before.unwrap_or(opts.since).max(opts.since),
+                after.unwrap_or(opts.until).min(opts.until),
+            ));
+        }
+        Ok(out)
     };
     let collector = SourceCollector {
         fields: engine.fields(),
@@ -48,8 +70,13 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
     )?;
     let days = (opts.until - opts.since) as f64 / DAY_US;
     let source = |name: String, format: Option<String>, t: Option<&Tally>, old: Option<&Tally>| {
-        let gaps = t.map(|t| find_gaps(&t.buckets)).unwrap_or_default();
+        let mut gaps = t.map(|t| find_gaps(&t.buckets)).unwrap_or_default();
         let at_end = gaps.last().is_some_and(|&(_, b)| b + 1 == h.counts.len());
+        // Before a source's first event in the window there is no silence of its own: it
+        // began there (a new file, or the next one of a rotation).
+        if gaps.first().is_some_and(|&(a, _)| a == 0) {
+            gaps.remove(0);
+        }
         let stopped = match t {
             Some(_) => at_end,
             None => old.is_some(),
@@ -79,7 +106,11 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
                 now.files.get(&id),
                 before.files.get(&id),
             );
-            // A rotated file ends where the next one begins: that is not a source stopping.
+            // A rotated file ends where the next one begins: that is not a source stopping,
+            // nor a gap.
+            if !live && s.stopped {
+                s.gaps.pop();
+            }
             s.stopped &= live;
             s.last_ever = s.last_ever.filter(|_| s.stopped);
             s
@@ -103,15 +134,25 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
     Ok(Presence {
         events: h.counts.iter().sum(),
         bucket_seconds: bucket_s,
-        gaps: spans(&h.gaps),
+        gaps: silences(&h.gaps)?,
         files,
         hosts,
         untimed,
         notes: vec![format!(
-            "gaps by the histogram's rule over {bucket_s}-second buckets; a source stopped \
-             when it had events and ends in such a gap (rotated files excepted)"
+            "gaps by the histogram's rule over {bucket_s}-second buckets (those of all sources \
+             from the last event before to the first after); a source stopped when it had \
+             events and ends in such a gap (rotated files excepted: they end where the next \
+             one begins)"
         )],
     })
+}
+
+fn span(start: i64, end: i64) -> Span {
+    Span {
+        start: format_utc(start),
+        end: format_utc(end),
+        minutes: (end - start) / 60_000_000,
+    }
 }
 
 /// The files with events in the window or before it.
