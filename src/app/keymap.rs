@@ -122,10 +122,6 @@ pub fn parse_key(name: &str) -> Option<String> {
     Some(format!("{mods}{base}"))
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 impl Keymap {
     /// The default keymap with the user's file (if it exists) over it.
     pub fn load(user: Option<&Path>) -> Result<Keymap, KeymapError> {
@@ -151,14 +147,15 @@ impl Keymap {
         };
         let file: File = toml::from_str(text).map_err(|e| {
             err(
-                e.span().map_or(1, |s| line_of(text, s.start)),
+                e.span()
+                    .map_or(1, |s| crate::config::line_of(text, s.start)),
                 e.message().to_string(),
             )
         })?;
         let mut entries: Vec<_> = file.keys.into_iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         for (key, entry) in entries {
-            let line = line_of(text, key.span().start);
+            let line = crate::config::line_of(text, key.span().start);
             let name = parse_key(key.get_ref())
                 .ok_or_else(|| err(line, format!("unknown key {:?}", key.get_ref())))?;
             let (run, desc) = match entry.into_inner() {

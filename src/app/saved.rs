@@ -51,10 +51,6 @@ struct File<Q> {
     queries: Vec<Q>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 impl SavedQuery {
     /// Checks that every part parses; the message says which part.
     pub fn check(&self) -> Result<(), String> {
@@ -90,14 +86,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<SavedQuery>, SavedError> {
     };
     let file: File<Spanned<SavedQuery>> = toml::from_str(text).map_err(|e| {
         err(
-            e.span().map_or(1, |s| line_of(text, s.start)),
+            e.span()
+                .map_or(1, |s| crate::config::line_of(text, s.start)),
             e.message().to_string(),
         )
     })?;
     file.queries
         .into_iter()
         .map(|q| {
-            let line = line_of(text, q.span().start);
+            let line = crate::config::line_of(text, q.span().start);
             let q = q.into_inner();
             q.check().map_err(|m| err(line, m))?;
             Ok(q)

@@ -58,6 +58,12 @@ pub enum ConfigError {
     },
 }
 
+/// The line (from 1) of byte `offset` in `text`: where a TOML error or entry is, for the
+/// messages of every file the user writes (config, keymap, theme, saved queries, rules).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
 /// The default config file path.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "timberline").map(|d| d.config_dir().join("config.toml"))

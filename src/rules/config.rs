@@ -95,10 +95,6 @@ struct File {
     rules: Vec<Spanned<RuleSpec>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 /// A duration like `5m` in µs.
 fn duration(what: &str, s: &str) -> Result<i64, String> {
     crate::timeline::parse_bucket(s)
@@ -190,14 +186,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<Rule>, RulesError> {
     };
     let file: File = toml::from_str(text).map_err(|e| {
         err(
-            e.span().map_or(1, |s| line_of(text, s.start)),
+            e.span()
+                .map_or(1, |s| crate::config::line_of(text, s.start)),
             e.message().to_string(),
         )
     })?;
     file.rules
         .into_iter()
         .map(|r| {
-            let line = line_of(text, r.span().start);
+            let line = crate::config::line_of(text, r.span().start);
             r.into_inner().check().map_err(|m| err(line, m))
         })
         .collect()

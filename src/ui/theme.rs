@@ -78,10 +78,6 @@ struct File {
     styles: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 /// Parses `fg [on bg] [modifiers]`; `Err` names the word not understood.
 pub fn parse_style(s: &str) -> Result<Style, String> {
     let mut style = Style::default();
@@ -158,12 +154,13 @@ impl Theme {
         };
         let file: File = toml::from_str(text).map_err(|e| {
             err(
-                e.span().map_or(1, |s| line_of(text, s.start)),
+                e.span()
+                    .map_or(1, |s| crate::config::line_of(text, s.start)),
                 e.message().to_string(),
             )
         })?;
         if let Some(base) = &file.base {
-            let line = line_of(text, base.span().start);
+            let line = crate::config::line_of(text, base.span().start);
             let src = BUILTIN
                 .iter()
                 .find(|(n, _)| n == base.get_ref())
@@ -179,7 +176,7 @@ impl Theme {
             self.merge(src.1, Path::new(&format!("themes/{}.toml", src.0)))?;
         }
         if let Some(list) = &file.sources {
-            let line = line_of(text, list.span().start);
+            let line = crate::config::line_of(text, list.span().start);
             self.sources = list
                 .get_ref()
                 .iter()
@@ -187,7 +184,7 @@ impl Theme {
                 .collect::<Result<_, _>>()?;
         }
         for (key, value) in file.styles {
-            let line = line_of(text, key.span().start);
+            let line = crate::config::line_of(text, key.span().start);
             let name = KEYS
                 .iter()
                 .find(|k| **k == key.get_ref())
