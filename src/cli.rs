@@ -42,6 +42,9 @@ pub struct Cli {
     /// Start the explorer following new events (like `less +F`).
     #[arg(short = 'f', long)]
     pub follow: bool,
+    /// Explore the remote index NAME ([[remote]] in the config) instead of local files.
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub remote: Option<String>,
     #[command(flatten)]
     pub global: Global,
 }
@@ -98,6 +101,10 @@ pub enum Command {
     /// rotation. Exit status 0 when all verify, else 16 plus bits: 1 new, 2 missing or
     /// unreadable, 4 changed, 8 shrunk, 32 chain broken. Needs read access only, no index.
     Verify(VerifyArgs),
+    /// Send the events of PATHs to the remote index NAME ([[remote]] in the config), each
+    /// exactly once (deterministic ids, a checkpoint committed after the engine took every
+    /// event of a batch); with --follow, keep sending new events, through rotation.
+    Ship(ShipArgs),
     /// Show how FILE is read: the format chosen and why, the zone and year rules, the first
     /// events as parsed.
     Explain {
@@ -115,6 +122,22 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ShipArgs {
+    /// Files, folders or globs to ship.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The remote to send to (its `name` in the config).
+    #[arg(long, value_name = "NAME")]
+    pub to: String,
+    /// Keep sending new events as they are written.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Send only events from this time on (same forms as search's --since).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -205,8 +228,11 @@ pub struct WatchArgs {
 #[derive(Debug, Args)]
 pub struct TailArgs {
     /// Files, folders or globs to follow.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "remote", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Follow the remote index NAME ([[remote]] in the config) instead of local files.
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub remote: Option<String>,
     /// Query: terms, "phrases", AND/OR/NOT, field:value, field:[a TO b], /regex/.
     #[arg(short, long, default_value = "")]
     pub query: String,
@@ -229,8 +255,12 @@ pub enum TailFormat {
 #[derive(Debug, Args)]
 pub struct Filter {
     /// Files, folders or globs; `-` reads stdin.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "remote", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Ask the remote index NAME ([[remote]] in the config) instead of local files
+    /// (search, histogram).
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub remote: Option<String>,
     /// Query: terms, "phrases", AND/OR/NOT, field:value, field:[a TO b], /regex/.
     #[arg(short, long, default_value = "")]
     pub query: String,
@@ -494,6 +524,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Patterns(args)) => cmd_patterns(args, global, config),
         Some(Command::Top(args)) => cmd_top(args, global, config),
         Some(Command::Review(args)) => cmd_review(args, global, config),
+        Some(Command::Ship(args)) => cmd_ship(args, global, config),
         Some(Command::Explain { file }) => {
             print!("{}", crate::explain::explain(&file, &config)?);
             Ok(())
@@ -504,6 +535,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Seal(_)
             | Command::Verify(_),
         ) => Ok(()), // above
+        None if cli.remote.is_some() => {
+            let name = cli.remote.unwrap_or_default();
+            let remote = crate::remote::config::find(&config.remotes, &name)
+                .map_err(|e| EngineError::Usage(e.to_string()))?
+                .clone();
+            crate::tui::run_remote(remote, global.queries, global.known, cli.follow)
+        }
         None => crate::tui::run(
             cli.paths,
             global.index_dir,
@@ -744,6 +782,16 @@ fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Resul
     let mut req = request(&args.filter, &global)?;
     req.limit = args.limit;
     req.reverse = args.reverse;
+    if let Some(name) = &args.filter.remote {
+        let src = open_remote(&config, name)?;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        use crate::remote::commands::{SearchOutputError, search};
+        return match search(&src, &req, args.count, args.format, &mut out) {
+            Ok(()) => finish(out.flush()),
+            Err(SearchOutputError::Io(e)) => finish(Err(e)),
+            Err(SearchOutputError::Remote(e)) => Err(remote_error(e)),
+        };
+    }
     let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let stdout = std::io::stdout().lock();
@@ -762,6 +810,118 @@ fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Resul
         }
     }
     finish(out.flush())
+}
+
+/// Commands that read the local index only say so when given `--remote`.
+fn local_only(filter: &Filter, command: &str) -> Result<(), EngineError> {
+    match &filter.remote {
+        Some(name) => Err(EngineError::Usage(format!(
+            "{command} --remote {name}: not available for a remote index (search, histogram \
+             and tail are; the explorer's patterns pane is, on an index written by `ship`)"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The remote `name` of the config, connected and its mapping read.
+fn open_remote(config: &Config, name: &str) -> anyhow::Result<crate::remote::RemoteSource> {
+    let remote = crate::remote::config::find(&config.remotes, name)
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    crate::remote::RemoteSource::open(remote).map_err(remote_error)
+}
+
+/// A remote's error: a query it cannot answer or a bad config is a usage error (exit 2).
+fn remote_error(e: crate::remote::RemoteError) -> anyhow::Error {
+    use crate::remote::RemoteError;
+    match e {
+        RemoteError::Unsupported { .. } | RemoteError::Config(_) => {
+            EngineError::Usage(e.to_string()).into()
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+fn cmd_ship(args: ShipArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    use crate::remote::ship::{ShipError, Shipped, Shipper};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let remote = crate::remote::config::find(&config.remotes, &args.to)
+        .map_err(|e| EngineError::Usage(e.to_string()))?
+        .clone();
+    let now = chrono::Utc::now().timestamp_micros();
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| {
+            crate::window::parse_time(t, now, &Zone::Local)
+                .map_err(|e| EngineError::Usage(format!("--since: {e}")))
+        })
+        .transpose()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("installing signal handlers")?;
+    }
+    let (mut engine, s) = open(args.paths, &global, config, &Quiet)?;
+    print_notes(&s.notes);
+    let fail = |e: ShipError| -> anyhow::Error {
+        match e {
+            ShipError::Usage(m) => EngineError::Usage(m).into(),
+            ShipError::Remote(r) => remote_error(r),
+            other => anyhow::Error::new(other),
+        }
+    };
+    let mut shipper = Shipper::start(&engine, &remote, since).map_err(fail)?;
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let mut total = Shipped::default();
+    let mut report = |t: &Shipped| {
+        if terminal {
+            eprint!("\r{} events sent, {} already there", t.sent, t.already);
+        }
+    };
+    let first = shipper.round(&engine, &mut report).map_err(fail)?;
+    shipper.refresh().map_err(fail)?;
+    let add = |total: &mut Shipped, r: Shipped| {
+        total.sent += r.sent;
+        total.already += r.already;
+        total.bytes += r.bytes;
+        total.files = total.files.max(r.files);
+    };
+    add(&mut total, first);
+    if args.follow {
+        let (waker, note) = crate::follow::Waker::new(engine.roots(), Some(engine.index_dir()));
+        print_notes(note.as_slice());
+        while !stop.load(Ordering::Relaxed) {
+            waker.wait_at_most(crate::follow::POLL);
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let s = engine.refresh(&Quiet)?;
+            print_notes(&s.notes);
+            let r = shipper.round(&engine, &mut report).map_err(fail)?;
+            add(&mut total, r);
+        }
+    }
+    if terminal {
+        eprintln!();
+    }
+    let secs = started.elapsed().as_secs_f64().max(1e-3);
+    eprintln!(
+        "timberline: shipped {} events ({:.1} MB) to {} index {} in {secs:.1} s ({:.0} events/s, {:.1} MB/s){}",
+        total.sent,
+        total.bytes as f64 / 1e6,
+        remote.name,
+        shipper.index(),
+        total.sent as f64 / secs,
+        total.bytes as f64 / 1e6 / secs,
+        if total.already > 0 {
+            format!("; {} were there already (sent before an interruption)", total.already)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 /// A closed pipe (`| head`) ends output quietly.
@@ -792,6 +952,7 @@ fn baseline_since(d: Option<&str>, since: Option<i64>) -> Result<Option<i64>, En
 }
 
 fn cmd_patterns(args: PatternsArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    local_only(&args.filter, "patterns")?;
     use crate::report::patterns;
     let req = request(&args.filter, &global)?;
     let baseline_since = baseline_since(args.baseline.as_deref(), req.since)?;
@@ -865,6 +1026,7 @@ fn mark_patterns(
 }
 
 fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> {
+    local_only(&args.filter, "top")?;
     use crate::report::top;
     let req = request(&args.filter, &global)?;
     let fields: Vec<String> = args
@@ -904,6 +1066,7 @@ fn cmd_review(args: ReviewArgs, global: Global, config: Config) -> anyhow::Resul
         since: Some(args.since.clone()),
         until: args.until.clone(),
         saved: None,
+        remote: None,
     };
     let req = request(&filter, &global)?;
     let since = req.since.unwrap_or_default();
@@ -970,9 +1133,17 @@ fn cmd_histogram(args: HistogramArgs, global: Global, config: Config) -> anyhow:
             ))
         })?),
     };
-    let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
-    print_notes(&s.notes);
-    let h = engine.histogram(&req, bucket, 100)?;
+    let h = match &args.filter.remote {
+        Some(name) => {
+            let src = open_remote(&config, name)?;
+            crate::remote::commands::histogram(&src, &req, bucket, 100).map_err(remote_error)?
+        }
+        None => {
+            let (engine, s) = open_to_read(args.filter.paths, &global, config, &Quiet)?;
+            print_notes(&s.notes);
+            engine.histogram(&req, bucket, 100)?
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let res = match args.format {
         HistogramFormat::Json => histogram::write_json(&mut out, &h),
@@ -988,6 +1159,7 @@ fn cmd_profile(
     global: Global,
     config: Config,
 ) -> anyhow::Result<()> {
+    local_only(&args.filter, "histogram --profile")?;
     let mut req = request(&args.filter, &global)?;
     // As the histogram's, the window runs to now without --until.
     req.until = req.until.or(Some(chrono::Utc::now().timestamp_micros()));
@@ -1012,6 +1184,27 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .context("installing signal handlers")?;
     }
+    let format = match args.format {
+        TailFormat::Text => EventFormat::Text,
+        TailFormat::Jsonl => EventFormat::Jsonl,
+    };
+    if let Some(name) = &args.remote {
+        let src = open_remote(&config, name)?;
+        let req = Request {
+            query,
+            ..Request::default()
+        };
+        let mut out = std::io::stdout().lock();
+        let stopped = || {
+            stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout())
+        };
+        use crate::remote::commands::{SearchOutputError, tail};
+        return match tail(&src, &req, args.last, format, &mut out, &stopped) {
+            Ok(()) => Ok(()),
+            Err(SearchOutputError::Io(e)) => finish(Err(e)),
+            Err(SearchOutputError::Remote(e)) => Err(remote_error(e)),
+        };
+    }
     let (mut engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
     let request = Request {
@@ -1021,10 +1214,6 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
     let (mut follower, first) = crate::follow::Follower::start(&mut engine, request, args.last)?;
     let (waker, note) = crate::follow::Waker::new(engine.roots(), Some(engine.index_dir()));
     print_notes(note.as_slice());
-    let format = match args.format {
-        TailFormat::Text => EventFormat::Text,
-        TailFormat::Jsonl => EventFormat::Jsonl,
-    };
     let mut out = EventWriter::new(std::io::stdout().lock(), format);
     let mut emit = |records: Vec<crate::output::events::EventRecord>| -> std::io::Result<()> {
         for rec in records {

@@ -594,6 +594,7 @@ impl Engine {
             let mut ctx = s.ctx.reader();
             match format.parse_line(first, &mut ctx) {
                 LineKind::Start(p) if !format.is_plain_text() => {
+                    rec.time_span = p.time_span;
                     rec.host = p.host;
                     rec.program = p.program;
                     rec.message = p.message;

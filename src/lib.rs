@@ -15,6 +15,7 @@ pub mod index;
 pub mod output;
 pub mod patterns;
 pub mod query;
+pub mod remote;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -74,6 +74,48 @@ pub fn run(
             );
         }
     }
+    // Stdin is new each time: it has no session to restore.
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let roots = crate::index::update::canonical_roots(&paths);
+    let opts = OpenOptions {
+        paths,
+        index_dir,
+        config,
+    };
+    explore(
+        roots,
+        !stdin,
+        team_queries,
+        team_known,
+        follow,
+        move |tx| spawn_worker(opts, config_file, tx),
+    )
+}
+
+/// Opens the explorer on a remote index and runs it until the user quits.
+pub fn run_remote(
+    remote: crate::remote::RemoteConfig,
+    team_queries: Option<PathBuf>,
+    team_known: Option<PathBuf>,
+    follow: bool,
+) -> anyhow::Result<()> {
+    // Checked before the terminal is taken: a wrong name or URL is a plain message.
+    let src = crate::remote::RemoteSource::open(&remote)?;
+    let roots = vec![PathBuf::from(format!("remote:{}/{}", remote.name, remote.index))];
+    explore(roots, true, team_queries, team_known, follow, move |tx| {
+        spawn_remote_worker(src, tx)
+    })
+}
+
+/// The explorer's loop, with `spawn` starting the worker that answers its effects.
+fn explore(
+    roots: Vec<PathBuf>,
+    restore: bool,
+    team_queries: Option<PathBuf>,
+    team_known: Option<PathBuf>,
+    follow: bool,
+    spawn: impl FnOnce(Sender<Msg>) -> Sender<Effect>,
+) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(EngineError::Usage(
             "the explorer needs a terminal; use `timberline search PATH...` in scripts".into(),
@@ -99,19 +141,9 @@ pub fn run(
     let known_files = crate::patterns::known::files(team_known.as_deref());
     let known = crate::patterns::known::load(&known_files, team_known.as_deref())?;
     let ui = Ui { theme, keymap };
-    // Stdin is new each time: it has no session to restore.
-    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let mut keeper = Keeper::new(
-        sessions_dir().filter(|_| !stdin),
-        crate::index::update::canonical_roots(&paths),
-    );
-    let opts = OpenOptions {
-        paths,
-        index_dir,
-        config,
-    };
+    let mut keeper = Keeper::new(sessions_dir().filter(|_| restore), roots);
     let (tx, rx) = mpsc::channel();
-    let effects = spawn_worker(opts, config_file, tx.clone());
+    let effects = spawn(tx.clone());
     spawn_input(tx.clone());
     spawn_signals(tx)?;
     let _guard = TerminalGuard::enter()?;
@@ -126,6 +158,45 @@ pub fn run(
     state.known = known.statuses();
     state.known_path = crate::patterns::known::user_file();
     event_loop(&mut terminal, &mut state, &ui, &rx, &effects, &mut keeper)
+}
+
+/// Serves the explorer from a remote index; every few seconds, asks it what it holds now
+/// (new events, for follow and the timeline).
+fn spawn_remote_worker(src: crate::remote::RemoteSource, tx: Sender<Msg>) -> Sender<Effect> {
+    let (etx, erx) = mpsc::channel::<Effect>();
+    std::thread::spawn(move || {
+        let mut span = src.span();
+        if tx.send(Msg::Action(Action::Opened(span.clone()))).is_err() {
+            return;
+        }
+        let mut last_round = Instant::now();
+        loop {
+            match erx.recv_timeout(TICK) {
+                Ok(first) => {
+                    let mut batch = vec![first];
+                    batch.extend(erx.try_iter());
+                    for e in latest(batch) {
+                        if tx.send(Msg::Action(serve(&src, e))).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            if last_round.elapsed() >= crate::remote::commands::POLL * 2 {
+                last_round = Instant::now();
+                let now = src.span();
+                if now.events != span.events || now.last != span.last {
+                    span = now;
+                    if tx.send(Msg::Action(Action::Grew(span.clone()))).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    etx
 }
 
 /// The user's paths, or /var/log when it can be read.

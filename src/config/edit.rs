@@ -67,7 +67,7 @@ pub fn set_override(
     let matches = |s: &super::SourceOverride| {
         let one = Config {
             sources: vec![s.clone()],
-            formats: Vec::new(),
+            ..Config::default()
         };
         one.override_for(file).is_some()
     };

@@ -36,6 +36,9 @@ pub struct Config {
     pub sources: Vec<SourceOverride>,
     #[serde(default, rename = "format")]
     pub formats: Vec<UserFormat>,
+    /// OpenSearch/Elasticsearch indices to explore and ship to (see [`crate::remote::config`]).
+    #[serde(default, rename = "remote")]
+    pub remotes: Vec<crate::remote::config::RemoteConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1358,7 +1358,7 @@ impl Pending {
 
 /// Keys that hold the event's own time: not indexed as fields (the time is the `ts` fast
 /// field; their nearly unique values would bloat the term dictionary).
-fn is_time_key(key: &str) -> bool {
+pub fn is_time_key(key: &str) -> bool {
     const TIME_KEYS: [&str; 12] = [
         "ts",
         "time",
@@ -1379,7 +1379,7 @@ fn is_time_key(key: &str) -> bool {
 /// The text indexed as words: the event without its timestamp text, whose tokens (nearly
 /// unique per line: seconds, microseconds) would cost a third of the index for no search value
 /// (time is searched with --since/--until).
-fn words_of(text: &str, span: Option<(usize, usize)>) -> std::borrow::Cow<'_, str> {
+pub fn words_of(text: &str, span: Option<(usize, usize)>) -> std::borrow::Cow<'_, str> {
     match span {
         Some((a, b))
             if a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b) =>

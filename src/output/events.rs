@@ -25,6 +25,9 @@ pub struct EventRecord {
     /// The source as shown to people (relative to the root).
     #[serde(skip)]
     pub short_source: String,
+    /// Where the timestamp is in `text` (see [`crate::event::Parsed::time_span`]).
+    #[serde(skip)]
+    pub time_span: Option<(usize, usize)>,
 }
 
 impl EventRecord {
@@ -48,6 +51,7 @@ impl EventRecord {
             fields: serde_json::Map::new(),
             ts_us,
             short_source,
+            time_span: None,
         }
     }
 }

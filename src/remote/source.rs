@@ -1,0 +1,473 @@
+//! A remote index as a [`LogSource`]: the explorer and the CLI ask it what they ask the local
+//! index, and it answers with `_search` pages in time order (`search_after` on the time and a
+//! unique tiebreaker, so tied events are neither lost nor repeated), exact `_count`s, and
+//! `date_histogram`s with empty buckets kept (so the gap rule applies unchanged).
+
+use super::client::{Client, RemoteError};
+use super::config::RemoteConfig;
+use super::doc::from_hit;
+use super::dsl::within;
+use super::layout::{Layout, shipped};
+use crate::app::data::{
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceInfo, Span, and,
+};
+use crate::query::Expr;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// Events per `_search` page (under every engine's default `max_result_window`).
+const PAGE: usize = 5_000;
+/// Buckets per `date_histogram` request (under the default `search.max_buckets`).
+const BUCKETS_PER_REQUEST: usize = 50_000;
+/// Files listed in the sources pane.
+const MAX_SOURCES: usize = 1_000;
+
+/// One remote index, opened.
+pub struct RemoteSource {
+    pub client: Client,
+    pub index: String,
+    pub layout: Layout,
+}
+
+/// A page of hits: the events and the sort values of the last (where the next page starts).
+pub struct Page {
+    pub hits: Vec<Value>,
+    pub last_sort: Option<Value>,
+}
+
+impl RemoteSource {
+    /// Connects and reads the index's mapping (which tells its layout).
+    pub fn open(config: &RemoteConfig) -> Result<RemoteSource, RemoteError> {
+        let client = Client::new(config)?;
+        let mapping = client.request(
+            "GET",
+            &format!("{}/_mapping?allow_no_indices=true", config.index),
+            None,
+            "reading the index mapping",
+        )?;
+        if mapping.as_object().is_none_or(|m| m.is_empty()) {
+            return Err(client.answer_error(
+                "reading the index mapping",
+                format!("no index matches {:?}", config.index),
+            ));
+        }
+        Ok(RemoteSource {
+            layout: Layout::from_mapping(&mapping, &config.fields),
+            index: config.index.clone(),
+            client,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.client.name
+    }
+
+    fn path(&self, api: &str) -> String {
+        format!(
+            "{}/{api}?ignore_unavailable=true&allow_no_indices=true",
+            self.index
+        )
+    }
+
+    /// One page of matching hits in `[since, until)`, in time order (newest first with
+    /// `descending`), after `after` (a previous page's `last_sort`).
+    pub fn page(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        until: Option<i64>,
+        descending: bool,
+        size: usize,
+        after: Option<&Value>,
+    ) -> Result<Page, RemoteError> {
+        let mut body = json!({
+            "size": size,
+            "query": within(q, since, until, &self.layout, self.name())?,
+            "sort": self.layout.sort(descending),
+            "track_total_hits": false,
+        });
+        if let Some(a) = after {
+            body["search_after"] = a.clone();
+        }
+        let answer = self
+            .client
+            .post(&self.path("_search"), &body, "searching")?;
+        let hits = answer["hits"]["hits"]
+            .as_array()
+            .cloned()
+            .ok_or_else(|| self.client.answer_error("searching", "no hits.hits"))?;
+        let last_sort = hits.last().map(|h| h["sort"].clone());
+        Ok(Page { hits, last_sort })
+    }
+
+    /// Up to `limit` matching events (all without one) in time order, page after page.
+    pub fn each_hit(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        until: Option<i64>,
+        descending: bool,
+        limit: Option<usize>,
+        mut f: impl FnMut(&Value) -> Result<(), RemoteError>,
+    ) -> Result<usize, RemoteError> {
+        let mut after: Option<Value> = None;
+        let mut n = 0;
+        loop {
+            let want = limit.map_or(PAGE, |l| (l - n).min(PAGE));
+            if want == 0 {
+                return Ok(n);
+            }
+            let page = self.page(q, since, until, descending, want, after.as_ref())?;
+            let got = page.hits.len();
+            for h in &page.hits {
+                f(h)?;
+            }
+            n += got;
+            if got < want {
+                return Ok(n);
+            }
+            after = page.last_sort;
+        }
+    }
+
+    /// Matching events as the explorer shows them.
+    pub fn events(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        until: Option<i64>,
+        descending: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<LogEvent>, RemoteError> {
+        let mut out = Vec::new();
+        self.each_hit(q, since, until, descending, limit, |h| {
+            out.extend(from_hit(h, &self.layout));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The exact number of matching events in `[since, until)`.
+    pub fn count_in(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        until: Option<i64>,
+    ) -> Result<u64, RemoteError> {
+        let body = json!({"query": within(q, since, until, &self.layout, self.name())?});
+        let answer = self.client.post(&self.path("_count"), &body, "counting")?;
+        answer["count"]
+            .as_u64()
+            .ok_or_else(|| self.client.answer_error("counting", "no count"))
+    }
+
+    /// Counts per bucket of `bucket_us` from `start_us`, `buckets` of them.
+    pub fn bucket_counts(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        start_us: i64,
+        bucket_us: i64,
+        buckets: usize,
+    ) -> Result<Vec<u64>, RemoteError> {
+        let mut counts = vec![0u64; buckets];
+        let ms = (bucket_us / 1000).max(1);
+        let mut first = 0;
+        while first < buckets {
+            let n = (buckets - first).min(BUCKETS_PER_REQUEST);
+            let lo = start_us + bucket_us * first as i64;
+            let hi = lo + bucket_us * n as i64;
+            let from = since.map_or(lo, |s| s.max(lo));
+            if from < hi {
+                self.histogram_chunk(q, from, hi, lo, bucket_us, ms, &mut counts[first..first + n])?;
+            }
+            first += n;
+        }
+        Ok(counts)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn histogram_chunk(
+        &self,
+        q: &Expr,
+        from: i64,
+        to: i64,
+        lo: i64,
+        bucket_us: i64,
+        ms: i64,
+        counts: &mut [u64],
+    ) -> Result<(), RemoteError> {
+        let lo_ms = lo.div_euclid(1000);
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "query": within(q, Some(from), Some(to), &self.layout, self.name())?,
+            "aggs": {"t": {"date_histogram": {
+                "field": self.layout.time_field(),
+                "fixed_interval": format!("{ms}ms"),
+                "offset": format!("{}ms", lo_ms.rem_euclid(ms)),
+                "min_doc_count": 0,
+                "extended_bounds": {"min": lo_ms, "max": lo_ms + ms * counts.len() as i64 - 1},
+            }}}
+        });
+        let answer = self
+            .client
+            .post(&self.path("_search"), &body, "counting per time bucket")?;
+        let Some(list) = answer["aggregations"]["t"]["buckets"].as_array() else {
+            return Ok(());
+        };
+        for b in list {
+            let (Some(key), Some(n)) = (b["key"].as_i64(), b["doc_count"].as_u64()) else {
+                continue;
+            };
+            let j = (key * 1000 - lo).div_euclid(bucket_us);
+            if let Some(slot) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
+                *slot += n;
+            }
+        }
+        Ok(())
+    }
+
+    /// The first (or last) event's time.
+    fn edge(&self, last: bool) -> Result<Option<i64>, RemoteError> {
+        let page = self.page(&Expr::All, None, None, last, 1, None)?;
+        Ok(page
+            .hits
+            .first()
+            .and_then(|h| from_hit(h, &self.layout))
+            .map(|e| e.ts))
+    }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>, RemoteError> {
+        let field = match &self.layout {
+            Layout::Shipped => shipped::PATH.to_string(),
+            Layout::Foreign { names, .. } => names.source.clone(),
+        };
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "aggs": {"f": {
+                "terms": {"field": field, "size": MAX_SOURCES},
+                "aggs": {
+                    "first": {"min": {"field": self.layout.time_field()}},
+                    "last": {"max": {"field": self.layout.time_field()}}
+                }
+            }}
+        });
+        let answer = self
+            .client
+            .post(&self.path("_search"), &body, "listing the sources")?;
+        let mut files: Vec<SourceInfo> = answer["aggregations"]["f"]["buckets"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|b| SourceInfo {
+                        path: b["key"].as_str().unwrap_or("").to_string(),
+                        format: "remote".into(),
+                        zone: "UTC".into(),
+                        events: b["doc_count"].as_u64().unwrap_or(0),
+                        first: b["first"]["value"].as_f64().map(|ms| (ms * 1000.0) as i64),
+                        last: b["last"]["value"].as_f64().map(|ms| (ms * 1000.0) as i64),
+                        ..SourceInfo::default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// What the index holds: its first and last times, its count and its files.
+    pub fn span_of(&self) -> Result<Span, RemoteError> {
+        let files = self.sources()?;
+        Ok(Span {
+            first: self.edge(false)?,
+            last: self.edge(true)?,
+            sources: files.len(),
+            events: self.count_in(&Expr::All, None, None)?,
+            notes: Vec::new(),
+            files,
+            roots: vec![std::path::PathBuf::from(format!(
+                "remote:{}/{}",
+                self.name(),
+                self.index
+            ))],
+            formats: Vec::new(),
+        })
+    }
+
+    /// The most (least) frequent values of `field`.
+    pub fn top_values(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        field: &str,
+        bottom: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, RemoteError> {
+        let order = if bottom { "asc" } else { "desc" };
+        let (agg_field, include, strip) = match (&self.layout, field) {
+            (Layout::Shipped, "level") => (shipped::LEVEL.to_string(), None, 0),
+            (Layout::Shipped, key) => {
+                let prefix = crate::index::schema::kv_term(key, "");
+                let n = prefix.len();
+                (
+                    shipped::KV.to_string(),
+                    Some(format!("{}.*", regex::escape(&prefix))),
+                    n,
+                )
+            }
+            (Layout::Foreign { names, .. }, f) => (
+                match f {
+                    "host" => names.host.clone(),
+                    "program" => names.program.clone(),
+                    "level" => names.level.clone(),
+                    "source" | "file" => names.source.clone(),
+                    other => other.to_string(),
+                },
+                None,
+                0,
+            ),
+        };
+        let mut terms = json!({"field": agg_field, "size": limit, "order": {"_count": order}});
+        if let Some(inc) = include {
+            terms["include"] = json!(inc);
+        }
+        let body = json!({
+            "size": 0,
+            "track_total_hits": false,
+            "query": within(filter, since, None, &self.layout, self.name())?,
+            "aggs": {"v": {"terms": terms}}
+        });
+        let answer = self
+            .client
+            .post(&self.path("_search"), &body, "counting values")?;
+        Ok(answer["aggregations"]["v"]["buckets"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|b| {
+                        let key = match &b["key"] {
+                            Value::String(s) => s.get(strip..).unwrap_or("").to_string(),
+                            other => other.to_string(),
+                        };
+                        Some((key, b["doc_count"].as_u64()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+fn key_of(e: &LogEvent) -> EventKey {
+    e.key()
+}
+
+impl LogSource for RemoteSource {
+    fn around(
+        &self,
+        q: &Query,
+        at: Option<i64>,
+        before: usize,
+        after: usize,
+    ) -> Result<Vec<LogEvent>, String> {
+        let fail = |e: RemoteError| e.to_string();
+        let mut events = Vec::new();
+        if before > 0 {
+            events = self
+                .events(&q.filter, q.since, at, true, Some(before))
+                .map_err(fail)?;
+            events.reverse();
+        }
+        if after > 0 {
+            let since = match (at, q.since) {
+                (Some(a), Some(s)) => Some(a.max(s)),
+                (a, s) => a.or(s),
+            };
+            events.extend(
+                self.events(&q.filter, since, None, false, Some(after))
+                    .map_err(fail)?,
+            );
+        }
+        if let (Some(s), Some(first), Some(last)) = (&q.search, events.first(), events.last()) {
+            let marked: HashSet<EventKey> = self
+                .events(
+                    &and(q.filter.clone(), s.clone()),
+                    Some(first.ts),
+                    Some(last.ts.saturating_add(1)),
+                    false,
+                    Some(10_000),
+                )
+                .map_err(fail)?
+                .iter()
+                .map(key_of)
+                .collect();
+            for e in &mut events {
+                e.hit = marked.contains(&e.key());
+            }
+        }
+        Ok(events)
+    }
+
+    fn histogram(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        start_us: i64,
+        bucket_us: i64,
+        buckets: usize,
+    ) -> Result<Vec<u64>, String> {
+        self.bucket_counts(filter, since, start_us, bucket_us, buckets)
+            .map_err(|e| e.to_string())
+    }
+
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
+        self.count_in(q, since, None)
+            .map(|n| n as usize)
+            .map_err(|e| e.to_string())
+    }
+
+    fn keys(
+        &self,
+        q: &Expr,
+        since: Option<i64>,
+        at: i64,
+        forward: bool,
+        limit: usize,
+    ) -> Result<Vec<EventKey>, String> {
+        let events = if forward {
+            self.events(q, Some(since.map_or(at, |s| s.max(at))), None, false, Some(limit))
+        } else {
+            self.events(q, since, Some(at.saturating_add(1)), true, Some(limit))
+        };
+        events
+            .map(|v| v.iter().map(key_of).collect())
+            .map_err(|e| e.to_string())
+    }
+
+    fn span(&self) -> Span {
+        match self.span_of() {
+            Ok(s) => s,
+            Err(e) => Span {
+                notes: vec![e.to_string()],
+                ..Span::default()
+            },
+        }
+    }
+
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
+        super::patterns::rows(self, filter, since, PATTERN_BUCKETS).map_err(|e| e.to_string())
+    }
+
+    fn values(
+        &self,
+        filter: &Expr,
+        since: Option<i64>,
+        field: &str,
+        bottom: bool,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, String> {
+        self.top_values(filter, since, field, bottom, limit)
+            .map_err(|e| e.to_string())
+    }
+}
