@@ -916,7 +916,10 @@ fn cmd_ship(args: ShipArgs, global: Global, config: Config) -> anyhow::Result<()
         total.sent as f64 / secs,
         total.bytes as f64 / 1e6 / secs,
         if total.already > 0 {
-            format!("; {} were there already (sent before an interruption)", total.already)
+            format!(
+                "; {} were there already (sent before an interruption)",
+                total.already
+            )
         } else {
             String::new()
         }
@@ -1195,9 +1198,8 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
             ..Request::default()
         };
         let mut out = std::io::stdout().lock();
-        let stopped = || {
-            stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout())
-        };
+        let stopped =
+            || stop.load(Ordering::Relaxed) || crate::output::pipe::reader_gone(std::io::stdout());
         use crate::remote::commands::{SearchOutputError, tail};
         return match tail(&src, &req, args.last, format, &mut out, &stopped) {
             Ok(()) => Ok(()),

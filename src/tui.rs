@@ -82,14 +82,9 @@ pub fn run(
         index_dir,
         config,
     };
-    explore(
-        roots,
-        !stdin,
-        team_queries,
-        team_known,
-        follow,
-        move |tx| spawn_worker(opts, config_file, tx),
-    )
+    explore(roots, !stdin, team_queries, team_known, follow, move |tx| {
+        spawn_worker(opts, config_file, tx)
+    })
 }
 
 /// Opens the explorer on a remote index and runs it until the user quits.
@@ -101,7 +96,10 @@ pub fn run_remote(
 ) -> anyhow::Result<()> {
     // Checked before the terminal is taken: a wrong name or URL is a plain message.
     let src = crate::remote::RemoteSource::open(&remote)?;
-    let roots = vec![PathBuf::from(format!("remote:{}/{}", remote.name, remote.index))];
+    let roots = vec![PathBuf::from(format!(
+        "remote:{}/{}",
+        remote.name, remote.index
+    ))];
     explore(roots, true, team_queries, team_known, follow, move |tx| {
         spawn_remote_worker(src, tx)
     })

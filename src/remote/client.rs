@@ -77,7 +77,8 @@ impl Client {
             Auth::None => None,
             Auth::Basic { user, password } => {
                 use base64::Engine as _;
-                let pair = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                let pair =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
                 Some(Arc::from(format!("Basic {pair}")))
             }
             Auth::ApiKey(key) => Some(Arc::from(format!("ApiKey {key}"))),
@@ -197,7 +198,8 @@ fn reason(body: &str) -> String {
         return if t.is_empty() {
             "(no body)".into()
         } else {
-            crate::output::escape_controls(&t.chars().take(300).collect::<String>(), false).into_owned()
+            crate::output::escape_controls(&t.chars().take(300).collect::<String>(), false)
+                .into_owned()
         };
     };
     let e = &v["error"];
@@ -227,7 +229,10 @@ fn reason(body: &str) -> String {
     parts.join(": ")
 }
 
-fn tls_with_ca(config: &RemoteConfig, ca: &std::path::Path) -> Result<ureq::tls::TlsConfig, RemoteError> {
+fn tls_with_ca(
+    config: &RemoteConfig,
+    ca: &std::path::Path,
+) -> Result<ureq::tls::TlsConfig, RemoteError> {
     use ureq::tls::{PemItem, RootCerts, TlsConfig};
     let fail = |m: String| RemoteConfigError {
         remote: config.name.clone(),
@@ -241,7 +246,11 @@ fn tls_with_ca(config: &RemoteConfig, ca: &std::path::Path) -> Result<ureq::tls:
         })
         .collect();
     if certs.is_empty() {
-        return Err(fail(format!("ca_file {}: no PEM certificate in it", ca.display())).into());
+        return Err(fail(format!(
+            "ca_file {}: no PEM certificate in it",
+            ca.display()
+        ))
+        .into());
     }
     Ok(TlsConfig::builder()
         .root_certs(RootCerts::Specific(Arc::new(certs)))
@@ -259,7 +268,10 @@ mod tests {
             reason(body),
             "search_phase_execution_exception: all shards failed: failed to create query"
         );
-        assert_eq!(reason("Bad \x1b]0;x\x07 gateway"), "Bad \\x1b]0;x\\x07 gateway");
+        assert_eq!(
+            reason("Bad \x1b]0;x\x07 gateway"),
+            "Bad \\x1b]0;x\\x07 gateway"
+        );
         assert_eq!(reason(""), "(no body)");
     }
 }

@@ -15,13 +15,28 @@ use std::time::Duration;
 
 /// An explorer event as the CLI prints it.
 pub fn record(e: &LogEvent) -> EventRecord {
-    let mut rec = EventRecord::new(e.ts, e.path.clone(), e.source.clone(), e.line, e.text.clone());
+    let mut rec = EventRecord::new(
+        e.ts,
+        e.path.clone(),
+        e.source.clone(),
+        e.line,
+        e.text.clone(),
+    );
     rec.level = e.level.map(|l| l.as_str());
     rec.host = e.host.clone();
     rec.program = e.program.clone();
     rec.message = e.message.clone();
     rec.fields = e.fields.clone();
     rec
+}
+
+/// A hit as the CLI prints it, with its pattern id when `ship` gave it one.
+fn hit_record(h: &serde_json::Value, src: &RemoteSource) -> Option<EventRecord> {
+    let mut rec = record(&from_hit(h, &src.layout)?);
+    rec.pattern = h["_source"]["timberline"]["pattern"]
+        .as_str()
+        .map(str::to_string);
+    Some(rec)
 }
 
 /// `search --remote`: matching events (or their count) in time order.
@@ -39,17 +54,24 @@ pub fn search(
     }
     let mut w = EventWriter::new(out, format);
     let mut io_error = None;
-    src.each_hit(&req.query, req.since, req.until, req.reverse, req.limit, |h| {
-        if io_error.is_some() {
-            return Ok(());
-        }
-        if let Some(e) = from_hit(h, &src.layout)
-            && let Err(err) = w.write(&record(&e))
-        {
-            io_error = Some(err);
-        }
-        Ok(())
-    })?;
+    src.each_hit(
+        &req.query,
+        req.since,
+        req.until,
+        req.reverse,
+        req.limit,
+        |h| {
+            if io_error.is_some() {
+                return Ok(());
+            }
+            if let Some(rec) = hit_record(h, src)
+                && let Err(err) = w.write(&rec)
+            {
+                io_error = Some(err);
+            }
+            Ok(())
+        },
+    )?;
     if let Some(e) = io_error {
         return Err(e.into());
     }
@@ -94,7 +116,11 @@ pub fn histogram(
             _ => match since {
                 Some(s) => (s, now.max(s)),
                 None => {
-                    return Ok(Histogram::new(0, bucket_s.unwrap_or(60) * 1_000_000, Vec::new()));
+                    return Ok(Histogram::new(
+                        0,
+                        bucket_s.unwrap_or(60) * 1_000_000,
+                        Vec::new(),
+                    ));
                 }
             },
         },
@@ -135,23 +161,33 @@ pub fn tail(
     stop: &dyn Fn() -> bool,
 ) -> Result<(), SearchOutputError> {
     let mut w = EventWriter::new(out, format);
-    let mut first = src.events(&req.query, None, None, true, Some(last))?;
+    let mut first: Vec<(i64, EventRecord)> = Vec::new();
+    src.each_hit(&req.query, None, None, true, Some(last), |h| {
+        if let (Some(e), Some(rec)) = (from_hit(h, &src.layout), hit_record(h, src)) {
+            first.push((e.ts, rec));
+        }
+        Ok(())
+    })?;
     first.reverse();
-    // Ids shown within the overlap window, by time.
+    // Where following starts: the newest matching event now (shown or not).
+    let newest = src.page(&req.query, None, None, true, 1, None)?;
+    let mut high = newest
+        .hits
+        .first()
+        .and_then(|h| from_hit(h, &src.layout))
+        .map(|e| e.ts);
+    // Ids of the overlap window before it: already shown (or before `-n`), never again.
     let mut seen: HashMap<String, i64> = HashMap::new();
-    let mut high = first.last().map(|e| e.ts);
-    // The first events' ids: taken again, so the overlap does not print them twice.
-    let from = high.map(|h| h - OVERLAP_US);
-    if let Some(from) = from {
-        src.each_hit(&req.query, Some(from), None, false, None, |h| {
-            if let (Some(id), Some(e)) = (h["_id"].as_str(), from_hit(h, &src.layout)) {
+    if let Some(h) = high {
+        src.each_hit(&req.query, Some(h - OVERLAP_US), None, false, None, |hit| {
+            if let (Some(id), Some(e)) = (hit["_id"].as_str(), from_hit(hit, &src.layout)) {
                 seen.insert(id.to_string(), e.ts);
             }
             Ok(())
         })?;
     }
-    for e in &first {
-        w.write(&record(e))?;
+    for (_, rec) in &first {
+        w.write(rec)?;
     }
     w.flush()?;
     while !stop() {
@@ -165,15 +201,15 @@ pub fn tail(
             if seen.contains_key(id) {
                 return Ok(());
             }
-            if let Some(e) = from_hit(h, &src.layout) {
+            if let (Some(e), Some(rec)) = (from_hit(h, &src.layout), hit_record(h, src)) {
                 seen.insert(id.to_string(), e.ts);
-                fresh.push(e);
+                fresh.push((e.ts, rec));
             }
             Ok(())
         })?;
-        for e in &fresh {
-            high = Some(high.map_or(e.ts, |h| h.max(e.ts)));
-            w.write(&record(e))?;
+        for (ts, rec) in &fresh {
+            high = Some(high.map_or(*ts, |h| h.max(*ts)));
+            w.write(rec)?;
         }
         w.flush()?;
         if let Some(h) = high {

@@ -164,9 +164,10 @@ impl RemoteConfig {
                 password,
             }),
             (None, Some(_), None) => Err(self.error("a password is set but no `user`")),
-            (None, None, Some(_)) => Err(self.error(
-                "`user` is set but no password: set `password_env` or `password_file`",
-            )),
+            (None, None, Some(_)) => {
+                Err(self
+                    .error("`user` is set but no password: set `password_env` or `password_file`"))
+            }
             (None, None, None) => Ok(Auth::None),
         }
     }

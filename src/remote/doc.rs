@@ -161,9 +161,8 @@ pub fn from_hit(hit: &Value, layout: &Layout) -> Option<LogEvent> {
         }
         Layout::Foreign { names, .. } => {
             let text = text_at(source, &names.message).unwrap_or_default();
-            let path = text_at(source, &names.source).unwrap_or_else(|| {
-                hit["_index"].as_str().unwrap_or("").to_string()
-            });
+            let path = text_at(source, &names.source)
+                .unwrap_or_else(|| hit["_index"].as_str().unwrap_or("").to_string());
             let mut fields = Map::new();
             flatten(source, "", &mut fields);
             for skip in [&names.time, &names.message] {
@@ -218,7 +217,10 @@ mod tests {
         let mixed = json!({"log": {"file.path": "/var/log/x"}});
         assert_eq!(text_at(&nested, "host.name").as_deref(), Some("web1"));
         assert_eq!(text_at(&literal, "host.name").as_deref(), Some("web2"));
-        assert_eq!(text_at(&mixed, "log.file.path").as_deref(), Some("/var/log/x"));
+        assert_eq!(
+            text_at(&mixed, "log.file.path").as_deref(),
+            Some("/var/log/x")
+        );
         assert_eq!(text_at(&nested, "host.ip"), None);
     }
 
@@ -228,7 +230,10 @@ mod tests {
             parse_time(&json!("2026-12-03T10:00:00.123456789Z")),
             Some(1_796_292_000_123_456)
         );
-        assert_eq!(parse_time(&json!(1_796_292_000_123i64)), Some(1_796_292_000_123_000));
+        assert_eq!(
+            parse_time(&json!(1_796_292_000_123i64)),
+            Some(1_796_292_000_123_000)
+        );
     }
 
     #[test]
@@ -256,8 +261,18 @@ mod tests {
                 words: " web1 sshd[1]: Failed password for root",
             },
         );
-        assert!(doc["timberline"]["kv"].as_array().unwrap().contains(&json!("user=root")));
-        assert!(doc["timberline"]["kv"].as_array().unwrap().contains(&json!("host=web1")));
+        assert!(
+            doc["timberline"]["kv"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("user=root"))
+        );
+        assert!(
+            doc["timberline"]["kv"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("host=web1"))
+        );
         let hit = json!({"_id": doc_id(42, 1000), "_source": doc});
         let e = from_hit(&hit, &Layout::Shipped).unwrap();
         assert_eq!(e.ts, rec.ts_us);

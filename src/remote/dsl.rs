@@ -356,11 +356,54 @@ fn parse_level(value: &str, remote: &str) -> Result<Level, RemoteError> {
 /// Every level word [`Level::parse`] knows, with its level: how other shippers write them.
 fn spellings() -> Vec<(&'static str, Level)> {
     const WORDS: [&str; 48] = [
-        "trace", "trc", "finest", "finer", "verbose", "debug", "dbg", "fine", "debug1",
-        "debug2", "debug3", "debug4", "debug5", "info", "inf", "information", "informational",
-        "notice", "warn", "warning", "wrn", "error", "err", "severe", "crit", "critical",
-        "alert", "emerg", "emergency", "fatal", "panic", "0", "1", "2", "3", "4", "5", "6",
-        "7", "v", "d", "i", "n", "w", "e", "c", "a", "f",
+        "trace",
+        "trc",
+        "finest",
+        "finer",
+        "verbose",
+        "debug",
+        "dbg",
+        "fine",
+        "debug1",
+        "debug2",
+        "debug3",
+        "debug4",
+        "debug5",
+        "info",
+        "inf",
+        "information",
+        "informational",
+        "notice",
+        "warn",
+        "warning",
+        "wrn",
+        "error",
+        "err",
+        "severe",
+        "crit",
+        "critical",
+        "alert",
+        "emerg",
+        "emergency",
+        "fatal",
+        "panic",
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "v",
+        "d",
+        "i",
+        "n",
+        "w",
+        "e",
+        "c",
+        "a",
+        "f",
     ];
     WORDS
         .into_iter()
@@ -403,10 +446,19 @@ mod tests {
             json!({"terms": {"timberline.level": [4, 5, 6, 7, 8]}})
         );
         let r = shipped("status:[500 TO 599]");
-        assert_eq!(r["range"]["timberline.num"]["gte"], json!(num_term("status", 500.0)));
-        assert_eq!(r["range"]["timberline.num"]["lte"], json!(num_term("status", 599.0)));
+        assert_eq!(
+            r["range"]["timberline.num"]["gte"],
+            json!(num_term("status", 500.0))
+        );
+        assert_eq!(
+            r["range"]["timberline.num"]["lte"],
+            json!(num_term("status", 599.0))
+        );
         let r = shipped("bytes:>100");
-        assert_eq!(r["range"]["timberline.num"]["gt"], json!(num_term("bytes", 100.0)));
+        assert_eq!(
+            r["range"]["timberline.num"]["gt"],
+            json!(num_term("bytes", 100.0))
+        );
         assert_eq!(r["range"]["timberline.num"]["lt"], json!("bytes$"));
         assert!(r["range"]["timberline.num"].get("gte").is_none());
     }
@@ -414,13 +466,19 @@ mod tests {
     #[test]
     fn a_foreign_index_is_searched_by_its_ecs_names() {
         let layout = Layout::Foreign {
-            names: Default::default(),
+            names: Box::default(),
             types: [("host.name".to_string(), "keyword".to_string())].into(),
         };
         let q = compile(&parse("host:WEB1 level:error").unwrap(), &layout, "t").unwrap();
         let text = q.to_string();
-        assert!(text.contains(r#"{"term":{"host.name":{"case_insensitive":true,"value":"WEB1"}}}"#), "{text}");
-        assert!(text.contains(r#""log.level":{"case_insensitive":true,"value":"err"}"#), "{text}");
+        assert!(
+            text.contains(r#"{"term":{"host.name":{"case_insensitive":true,"value":"WEB1"}}}"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""log.level":{"case_insensitive":true,"value":"err"}"#),
+            "{text}"
+        );
         assert!(!text.contains("\"warn\""), "{text}");
     }
 }

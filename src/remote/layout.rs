@@ -40,7 +40,7 @@ pub enum Layout {
     Shipped,
     /// Filled by other shippers: the configured names, and the mapping's field types.
     Foreign {
-        names: FieldNames,
+        names: Box<FieldNames>,
         /// Leaf field path → mapping type (`keyword`, `text`, `long`, `date`...).
         types: HashMap<String, String>,
     },
@@ -66,7 +66,7 @@ impl Layout {
             Layout::Shipped
         } else {
             Layout::Foreign {
-                names: names.clone(),
+                names: Box::new(names.clone()),
                 types,
             }
         }
@@ -135,7 +135,11 @@ fn leaves(props: &serde_json::Value, prefix: &str, out: &mut HashMap<String, Str
 /// An `f64` as 16 hex digits whose text order is the numbers' order.
 pub fn sortable_number(v: f64) -> String {
     let bits = v.to_bits();
-    let key = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    let key = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
     format!("{key:016x}")
 }
 
@@ -150,7 +154,9 @@ mod tests {
 
     #[test]
     fn the_number_encoding_keeps_the_order() {
-        let vs = [-1e300, -5.5, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 10.0, 1e18, 1e300];
+        let vs = [
+            -1e300, -5.5, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 10.0, 1e18, 1e300,
+        ];
         for w in vs.windows(2) {
             assert!(
                 sortable_number(w[0]) <= sortable_number(w[1]),
@@ -169,7 +175,10 @@ mod tests {
             "timberline": {"properties": {"words": {"type": "text"}}}
         }}}});
         let names = FieldNames::default();
-        assert_eq!(Layout::from_mapping(&shipped_answer, &names), Layout::Shipped);
+        assert_eq!(
+            Layout::from_mapping(&shipped_answer, &names),
+            Layout::Shipped
+        );
         let foreign = serde_json::json!({"filebeat-1": {"mappings": {"properties": {
             "@timestamp": {"type": "date"},
             "host": {"properties": {"name": {"type": "keyword"}}},

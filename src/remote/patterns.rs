@@ -61,9 +61,11 @@ pub fn rows(
             }
         }}
     });
-    let answer = src
-        .client
-        .post(&format!("{}/_search", src.index), &body, "counting patterns")?;
+    let answer = src.client.post(
+        &format!("{}/_search", src.index),
+        &body,
+        "counting patterns",
+    )?;
     let mut rows = Vec::new();
     for b in answer["aggregations"]["p"]["buckets"]
         .as_array()

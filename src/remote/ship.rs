@@ -35,7 +35,9 @@ pub enum ShipError {
     #[error("{path}: {message}")]
     Checkpoint { path: PathBuf, message: String },
     /// The engine refused an event for good (a mapping conflict, say).
-    #[error("remote {remote:?} refused the event at {source_path} line {line}: {reason}; nothing after it was recorded as shipped")]
+    #[error(
+        "remote {remote:?} refused the event at {source_path} line {line}: {reason}; nothing after it was recorded as shipped"
+    )]
     Refused {
         remote: String,
         source_path: String,
@@ -97,14 +99,20 @@ impl Shipper {
             path: dir.clone(),
             message: e.to_string(),
         })?;
-        let key = xxhash_rust::xxh3::xxh3_64(format!("{}\n{index}", config.base_url().map_err(RemoteError::from)?).as_bytes());
+        let key = xxhash_rust::xxh3::xxh3_64(
+            format!("{}\n{index}", config.base_url().map_err(RemoteError::from)?).as_bytes(),
+        );
         let checkpoint_path = dir.join(format!("{}-{key:016x}.json", sanitize(&config.name)));
         let lock = lock(&checkpoint_path.with_extension("lock"), &config.name)?;
         let (checkpoint, fresh) = match std::fs::read(&checkpoint_path) {
             Ok(bytes) => (
-                serde_json::from_slice::<Checkpoint>(&bytes).map_err(|e| ShipError::Checkpoint {
-                    path: checkpoint_path.clone(),
-                    message: format!("damaged ({e}); remove it only if the remote index is empty"),
+                serde_json::from_slice::<Checkpoint>(&bytes).map_err(|e| {
+                    ShipError::Checkpoint {
+                        path: checkpoint_path.clone(),
+                        message: format!(
+                            "damaged ({e}); remove it only if the remote index is empty"
+                        ),
+                    }
                 })?,
                 false,
             ),
@@ -161,7 +169,10 @@ impl Shipper {
         }
         let body = json!({"query": {"terms": {super::layout::shipped::PATH: paths}}});
         let answer = self.client.post(
-            &format!("{}/_count?ignore_unavailable=true&allow_no_indices=true", self.index),
+            &format!(
+                "{}/_count?ignore_unavailable=true&allow_no_indices=true",
+                self.index
+            ),
             &body,
             "checking for events shipped before",
         )?;
@@ -178,10 +189,11 @@ impl Shipper {
     }
 
     fn save(&self) -> Result<(), ShipError> {
-        let bytes = serde_json::to_vec_pretty(&self.checkpoint).map_err(|e| ShipError::Checkpoint {
-            path: self.checkpoint_path.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes =
+            serde_json::to_vec_pretty(&self.checkpoint).map_err(|e| ShipError::Checkpoint {
+                path: self.checkpoint_path.clone(),
+                message: e.to_string(),
+            })?;
         let fail = |e: std::io::Error| ShipError::Checkpoint {
             path: self.checkpoint_path.clone(),
             message: e.to_string(),
@@ -191,7 +203,8 @@ impl Shipper {
         use std::io::Write;
         tmp.write_all(&bytes).map_err(fail)?;
         tmp.as_file().sync_all().map_err(fail)?;
-        tmp.persist(&self.checkpoint_path).map_err(|e| fail(e.error))?;
+        tmp.persist(&self.checkpoint_path)
+            .map_err(|e| fail(e.error))?;
         Ok(())
     }
 
@@ -203,7 +216,11 @@ impl Shipper {
     ) -> Result<Shipped, ShipError> {
         let mut total = Shipped::default();
         let miner = engine.pattern_miner();
-        let files: Vec<(u64, PathBuf)> = engine.files().iter().map(|f| (f.id, f.path.clone())).collect();
+        let files: Vec<(u64, PathBuf)> = engine
+            .files()
+            .iter()
+            .map(|f| (f.id, f.path.clone()))
+            .collect();
         for (id, _path) in files {
             let key = format!("{id:016x}");
             let from = self.checkpoint.files.get(&key).copied().unwrap_or(0);
@@ -362,7 +379,11 @@ impl Shipper {
                     remote: self.remote.clone(),
                     what: "shipping a batch".into(),
                     status: 429,
-                    reason: format!("{} events still refused as overloaded after {:?}", again.len(), GIVE_UP_AFTER),
+                    reason: format!(
+                        "{} events still refused as overloaded after {:?}",
+                        again.len(),
+                        GIVE_UP_AFTER
+                    ),
                 }
                 .into());
             }
@@ -374,8 +395,12 @@ impl Shipper {
 
     /// Makes what was shipped searchable now (the engine does it within a second anyway).
     pub fn refresh(&self) -> Result<(), ShipError> {
-        self.client
-            .request("POST", &format!("{}/_refresh", self.index), Some(("application/json", "")), "refreshing")?;
+        self.client.request(
+            "POST",
+            &format!("{}/_refresh", self.index),
+            Some(("application/json", "")),
+            "refreshing",
+        )?;
         Ok(())
     }
 }
@@ -397,7 +422,13 @@ fn batch_end(hits: &[Hit], start: usize) -> usize {
 
 fn sanitize(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -410,7 +441,11 @@ fn new_origin(index_dir: &Path) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let seed = format!("{host}\n{}\n{now}\n{}", index_dir.display(), std::process::id());
+    let seed = format!(
+        "{host}\n{}\n{now}\n{}",
+        index_dir.display(),
+        std::process::id()
+    );
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(seed.as_bytes()))
 }
 

@@ -179,7 +179,15 @@ impl RemoteSource {
             let hi = lo + bucket_us * n as i64;
             let from = since.map_or(lo, |s| s.max(lo));
             if from < hi {
-                self.histogram_chunk(q, from, hi, lo, bucket_us, ms, &mut counts[first..first + n])?;
+                self.histogram_chunk(
+                    q,
+                    from,
+                    hi,
+                    lo,
+                    bucket_us,
+                    ms,
+                    &mut counts[first..first + n],
+                )?;
             }
             first += n;
         }
@@ -436,7 +444,13 @@ impl LogSource for RemoteSource {
         limit: usize,
     ) -> Result<Vec<EventKey>, String> {
         let events = if forward {
-            self.events(q, Some(since.map_or(at, |s| s.max(at))), None, false, Some(limit))
+            self.events(
+                q,
+                Some(since.map_or(at, |s| s.max(at))),
+                None,
+                false,
+                Some(limit),
+            )
         } else {
             self.events(q, since, Some(at.saturating_add(1)), true, Some(limit))
         };
