@@ -609,3 +609,89 @@ fn a_remote_not_in_the_config_or_with_a_password_in_its_url_is_refused_plainly()
         "{err}"
     );
 }
+
+#[test]
+fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
+    let Some(url) = node() else { return };
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        skip("tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let idx = work.path().join("idx");
+    let cfg = config(
+        work.path(),
+        url,
+        "tui",
+        Some(&root.join("assets/demo.toml")),
+    );
+    stdout(
+        tl(&idx, &cfg)
+            .args(["ship", "--to", "r"])
+            .arg(root.join("assets/demo")),
+    );
+    let sock = work.path().join("tmux.sock");
+    let sock = sock.to_str().unwrap();
+    let cmd = format!(
+        "TZ=UTC TIMBERLINE_STATE_DIR={state} {bin} --config {cfg} --remote r; sleep 30",
+        state = work.path().join("state").display(),
+        bin = assert_cmd::cargo::cargo_bin("timberline").display(),
+        cfg = cfg.display(),
+    );
+    let t = |args: &[&str]| {
+        let mut all = vec!["-S", sock];
+        all.extend_from_slice(args);
+        let out = std::process::Command::new("tmux")
+            .args(&all)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    t(&[
+        "new-session",
+        "-d",
+        "-s",
+        "tl",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    let wait = |text: &str| {
+        let start = Instant::now();
+        loop {
+            let screen = t(&["capture-pane", "-t", "tl", "-p"]);
+            if screen.contains(text) || start.elapsed() > Duration::from_secs(60) {
+                return screen;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let screen = wait("2,908 events");
+    assert!(screen.contains("2,908 events"), "first screen:\n{screen}");
+    t(&["send-keys", "-t", "tl", "/"]);
+    t(&["send-keys", "-t", "tl", "Failed password", "Enter"]);
+    let screen = wait("hits)");
+    assert!(
+        screen.contains("/Failed password (215 hits)"),
+        "search:\n{screen}"
+    );
+    t(&["send-keys", "-t", "tl", ":bucket 5m", "Enter"]);
+    std::thread::sleep(Duration::from_millis(800));
+    t(&["send-keys", "-t", "tl", "g"]);
+    std::thread::sleep(Duration::from_millis(800));
+    t(&["send-keys", "-t", "tl", "]"]);
+    let screen = wait("gap:");
+    assert!(
+        screen.contains("gap: 47m12s without events"),
+        "the gap rule, remotely:\n{screen}"
+    );
+    t(&["send-keys", "-t", "tl", "q"]);
+    t(&["kill-server"]);
+}
