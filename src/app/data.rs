@@ -442,7 +442,30 @@ pub const SEEK_BUCKETS: i64 = 200_000;
 /// Events loaded on each side of a target.
 pub const WINDOW: usize = 300;
 
-/// The engine calls the explorer needs. Errors are messages for the status line.
+/// Why a [`LogSource`] could not answer. Each is said on the status line as it reads.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    /// The query is well-formed but cannot be run by this source (an unknown level, a
+    /// construct a remote engine cannot answer as the local index does).
+    #[error("{0}")]
+    Query(String),
+    /// The logs cannot be read now (the index, the engine, the network).
+    #[error("{0}")]
+    Unavailable(String),
+    /// This source does not do that (a remote file's zone cannot be set).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// The status line's words for an error.
+impl From<SourceError> for String {
+    fn from(e: SourceError) -> String {
+        e.to_string()
+    }
+}
+
+/// The engine calls the explorer needs: the local index ([`crate::engine::Engine`]) or a
+/// remote one ([`crate::remote::RemoteSource`]).
 pub trait LogSource {
     /// Up to `before` events before `at` and `after` events at or after it, in time order,
     /// with `hit` set on those matching the search. `None` is the start (or end) of the logs.
@@ -452,7 +475,7 @@ pub trait LogSource {
         at: Option<i64>,
         before: usize,
         after: usize,
-    ) -> Result<Vec<LogEvent>, String>;
+    ) -> Result<Vec<LogEvent>, SourceError>;
     /// Counts of `filter` per bucket, `buckets` buckets from `start_us`.
     fn histogram(
         &self,
@@ -461,8 +484,8 @@ pub trait LogSource {
         start_us: i64,
         bucket_us: i64,
         buckets: usize,
-    ) -> Result<Vec<u64>, String>;
-    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String>;
+    ) -> Result<Vec<u64>, SourceError>;
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, SourceError>;
     /// Keys of events matching `q` from `at` on (or before it, newest first, when `!forward`).
     fn keys(
         &self,
@@ -471,11 +494,11 @@ pub trait LogSource {
         at: i64,
         forward: bool,
         limit: usize,
-    ) -> Result<Vec<EventKey>, String>;
+    ) -> Result<Vec<EventKey>, SourceError>;
     fn span(&self) -> Span;
     /// The patterns of the events `filter` lets through from `since` on, busiest first, each
     /// with its counts over [`PATTERN_BUCKETS`] buckets of that window.
-    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String>;
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError>;
     /// The most (least, with `bottom`) frequent values of `field` among the events `filter`
     /// lets through from `since` on, at most `limit`.
     fn values(
@@ -485,11 +508,14 @@ pub trait LogSource {
         field: &str,
         bottom: bool,
         limit: usize,
-    ) -> Result<Vec<(String, u64)>, String>;
+    ) -> Result<Vec<(String, u64)>, SourceError>;
     /// Applies a sources-pane setting; the answer is the new span and what to say. The TUI's
     /// worker does this itself (it needs the engine mutably), so the default refuses.
-    fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {
-        Err(format!("{}: cannot be changed here", r.describe()))
+    fn set_source(&self, r: &SetSource) -> Result<(Span, String), SourceError> {
+        Err(SourceError::Unsupported(format!(
+            "{}: cannot be changed here",
+            r.describe()
+        )))
     }
 }
 

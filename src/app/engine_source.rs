@@ -1,7 +1,8 @@
 //! [`LogSource`] over the tantivy [`Engine`].
 
 use super::data::{
-    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceInfo, Span, and,
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceError, SourceInfo,
+    Span, and,
 };
 use crate::engine::{Engine, Request};
 use crate::index::search::Hit;
@@ -16,6 +17,14 @@ fn request(query: Expr, since: Option<i64>) -> Request {
         query,
         since,
         ..Request::default()
+    }
+}
+
+/// A query the engine refuses is the user's to fix; anything else is the logs' trouble.
+fn engine_error(e: crate::engine::EngineError) -> SourceError {
+    match e {
+        crate::engine::EngineError::Usage(m) => SourceError::Query(m),
+        other => SourceError::Unavailable(other.to_string()),
     }
 }
 
@@ -34,14 +43,14 @@ impl LogSource for Engine {
         at: Option<i64>,
         before: usize,
         after: usize,
-    ) -> Result<Vec<LogEvent>, String> {
+    ) -> Result<Vec<LogEvent>, SourceError> {
         let mut hits = Vec::new();
         if before > 0 {
             let mut req = request(q.filter.clone(), q.since);
             req.until = at;
             req.limit = Some(before);
             req.reverse = true;
-            hits = self.search(&req).map_err(|e| e.to_string())?;
+            hits = self.search(&req).map_err(engine_error)?;
             hits.reverse();
         }
         if after > 0 {
@@ -51,14 +60,14 @@ impl LogSource for Engine {
                 (a, s) => a.or(s),
             };
             req.limit = Some(after);
-            hits.extend(self.search(&req).map_err(|e| e.to_string())?);
+            hits.extend(self.search(&req).map_err(engine_error)?);
         }
         let marked: HashSet<EventKey> = match (&q.search, hits.first(), hits.last()) {
             (Some(s), Some(first), Some(last)) => {
                 let mut req = request(and(q.filter.clone(), s.clone()), Some(first.ts));
                 req.until = Some(last.ts.saturating_add(1));
                 req.limit = Some(MAX_MARKED);
-                let found = self.search(&req).map_err(|e| e.to_string())?;
+                let found = self.search(&req).map_err(engine_error)?;
                 found.iter().map(key).collect()
             }
             _ => HashSet::new(),
@@ -91,7 +100,7 @@ impl LogSource for Engine {
         start_us: i64,
         bucket_us: i64,
         buckets: usize,
-    ) -> Result<Vec<u64>, String> {
+    ) -> Result<Vec<u64>, SourceError> {
         let end = start_us.saturating_add(bucket_us.saturating_mul(buckets as i64));
         let lo = since.map_or(start_us, |s| s.max(start_us));
         if lo >= end {
@@ -102,7 +111,7 @@ impl LogSource for Engine {
         let secs = (bucket_us / 1_000_000).max(1);
         let h = self
             .histogram(&req, Some(secs), buckets)
-            .map_err(|e| e.to_string())?;
+            .map_err(engine_error)?;
         // The engine aligns its buckets to the window's start: place them on ours.
         let mut counts = vec![0; buckets];
         for (i, c) in h.counts.iter().enumerate() {
@@ -117,9 +126,8 @@ impl LogSource for Engine {
         Ok(counts)
     }
 
-    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
-        self.count(&request(q.clone(), since))
-            .map_err(|e| e.to_string())
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, SourceError> {
+        self.count(&request(q.clone(), since)).map_err(engine_error)
     }
 
     fn keys(
@@ -129,7 +137,7 @@ impl LogSource for Engine {
         at: i64,
         forward: bool,
         limit: usize,
-    ) -> Result<Vec<EventKey>, String> {
+    ) -> Result<Vec<EventKey>, SourceError> {
         let mut req = request(q.clone(), since);
         if forward {
             req.since = Some(since.map_or(at, |s| s.max(at)));
@@ -138,14 +146,14 @@ impl LogSource for Engine {
             req.reverse = true;
         }
         req.limit = Some(limit);
-        let hits = self.search(&req).map_err(|e| e.to_string())?;
+        let hits = self.search(&req).map_err(engine_error)?;
         Ok(hits.iter().map(key).collect())
     }
 
-    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError> {
         use crate::report::pattern_stats::{PatternStats, Spark};
         let req = request(filter.clone(), since);
-        let fail = |e: crate::engine::EngineError| e.to_string();
+        let fail = engine_error;
         let Some((first, last)) = self
             .collect(&req, &crate::index::histogram::SpanCollector)
             .map_err(fail)?
@@ -208,7 +216,7 @@ impl LogSource for Engine {
         field: &str,
         bottom: bool,
         limit: usize,
-    ) -> Result<Vec<(String, u64)>, String> {
+    ) -> Result<Vec<(String, u64)>, SourceError> {
         let opts = crate::report::top::Options {
             fields: vec![field.to_string()],
             distinct: None,
@@ -218,7 +226,7 @@ impl LogSource for Engine {
             baseline_since: None,
         };
         let rows = crate::report::top::report(self, &request(filter.clone(), since), &opts)
-            .map_err(|e| e.to_string())?;
+            .map_err(engine_error)?;
         Ok(rows
             .into_iter()
             .map(|r| (r.values.join(" "), r.count))

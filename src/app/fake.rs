@@ -1,7 +1,7 @@
 //! An in-memory [`LogSource`] for tests, with a small matcher for the query language.
 
 use super::data::{
-    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SetSource, Span,
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SetSource, SourceError, Span,
 };
 use crate::config::edit::Setting;
 use crate::event::Level;
@@ -135,7 +135,7 @@ impl LogSource for Fake {
         at: Option<i64>,
         before: usize,
         after: usize,
-    ) -> Result<Vec<LogEvent>, String> {
+    ) -> Result<Vec<LogEvent>, SourceError> {
         let all: Vec<&LogEvent> = self.matching(&q.filter, q.since).collect();
         let split = match at {
             Some(t) => all.partition_point(|e| e.ts < t),
@@ -161,7 +161,7 @@ impl LogSource for Fake {
         start_us: i64,
         bucket_us: i64,
         buckets: usize,
-    ) -> Result<Vec<u64>, String> {
+    ) -> Result<Vec<u64>, SourceError> {
         let mut counts = vec![0; buckets];
         for e in self.matching(filter, since) {
             if e.ts >= start_us {
@@ -174,7 +174,7 @@ impl LogSource for Fake {
         Ok(counts)
     }
 
-    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, SourceError> {
         Ok(self.matching(q, since).count())
     }
 
@@ -185,7 +185,7 @@ impl LogSource for Fake {
         at: i64,
         forward: bool,
         limit: usize,
-    ) -> Result<Vec<EventKey>, String> {
+    ) -> Result<Vec<EventKey>, SourceError> {
         let all = self.matching(q, since).map(LogEvent::key);
         Ok(if forward {
             all.filter(|k| k.ts >= at).take(limit).collect()
@@ -197,7 +197,7 @@ impl LogSource for Fake {
         })
     }
 
-    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError> {
         let events: Vec<&LogEvent> = self.matching(filter, since).collect();
         let (Some(first), Some(last)) = (events.first(), events.last()) else {
             return Ok(Vec::new());
@@ -232,7 +232,7 @@ impl LogSource for Fake {
         field: &str,
         bottom: bool,
         limit: usize,
-    ) -> Result<Vec<(String, u64)>, String> {
+    ) -> Result<Vec<(String, u64)>, SourceError> {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for e in self.matching(filter, since) {
             let v = match field {
@@ -293,7 +293,7 @@ impl LogSource for Fake {
         }
     }
 
-    fn set_source(&self, r: &SetSource) -> Result<(Span, String), String> {
+    fn set_source(&self, r: &SetSource) -> Result<(Span, String), SourceError> {
         self.apply(r)
     }
 }
@@ -301,9 +301,12 @@ impl LogSource for Fake {
 impl Fake {
     /// What the worker does for the sources pane: the setting is recorded (as the config file
     /// would record it) and the file counts as read again.
-    fn apply(&self, r: &SetSource) -> Result<(Span, String), String> {
+    fn apply(&self, r: &SetSource) -> Result<(Span, String), SourceError> {
         if r.path.contains("unwritable") {
-            return Err(format!("/cfg/config.toml: cannot write: {}", r.describe()));
+            return Err(SourceError::Unavailable(format!(
+                "/cfg/config.toml: cannot write: {}",
+                r.describe()
+            )));
         }
         let mut map = self.settings.borrow_mut();
         let entry = map.entry(r.path.clone()).or_default();

@@ -104,16 +104,19 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
         .map(Action::Timeline),
         Effect::CountView { id, query } => src
             .count(&query.filter, query.since)
-            .map(|events| Action::ViewCounted { id, events }),
+            .map(|events| Action::ViewCounted { id, events })
+            .map_err(String::from),
         Effect::Count { id, query } => src
             .count(&query.hits_expr(), query.since)
-            .map(|hits| Action::Counted { id, hits }),
+            .map(|hits| Action::Counted { id, hits })
+            .map_err(String::from),
         Effect::Rank { id, query, ts } => src
             .count(
                 &query.hits_expr(),
                 Some(query.since.map_or(ts, |s| s.max(ts))),
             )
-            .map(|after| Action::Ranked { id, after }),
+            .map(|after| Action::Ranked { id, after })
+            .map_err(String::from),
         Effect::Seek {
             id,
             query,
@@ -158,15 +161,20 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
                 Err(e) => Action::Failed(e),
             },
         ),
-        Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r))),
-        Effect::Firsts { id, query } => src.patterns(&query.filter, query.since).map(|rows| {
-            let mut times: Vec<i64> = rows.iter().map(|r| r.first.ts).collect();
-            times.sort_unstable();
-            Action::Firsts { id, times }
-        }),
+        Effect::SetSource(r) => Ok(Action::SourceSet(src.set_source(&r).map_err(String::from))),
+        Effect::Firsts { id, query } => src
+            .patterns(&query.filter, query.since)
+            .map(|rows| {
+                let mut times: Vec<i64> = rows.iter().map(|r| r.first.ts).collect();
+                times.sort_unstable();
+                Action::Firsts { id, times }
+            })
+            .map_err(String::from),
         Effect::Patterns { id, query } => Ok(Action::PatternsLoaded {
             id,
-            rows: src.patterns(&query.filter, query.since),
+            rows: src
+                .patterns(&query.filter, query.since)
+                .map_err(String::from),
         }),
         Effect::FirstOccurrence {
             id,
@@ -192,7 +200,8 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
                     field,
                     bottom,
                     values,
-                }),
+                })
+                .map_err(String::from),
         }),
         Effect::MarkPatterns { path, mut entries } => {
             let by = std::env::var("USER").unwrap_or_default();

@@ -9,7 +9,8 @@ use super::doc::from_hit;
 use super::dsl::within;
 use super::layout::{Layout, shipped};
 use crate::app::data::{
-    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceInfo, Span, and,
+    EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceError, SourceInfo,
+    Span, and,
 };
 use crate::query::Expr;
 use serde_json::{Value, json};
@@ -367,6 +368,14 @@ impl RemoteSource {
     }
 }
 
+/// What the engine cannot answer is the query's; anything else is the engine's trouble.
+fn source_error(e: RemoteError) -> SourceError {
+    match e {
+        RemoteError::Unsupported { .. } => SourceError::Query(e.to_string()),
+        other => SourceError::Unavailable(other.to_string()),
+    }
+}
+
 fn key_of(e: &LogEvent) -> EventKey {
     e.key()
 }
@@ -378,8 +387,8 @@ impl LogSource for RemoteSource {
         at: Option<i64>,
         before: usize,
         after: usize,
-    ) -> Result<Vec<LogEvent>, String> {
-        let fail = |e: RemoteError| e.to_string();
+    ) -> Result<Vec<LogEvent>, SourceError> {
+        let fail = source_error;
         let mut events = Vec::new();
         if before > 0 {
             events = self
@@ -424,15 +433,15 @@ impl LogSource for RemoteSource {
         start_us: i64,
         bucket_us: i64,
         buckets: usize,
-    ) -> Result<Vec<u64>, String> {
+    ) -> Result<Vec<u64>, SourceError> {
         self.bucket_counts(filter, since, start_us, bucket_us, buckets)
-            .map_err(|e| e.to_string())
+            .map_err(source_error)
     }
 
-    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, String> {
+    fn count(&self, q: &Expr, since: Option<i64>) -> Result<usize, SourceError> {
         self.count_in(q, since, None)
             .map(|n| n as usize)
-            .map_err(|e| e.to_string())
+            .map_err(source_error)
     }
 
     fn keys(
@@ -442,7 +451,7 @@ impl LogSource for RemoteSource {
         at: i64,
         forward: bool,
         limit: usize,
-    ) -> Result<Vec<EventKey>, String> {
+    ) -> Result<Vec<EventKey>, SourceError> {
         let events = if forward {
             self.events(
                 q,
@@ -456,7 +465,7 @@ impl LogSource for RemoteSource {
         };
         events
             .map(|v| v.iter().map(key_of).collect())
-            .map_err(|e| e.to_string())
+            .map_err(source_error)
     }
 
     fn span(&self) -> Span {
@@ -469,8 +478,8 @@ impl LogSource for RemoteSource {
         }
     }
 
-    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, String> {
-        super::patterns::rows(self, filter, since, PATTERN_BUCKETS).map_err(|e| e.to_string())
+    fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError> {
+        super::patterns::rows(self, filter, since, PATTERN_BUCKETS).map_err(source_error)
     }
 
     fn values(
@@ -480,8 +489,8 @@ impl LogSource for RemoteSource {
         field: &str,
         bottom: bool,
         limit: usize,
-    ) -> Result<Vec<(String, u64)>, String> {
+    ) -> Result<Vec<(String, u64)>, SourceError> {
         self.top_values(filter, since, field, bottom, limit)
-            .map_err(|e| e.to_string())
+            .map_err(source_error)
     }
 }
