@@ -103,12 +103,35 @@ pub fn event_lines(e: &LogEvent) -> Vec<String> {
     let first = if first.is_empty() {
         e.text.lines().next().unwrap_or("").to_string()
     } else {
-        first
+        with_salient_fields(first, e)
     };
     std::iter::once(first.as_str())
         .chain(e.text.lines().skip(1))
         .map(|l| clean(&cut_line(l, MAX_ROW_BYTES)))
         .collect()
+}
+
+/// Fields a sysadmin reads a row by, when the message leaves them out: who (the client of an
+/// access or error log line, in front) and what went wrong (a JSON line's `err`, after).
+fn with_salient_fields(mut first: String, e: &LogEvent) -> String {
+    let value = |k: &str| match e.fields.get(k) {
+        Some(serde_json::Value::String(v)) if !v.is_empty() => Some(v.clone()),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    if let Some(client) = value("client").or_else(|| value("remote_addr"))
+        && !first.contains(&client)
+    {
+        first = format!("{client} {first}");
+    }
+    for key in ["err", "error", "exception"] {
+        if let Some(v) = value(key)
+            && !first.contains(&v)
+        {
+            first.push_str(&format!(" {key}={v}"));
+        }
+    }
+    first
 }
 
 /// Escapes controls and turns tabs into blanks.
@@ -125,23 +148,23 @@ pub fn str_cols(s: &str) -> usize {
     s.chars().map(char_cols).sum()
 }
 
-/// Cuts `s` into pieces of at most `cols` columns (a wide char never straddles two).
+/// Cuts `s` into pieces of at most `cols` columns, between words where it can (a wide char
+/// never straddles two).
 pub fn wrap_line(s: &str, cols: usize) -> Vec<String> {
-    let cols = cols.max(2);
-    let mut out = vec![String::new()];
-    let mut used = 0;
-    for c in s.chars() {
-        let w = char_cols(c);
-        if used + w > cols {
-            out.push(String::new());
-            used = 0;
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-        used += w;
+    // At spaces, as `less` and a terminal's reader expect; a word longer than the row is cut.
+    let opts = textwrap::Options::new(cols.max(2))
+        .break_words(true)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    let out: Vec<String> = textwrap::wrap(s, opts)
+        .into_iter()
+        .map(|piece| piece.into_owned())
+        .collect();
+    if out.is_empty() {
+        vec![String::new()]
+    } else {
+        out
     }
-    out
 }
 
 /// `s` without its first `cols` columns (a wide char cut in half becomes a blank).
@@ -170,7 +193,7 @@ pub fn event_rows(e: &LogEvent, width: u16, wrap: bool) -> usize {
     let cols = message_cols(width);
     lines
         .iter()
-        .map(|l| str_cols(l).div_ceil(cols).max(1))
+        .map(|l| wrap_line(l, cols).len().max(1))
         .sum::<usize>()
         .max(1)
 }
@@ -183,6 +206,49 @@ mod tests {
     fn wide_chars_wrap_and_skip_by_columns() {
         assert_eq!(wrap_line("日本語ab", 4), vec!["日本", "語ab"]);
         assert_eq!(wrap_line("日本語", 5), vec!["日本", "語"]);
+    }
+
+    #[test]
+    fn a_row_keeps_the_client_of_an_access_line_and_the_error_of_a_json_line() {
+        let mut access = LogEvent {
+            message: "GET /wp-login.php HTTP/1.1 404".into(),
+            ..LogEvent::default()
+        };
+        access.fields.insert("client".into(), "203.0.113.9".into());
+        assert_eq!(
+            event_lines(&access)[0],
+            "203.0.113.9 GET /wp-login.php HTTP/1.1 404"
+        );
+        let mut json = LogEvent {
+            program: Some("api".into()),
+            message: "request failed".into(),
+            ..LogEvent::default()
+        };
+        json.fields
+            .insert("err".into(), "connection refused".into());
+        assert_eq!(
+            event_lines(&json)[0],
+            "api: request failed err=connection refused"
+        );
+        // Already in the message: not twice.
+        json.message = "request failed: connection refused".into();
+        assert_eq!(
+            event_lines(&json)[0],
+            "api: request failed: connection refused"
+        );
+    }
+
+    #[test]
+    fn lines_wrap_between_words_and_cut_only_words_longer_than_the_row() {
+        assert_eq!(
+            wrap_line("Failed password for invalid user admin", 16),
+            vec!["Failed password", "for invalid user", "admin"]
+        );
+        assert_eq!(
+            wrap_line("token=0123456789abcdef0123 ok", 10),
+            vec!["token=0123", "456789abcd", "ef0123 ok"]
+        );
+        assert_eq!(wrap_line("", 10), vec![String::new()]);
         assert_eq!(skip_cols("日本語", 1), " 本語");
         assert_eq!(skip_cols("ab日", 2), "日");
         assert_eq!(str_cols("日本a"), 5);
