@@ -172,8 +172,8 @@ pub struct Format {
     kind: Kind,
     /// The compiled regex of a user format.
     user: Option<user::Compiled>,
-    /// The format of the text after a `docker compose` prefix.
-    inner: Option<Box<Format>>,
+    /// The formats of the text after `docker compose` prefixes.
+    compose: Option<Box<compose::Inner>>,
 }
 
 impl Format {
@@ -190,8 +190,8 @@ impl Format {
         if let Some(u) = user.iter().find(|u| u.name == name) {
             return Format::user(u);
         }
-        if let Some(inner) = name.strip_prefix(compose::PREFIX) {
-            return Format::by_name(inner, user).map(Format::compose);
+        if let Some(rest) = name.strip_prefix(compose::PREFIX) {
+            return compose::Inner::parse(rest, user).map(Format::compose);
         }
         if name == "text" {
             return Some(Format::plain_text());
@@ -210,17 +210,17 @@ impl Format {
             name: name.to_string(),
             kind,
             user: None,
-            inner: None,
+            compose: None,
         }
     }
 
-    /// `inner` behind `docker compose` prefixes, named `compose:INNER`.
-    fn compose(inner: Format) -> Format {
+    /// Formats behind `docker compose` prefixes, named `compose:DEFAULT[,SERVICE=FORMAT]...`.
+    fn compose(inner: compose::Inner) -> Format {
         Format {
-            name: format!("{}{}", compose::PREFIX, inner.name),
+            name: inner.name(),
             kind: Kind::Compose,
             user: None,
-            inner: Some(Box::new(inner)),
+            compose: Some(Box::new(inner)),
         }
     }
 
@@ -231,7 +231,7 @@ impl Format {
             name: u.name.clone(),
             kind: Kind::User,
             user: Some(compiled),
-            inner: None,
+            compose: None,
         })
     }
 
@@ -291,7 +291,7 @@ impl Format {
     /// What `line` (without colour codes or BOM) is. The formats whose lines depend on the lines
     /// before them (a header naming the columns, a block's first line) classify it themselves.
     fn classify(&self, line: &str, ctx: &mut LineContext) -> LineKind {
-        let mut kind = match (self.kind, &self.inner) {
+        let mut kind = match (self.kind, &self.compose) {
             (Kind::W3c, _) => w3c::classify(line, ctx),
             (Kind::MysqlSlow, _) => mysqlslow::classify(line, ctx),
             (Kind::Compose, Some(inner)) => compose::classify(inner, line, ctx),
@@ -392,11 +392,12 @@ impl LineContext {
     }
 
     /// A fresh context for reading one event of this source again (its zone, mtime and name,
-    /// and the columns of its last W3C `#Fields:` line: an event read back is read under the
-    /// file's latest header).
+    /// the columns of its last W3C `#Fields:` line: an event read back is read under the
+    /// file's latest header, and the formats its compose services were given).
     pub fn reader(&self) -> LineContext {
         let mut ctx = LineContext::new(&stamp::zone_of(self), self.mtime_us);
         ctx.carry.w3c_fields = self.carry.w3c_fields.clone();
+        ctx.carry.services = self.carry.services.clone();
         ctx.named = self.named.clone();
         ctx
     }
