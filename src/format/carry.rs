@@ -1,5 +1,5 @@
 //! What one line leaves for the next, beyond the year: the last event's instant (DST folds,
-//! records that take the previous record's time), a W3C `#Fields:` header, where a MySQL
+//! records that take the previous record's time), the W3C headers, where a MySQL
 //! slow-log block stands, the last `docker compose` service and each service's format, and the notes a source earned
 //! while its lines were read.
 
@@ -22,6 +22,16 @@ pub struct Carry {
     /// not UTC.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub w3c_local: bool,
+    /// The W3C header each run of records was read under, by where it starts: a record read
+    /// back later is read under its own (see `w3c`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub w3c_headers: Vec<super::w3c::Header>,
+    /// A W3C directive changed the header since the last record.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub w3c_changed: bool,
+    /// The byte offset of the line being read, when the reader tells it (`LineContext::at`).
+    #[serde(skip)]
+    pub offset: u64,
     /// The last line read was a MySQL slow-log `# Time:` line (its `# User@Host:` line belongs
     /// to the same record).
     #[serde(default)]

@@ -384,6 +384,12 @@ impl LineContext {
         }
     }
 
+    /// Tells the formats whose records depend on a header before them (W3C) where the next
+    /// line starts in its file, so that an event read back from there finds its header.
+    pub fn at(&mut self, offset: u64) {
+        self.carry.offset = offset;
+    }
+
     /// This context for the file at `path`, whose name may give its syslog lines a level
     /// and a facility (`mail.err`, `kern.log`).
     pub fn named(mut self, path: &std::path::Path) -> LineContext {
@@ -391,12 +397,12 @@ impl LineContext {
         self
     }
 
-    /// A fresh context for reading one event of this source again (its zone, mtime and name,
-    /// the columns of its last W3C `#Fields:` line: an event read back is read under the
-    /// file's latest header, and the formats its compose services were given).
-    pub fn reader(&self) -> LineContext {
+    /// A fresh context for reading the event at `offset` of this source again: its zone,
+    /// mtime and name, the W3C header that event was read under (`w3c::read_back`), and the
+    /// formats its compose services were given.
+    pub fn reader(&self, offset: u64) -> LineContext {
         let mut ctx = LineContext::new(&stamp::zone_of(self), self.mtime_us);
-        ctx.carry.w3c_fields = self.carry.w3c_fields.clone();
+        w3c::read_back(&self.carry, offset, &mut ctx.carry);
         ctx.carry.services = self.carry.services.clone();
         ctx.named = self.named.clone();
         ctx
