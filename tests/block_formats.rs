@@ -259,3 +259,62 @@ fn w3c_records_are_read_back_under_their_own_header() {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
+
+/// `explain` shows each of the first events whole, as the index and search keep it: a
+/// multi-line event's every line, indented under the event's summary line (the summary as the
+/// event is indexed: a slow-log block's message is its SQL).
+#[test]
+fn explain_shows_multi_line_events_whole() {
+    let logs = tempfile::tempdir().unwrap();
+    let idx = tempfile::tempdir().unwrap();
+    // (file, text, the summary's start, what the summary says, the event's lines).
+    let cases: &[(&str, &str, &str, &str, std::ops::Range<usize>)] = &[
+        (
+            "mysql-slow.log",
+            SLOW,
+            "  line 4 ",
+            "SELECT * FROM db_facturacion.facturas LIMIT 0, 1000;",
+            3..8,
+        ),
+        (
+            "mysql-slow.log",
+            SLOW,
+            "  line 9 ",
+            "SHOW INDEX FROM `db_facturacion`.`facturas`;",
+            8..13,
+        ),
+        (
+            "compose.log",
+            COMPOSE,
+            "  line 4 ",
+            "INFO:server.app.connect:Trying to connect",
+            3..5,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (file, text, start, says, lines) in cases {
+        let path = logs.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        let report = out(tl(idx.path()).arg("explain").arg(&path));
+        let Some(at) = report.find(start) else {
+            wrong.push(format!("{file}: no {start:?} in\n{report}"));
+            continue;
+        };
+        let mut shown = report[at..].lines();
+        let summary = shown.next().unwrap_or("");
+        if !summary.contains(says) {
+            wrong.push(format!("{file}: {summary:?} does not say {says:?}"));
+        }
+        let want: Vec<String> = text.lines().collect::<Vec<_>>()[lines.clone()]
+            .iter()
+            .map(|l| format!("      {l}"))
+            .collect();
+        let got: Vec<&str> = shown.take(want.len()).collect();
+        if got != want {
+            wrong.push(format!(
+                "{file} {start:?}:\n got {got:#?}\nwant {want:#?}\nin\n{report}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
