@@ -679,3 +679,21 @@ fn a_service_detection_did_not_see_gets_its_own_format() {
     let want: Vec<(usize, i64)> = case.events.iter().map(|&(l, t, _)| (l, us(t))).collect();
     assert_eq!(times, want);
 }
+
+/// A time the index cannot hold (after 2262: a digit slipped into an epoch) is an unreadable
+/// time, not an event at a wrapped instant (log4j2's line above, and with one `1` more).
+#[test]
+fn a_time_past_the_index_range_is_a_bad_timestamp() {
+    let f = Format::by_name("json", &[]).unwrap();
+    let mut ctx = LineContext::new(&Zone::parse("UTC").unwrap(), MTIME);
+    let line = r#"{"instant":{"epochSecond":1796289562,"nanoOfSecond":123456789},"thread":"main","level":"INFO","message":"Started App in 2.1 seconds"}"#;
+    assert!(matches!(f.parse_line(line, &mut ctx), LineKind::Start(_)));
+    let slipped = line.replace("1796289562", "17962895162");
+    assert!(
+        matches!(
+            f.parse_line(&slipped, &mut ctx),
+            LineKind::BadTimestamp { .. }
+        ),
+        "{slipped}"
+    );
+}

@@ -302,6 +302,7 @@ impl Format {
                 Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
             },
         };
+        kind = in_range(kind);
         if let LineKind::Start(p) = &mut kind {
             ctx.carry.last_us = Some(p.ts);
             if self.is_syslog() {
@@ -346,6 +347,33 @@ impl Format {
             },
             Kind::Text => Err(Miss::Shape),
         }
+    }
+}
+
+/// The instants an event can have: the index keeps times as nanoseconds in an `i64`
+/// (1677-09-21 to 2262-04-11).
+const TS_RANGE: std::ops::RangeInclusive<i64> = (i64::MIN / 1000)..=(i64::MAX / 1000);
+
+/// `kind`, with a time the index cannot hold (digits slipped into an epoch, a year 9999) taken
+/// for an unreadable one.
+fn in_range(kind: LineKind) -> LineKind {
+    match kind {
+        LineKind::Start(p) if !TS_RANGE.contains(&p.ts) => LineKind::BadTimestamp {
+            reason: format!(
+                "time {} µs after 1970 is outside the years 1677 to 2262 an event can have",
+                p.ts
+            ),
+        },
+        LineKind::Detail {
+            ts,
+            fields,
+            message,
+        } => LineKind::Detail {
+            ts: ts.filter(|t| TS_RANGE.contains(t)),
+            fields,
+            message,
+        },
+        k => k,
     }
 }
 
