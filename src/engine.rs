@@ -591,7 +591,7 @@ impl Engine {
             });
             let mut lines = rec.text.lines();
             let first = lines.next().unwrap_or("");
-            let mut ctx = s.ctx.reader();
+            let mut ctx = s.ctx.reader(h.offset);
             match format.parse_line(first, &mut ctx) {
                 LineKind::Start(p) if !format.is_plain_text() => {
                     rec.time_span = p.time_span;

@@ -154,46 +154,128 @@ fn day_name(days: i32) -> String {
         .map_or_else(|| days.to_string(), |d| d.to_string())
 }
 
-/// The first events as parsed: line number, time, level, host, program, message.
+/// The first events as parsed: line number, time, level, host, program, message, each
+/// grouped as the indexer groups it (a header ends it; a detail line adds its time or message
+/// when it had none). A multi-line event's lines are shown whole under it, indented.
 fn events(format: &Format, lines: &[String], ctx: &mut LineContext, out: &mut String) {
     let mut shown = 0;
-    let mut continued = 0;
+    let mut outside = 0;
+    let mut open: Option<Shown> = None;
     for (i, line) in lines.iter().enumerate() {
         match format.parse_line(line, ctx) {
             LineKind::Start(p) => {
+                if let Some(e) = open.take() {
+                    e.write(out);
+                }
                 if shown == SHOWN {
                     break;
                 }
-                if continued > 0 {
-                    let _ = writeln!(out, "    (+{continued} continuation lines)");
-                    continued = 0;
+                if outside > 0 {
+                    let _ = writeln!(out, "    (+{outside} lines before, in no event)");
+                    outside = 0;
                 }
                 shown += 1;
-                let _ = writeln!(
-                    out,
-                    "  line {:<4} {}  level={} host={} program={}  {}",
-                    i + 1,
-                    format_utc(p.ts),
-                    p.level.map_or("-", |l| l.as_str()),
-                    p.host.as_deref().unwrap_or("-"),
-                    p.program.as_deref().unwrap_or("-"),
-                    clip(&p.message)
-                );
+                open = Some(Shown::new(i, p, line));
             }
-            LineKind::BadTimestamp { reason } => {
-                let _ = writeln!(out, "  line {:<4} bad timestamp: {reason}", i + 1);
+            LineKind::Header => {
+                if let Some(e) = open.take() {
+                    e.write(out);
+                }
             }
-            LineKind::Continuation | LineKind::Detail { .. } => continued += 1,
-            LineKind::Header => {}
+            kind => match open.as_mut() {
+                Some(e) => e.add(kind, line, i),
+                None => outside += 1,
+            },
         }
+    }
+    if let Some(e) = open.take() {
+        e.write(out);
     }
     if shown == 0 {
         let _ = writeln!(out, "  none in the first {} lines", lines.len());
     }
 }
 
+/// Lines of one event shown; the rest are counted.
+const SHOWN_LINES: usize = 40;
+/// Characters of each of its lines shown.
+const SHOWN_WIDTH: usize = 300;
+
+/// An event being shown: its first line's number, what it parsed to, and its lines.
+struct Shown<'a> {
+    line: usize,
+    parsed: crate::event::Parsed,
+    lines: Vec<&'a str>,
+    /// Notes on its lines (a bad timestamp), said after it.
+    notes: Vec<String>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(i: usize, parsed: crate::event::Parsed, first: &'a str) -> Shown<'a> {
+        Shown {
+            line: i + 1,
+            parsed,
+            lines: vec![first],
+            notes: Vec::new(),
+        }
+    }
+
+    /// A line after the first: a continuation, a detail, or one whose time is unreadable
+    /// (which the indexer keeps as a continuation, and reports).
+    fn add(&mut self, kind: LineKind, line: &'a str, i: usize) {
+        match kind {
+            LineKind::Detail { ts, message, .. } => {
+                if let Some(ts) = ts {
+                    self.parsed.ts = ts;
+                }
+                if self.parsed.message.is_empty()
+                    && let Some(m) = message
+                {
+                    self.parsed.message = m;
+                }
+            }
+            LineKind::BadTimestamp { reason } => self
+                .notes
+                .push(format!("  line {:<4} bad timestamp: {reason}", i + 1)),
+            _ => {}
+        }
+        self.lines.push(line);
+    }
+
+    fn write(self, out: &mut String) {
+        let p = &self.parsed;
+        let _ = writeln!(
+            out,
+            "  line {:<4} {}  level={} host={} program={}  {}",
+            self.line,
+            format_utc(p.ts),
+            p.level.map_or("-", |l| l.as_str()),
+            p.host.as_deref().unwrap_or("-"),
+            p.program.as_deref().unwrap_or("-"),
+            clip(&p.message)
+        );
+        if self.lines.len() > 1 {
+            for l in self.lines.iter().take(SHOWN_LINES) {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                let _ = writeln!(out, "      {}", clip_at(l, SHOWN_WIDTH));
+            }
+            if self.lines.len() > SHOWN_LINES {
+                let _ = writeln!(out, "      (+{} lines)", self.lines.len() - SHOWN_LINES);
+            }
+        }
+        for n in self.notes {
+            let _ = writeln!(out, "{n}");
+        }
+    }
+}
+
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(100) {
+    clip_at(s, 100)
+}
+
+/// `s` cut to `n` characters, with `…` when cut.
+fn clip_at(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),
     }

@@ -505,6 +505,42 @@ const CASES: &[Case] = &[
             (4, "host", "python-fastapi-demo-docker-db-1"),
         ],
     },
+    // docker compose v2, services each in their own format: PostgreSQL's log
+    // (aws-samples/python-fastapi-demo-docker#18), nginx's access log behind a proxy service
+    // (a wordpress2 compose tutorial's `docker-compose logs`) and zap JSON with epoch `ts`
+    // (a tauth backend log): interleaved, each service's lines read by its own format.
+    Case {
+        name: "compose v2, a format per service",
+        zone: "UTC",
+        format: "compose:iso,wordpress2-proxy-1=access,tauth-1=json",
+        lines: &[
+            "python-fastapi-demo-docker-db-1  | 2023-11-16 04:59:54.862 UTC [48] LOG:  listening on Unix socket \"/var/run/postgresql/.s.PGSQL.5432\"",
+            "wordpress2-proxy-1               | 173.76.40.122 - - [24/Feb/2023:01:52:01 +0000] \"GET / HTTP/1.1\" 200 10949 \"-\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/110.0.0.0 Safari/537.36\" \"-\"",
+            "tauth-1                          | {\"level\":\"info\",\"ts\":1766959084.2432458,\"caller\":\"server/main.go:182\",\"msg\":\"using persistent refresh token store\",\"driver\":\"sqlite\"}",
+            "python-fastapi-demo-docker-db-1  | 2023-11-16 04:59:54.866 UTC [49] LOG:  database system was shut down at 2023-11-16 04:59:54 UTC",
+            "wordpress2-proxy-1               | 173.76.40.122 - - [24/Feb/2023:01:52:02 +0000] \"GET /2023/02/24/welcome-to-pi-day-2023/ HTTP/1.1\" 200 14761 \"http://129.213.187.155/\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/110.0.0.0 Safari/537.36\" \"-\"",
+            "tauth-1                          | {\"level\":\"info\",\"ts\":1766959084.2435384,\"caller\":\"server/main.go:291\",\"msg\":\"listening\",\"addr\":\":8082\"}",
+            "python-fastapi-demo-docker-db-1  | 2023-11-16 04:59:54.870 UTC [48] LOG:  database system is ready to accept connections",
+        ],
+        events: &[
+            (0, "2023-11-16T04:59:54.862Z", 1),
+            (1, "2023-02-24T01:52:01Z", 1),
+            (2, "2025-12-28T21:58:04.243245Z", 1),
+            (3, "2023-11-16T04:59:54.866Z", 1),
+            (4, "2023-02-24T01:52:02Z", 1),
+            (5, "2025-12-28T21:58:04.243538Z", 1),
+            (6, "2023-11-16T04:59:54.870Z", 1),
+        ],
+        fields: &[
+            (0, "host", "python-fastapi-demo-docker-db-1"),
+            (1, "host", "wordpress2-proxy-1"),
+            (1, "level", "info"),
+            (2, "host", "tauth-1"),
+            (2, "message", "using persistent refresh token store"),
+            (2, "driver", "sqlite"),
+            (5, "addr", ":8082"),
+        ],
+    },
     // docker compose v2 with colour, Kinto/kinto#3008's lines with the prefix coloured as
     // compose's formatter writes it (`ESC[36m` name ` | ` `ESC[0m`).
     Case {
@@ -626,4 +662,38 @@ fn a_yearless_format_behind_compose_prefixes_is_planned() {
     let mut ctx = LineContext::new(&Zone::parse("UTC").unwrap(), MTIME);
     let planned = super::plan(&f, &mut ctx, text.as_bytes()).expect("planned");
     assert_eq!(planned.wraps, 1, "{planned:?}");
+}
+
+/// A service that detection did not see (it started later, or `docker compose logs` printed
+/// another container's lines first) is read by the first format that reads one of its lines:
+/// the default when it does, else the first in detection order (lines of the case above).
+#[test]
+fn a_service_detection_did_not_see_gets_its_own_format() {
+    let f = Format::by_name("compose:iso", &[]).unwrap();
+    let case = CASES
+        .iter()
+        .find(|c| c.name == "compose v2, a format per service")
+        .expect("the per-service case");
+    let got = read(&f, case.lines, "UTC");
+    let times: Vec<(usize, i64)> = got.iter().map(|e| (e.line, e.ts)).collect();
+    let want: Vec<(usize, i64)> = case.events.iter().map(|&(l, t, _)| (l, us(t))).collect();
+    assert_eq!(times, want);
+}
+
+/// A time the index cannot hold (after 2262: a digit slipped into an epoch) is an unreadable
+/// time, not an event at a wrapped instant (log4j2's line above, and with one `1` more).
+#[test]
+fn a_time_past_the_index_range_is_a_bad_timestamp() {
+    let f = Format::by_name("json", &[]).unwrap();
+    let mut ctx = LineContext::new(&Zone::parse("UTC").unwrap(), MTIME);
+    let line = r#"{"instant":{"epochSecond":1796289562,"nanoOfSecond":123456789},"thread":"main","level":"INFO","message":"Started App in 2.1 seconds"}"#;
+    assert!(matches!(f.parse_line(line, &mut ctx), LineKind::Start(_)));
+    let slipped = line.replace("1796289562", "17962895162");
+    assert!(
+        matches!(
+            f.parse_line(&slipped, &mut ctx),
+            LineKind::BadTimestamp { .. }
+        ),
+        "{slipped}"
+    );
 }

@@ -1,9 +1,10 @@
 //! What one line leaves for the next, beyond the year: the last event's instant (DST folds,
-//! records that take the previous record's time), a W3C `#Fields:` header, where a MySQL
-//! slow-log block stands, the last `docker compose` service, and the notes a source earned
+//! records that take the previous record's time), the W3C headers, where a MySQL
+//! slow-log block stands, the last `docker compose` service and each service's format, and the notes a source earned
 //! while its lines were read.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Carry {
@@ -21,6 +22,16 @@ pub struct Carry {
     /// not UTC.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub w3c_local: bool,
+    /// The W3C header each run of records was read under, by where it starts: a record read
+    /// back later is read under its own (see `w3c`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub w3c_headers: Vec<super::w3c::Header>,
+    /// A W3C directive changed the header since the last record.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub w3c_changed: bool,
+    /// The byte offset of the line being read, when the reader tells it (`LineContext::at`).
+    #[serde(skip)]
+    pub offset: u64,
     /// The last line read was a MySQL slow-log `# Time:` line (its `# User@Host:` line belongs
     /// to the same record).
     #[serde(default)]
@@ -34,6 +45,13 @@ pub struct Carry {
     /// The service of the last `docker compose` line that started an event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// The format each `docker compose` service's lines are read by, when detection did not
+    /// name it (see `compose`): service → format name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, String>,
+    /// Lines of a service not yet in `services` that no format read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_misses: BTreeMap<String, u32>,
     /// Zone abbreviations already noted for this source (a note is said once per source).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub noted: Vec<String>,

@@ -5,8 +5,8 @@
 //! frames `#0 /var/www/...`, query dumps), start the source's first record and at least two:
 //! detection is scored on the lines that start records, not on the share of all lines.
 //! A format's header and detail lines (W3C directives, a MySQL slow log's `# Query_time:`)
-//! count with its starts. When most lines carry a `docker compose` prefix, the inner format
-//! is detected on the text after the prefixes.
+//! count with its starts. When most lines carry a `docker compose` prefix, the default format
+//! is detected on the text after the prefixes, and each service's on its own lines.
 
 use super::{
     BUILTIN, Format, Kind, LineContext, LineKind, UserFormat, ansi, compose, is_continuation,
@@ -48,7 +48,7 @@ pub struct Detection {
 /// Does `line` start an event of `f` (or is it one of its header or detail lines)? And is it a
 /// record start proper? Syslog formats also need a program tag, so that a generic
 /// `2026-...T... INFO msg` line is not taken for RFC 3339 syslog with host `INFO`.
-fn fits(f: &Format, line: &str, ctx: &mut LineContext) -> (bool, bool) {
+pub(super) fn fits(f: &Format, line: &str, ctx: &mut LineContext) -> (bool, bool) {
     match f.parse_line(line, ctx) {
         LineKind::Start(p) => {
             let ok = !matches!(f.kind, Kind::Rfc3164 | Kind::Rfc3339Syslog) || p.program.is_some();
@@ -86,13 +86,79 @@ pub fn explain(lines: &[&str], user: &[UserFormat]) -> Detection {
     }
     let inner: Vec<&str> = plain.iter().map(|l| compose::strip(l)).collect();
     let mut d = score(&inner, user);
-    d.reason = format!(
+    let by_service = per_service(&plain, user);
+    let default = d.chosen.take().or_else(|| {
+        // No format reads most lines: the one of the service with most lines that has one.
+        by_service
+            .iter()
+            .filter_map(|(_, n, f)| Some((*n, f.as_ref()?)))
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, f)| f.clone())
+    });
+    let mut reason = format!(
         "{prefixed} of {} lines carry a docker compose prefix; after it, {}",
         plain.len(),
         d.reason
     );
-    d.chosen = d.chosen.map(Format::compose);
+    if let Some(default) = default {
+        let services: Vec<(String, Format)> = by_service
+            .into_iter()
+            .filter_map(|(s, _, f)| Some((s.to_string(), f?)))
+            .filter(|(_, f)| f.name() != default.name())
+            .collect();
+        if !services.is_empty() {
+            let named: Vec<String> = services
+                .iter()
+                .map(|(s, f)| format!("{s} {}", f.name()))
+                .collect();
+            reason.push_str(&format!(
+                "; services in their own format: {}",
+                named.join(", ")
+            ));
+        }
+        d.chosen = Some(Format::compose(compose::Inner::new(
+            default, services, user,
+        )));
+    }
+    d.reason = reason;
     d
+}
+
+/// Each service of the prefixed `lines`, in order of first appearance, with its number of
+/// lines and the format detected on them alone.
+fn per_service<'a>(
+    lines: &'a [std::borrow::Cow<str>],
+    user: &[UserFormat],
+) -> Vec<(&'a str, usize, Option<Format>)> {
+    let mut services: Vec<(&str, Vec<&str>)> = Vec::new();
+    for l in lines {
+        let Some((service, at)) = compose::prefix(l) else {
+            continue;
+        };
+        let text = &l[at..];
+        match services.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, v)) => v.push(text),
+            None => services.push((service, vec![text])),
+        }
+    }
+    services
+        .into_iter()
+        .map(|(s, v)| (s, v.len(), score(&v, user).chosen))
+        .collect()
+}
+
+/// Every format detection tries, in its order: user formats, the hand-written ones, the data
+/// formats.
+pub(super) fn candidates(user: &[UserFormat]) -> Vec<Format> {
+    user.iter()
+        .filter_map(Format::user)
+        .chain(
+            BUILTIN
+                .iter()
+                .map(|&(kind, name)| Format::builtin(kind, name)),
+        )
+        .chain(super::data::formats().iter().cloned())
+        .collect()
 }
 
 /// Scores every candidate on `lines` and picks one.
@@ -108,17 +174,8 @@ fn score(lines: &[&str], user: &[UserFormat]) -> Detection {
         .copied()
         .filter(|l| !is_continuation(l))
         .collect();
-    let candidates = user
-        .iter()
-        .filter_map(Format::user)
-        .chain(
-            BUILTIN
-                .iter()
-                .map(|&(kind, name)| Format::builtin(kind, name)),
-        )
-        .chain(super::data::formats().iter().cloned());
     let mut scored: Vec<(Score, Format)> = Vec::new();
-    for f in candidates {
+    for f in candidates(user) {
         let mut ctx = LineContext::new(&Zone::Named(chrono_tz::Tz::UTC), 0);
         let mut score = Score {
             format: f.name().to_string(),

@@ -172,8 +172,8 @@ pub struct Format {
     kind: Kind,
     /// The compiled regex of a user format.
     user: Option<user::Compiled>,
-    /// The format of the text after a `docker compose` prefix.
-    inner: Option<Box<Format>>,
+    /// The formats of the text after `docker compose` prefixes.
+    compose: Option<Box<compose::Inner>>,
 }
 
 impl Format {
@@ -190,8 +190,8 @@ impl Format {
         if let Some(u) = user.iter().find(|u| u.name == name) {
             return Format::user(u);
         }
-        if let Some(inner) = name.strip_prefix(compose::PREFIX) {
-            return Format::by_name(inner, user).map(Format::compose);
+        if let Some(rest) = name.strip_prefix(compose::PREFIX) {
+            return compose::Inner::parse(rest, user).map(Format::compose);
         }
         if name == "text" {
             return Some(Format::plain_text());
@@ -210,17 +210,17 @@ impl Format {
             name: name.to_string(),
             kind,
             user: None,
-            inner: None,
+            compose: None,
         }
     }
 
-    /// `inner` behind `docker compose` prefixes, named `compose:INNER`.
-    fn compose(inner: Format) -> Format {
+    /// Formats behind `docker compose` prefixes, named `compose:DEFAULT[,SERVICE=FORMAT]...`.
+    fn compose(inner: compose::Inner) -> Format {
         Format {
-            name: format!("{}{}", compose::PREFIX, inner.name),
+            name: inner.name(),
             kind: Kind::Compose,
             user: None,
-            inner: Some(Box::new(inner)),
+            compose: Some(Box::new(inner)),
         }
     }
 
@@ -231,7 +231,7 @@ impl Format {
             name: u.name.clone(),
             kind: Kind::User,
             user: Some(compiled),
-            inner: None,
+            compose: None,
         })
     }
 
@@ -291,7 +291,7 @@ impl Format {
     /// What `line` (without colour codes or BOM) is. The formats whose lines depend on the lines
     /// before them (a header naming the columns, a block's first line) classify it themselves.
     fn classify(&self, line: &str, ctx: &mut LineContext) -> LineKind {
-        let mut kind = match (self.kind, &self.inner) {
+        let mut kind = match (self.kind, &self.compose) {
             (Kind::W3c, _) => w3c::classify(line, ctx),
             (Kind::MysqlSlow, _) => mysqlslow::classify(line, ctx),
             (Kind::Compose, Some(inner)) => compose::classify(inner, line, ctx),
@@ -302,6 +302,7 @@ impl Format {
                 Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
             },
         };
+        kind = in_range(kind);
         if let LineKind::Start(p) = &mut kind {
             ctx.carry.last_us = Some(p.ts);
             if self.is_syslog() {
@@ -349,6 +350,33 @@ impl Format {
     }
 }
 
+/// The instants an event can have: the index keeps times as nanoseconds in an `i64`
+/// (1677-09-21 to 2262-04-11).
+const TS_RANGE: std::ops::RangeInclusive<i64> = (i64::MIN / 1000)..=(i64::MAX / 1000);
+
+/// `kind`, with a time the index cannot hold (digits slipped into an epoch, a year 9999) taken
+/// for an unreadable one.
+fn in_range(kind: LineKind) -> LineKind {
+    match kind {
+        LineKind::Start(p) if !TS_RANGE.contains(&p.ts) => LineKind::BadTimestamp {
+            reason: format!(
+                "time {} µs after 1970 is outside the years 1677 to 2262 an event can have",
+                p.ts
+            ),
+        },
+        LineKind::Detail {
+            ts,
+            fields,
+            message,
+        } => LineKind::Detail {
+            ts: ts.filter(|t| TS_RANGE.contains(t)),
+            fields,
+            message,
+        },
+        k => k,
+    }
+}
+
 /// Lines that continue a multi-line record whatever the format: indented lines (Python
 /// `  File ...`, Java `\tat ...`) and the exception chain headers.
 pub fn is_continuation(line: &str) -> bool {
@@ -384,6 +412,12 @@ impl LineContext {
         }
     }
 
+    /// Tells the formats whose records depend on a header before them (W3C) where the next
+    /// line starts in its file, so that an event read back from there finds its header.
+    pub fn at(&mut self, offset: u64) {
+        self.carry.offset = offset;
+    }
+
     /// This context for the file at `path`, whose name may give its syslog lines a level
     /// and a facility (`mail.err`, `kern.log`).
     pub fn named(mut self, path: &std::path::Path) -> LineContext {
@@ -391,12 +425,13 @@ impl LineContext {
         self
     }
 
-    /// A fresh context for reading one event of this source again (its zone, mtime and name,
-    /// and the columns of its last W3C `#Fields:` line: an event read back is read under the
-    /// file's latest header).
-    pub fn reader(&self) -> LineContext {
+    /// A fresh context for reading the event at `offset` of this source again: its zone,
+    /// mtime and name, the W3C header that event was read under (`w3c::read_back`), and the
+    /// formats its compose services were given.
+    pub fn reader(&self, offset: u64) -> LineContext {
         let mut ctx = LineContext::new(&stamp::zone_of(self), self.mtime_us);
-        ctx.carry.w3c_fields = self.carry.w3c_fields.clone();
+        w3c::read_back(&self.carry, offset, &mut ctx.carry);
+        ctx.carry.services = self.carry.services.clone();
         ctx.named = self.named.clone();
         ctx
     }

@@ -12,8 +12,8 @@ impl Format {
     /// True when this format's stamps may lack their year or date, so that a file read from
     /// its start is worth planning.
     pub fn needs_plan(&self) -> bool {
-        match &self.inner {
-            Some(inner) => inner.needs_plan(),
+        match &self.compose {
+            Some(c) => c.default.needs_plan() || c.services.iter().any(|(_, f)| f.needs_plan()),
             None => matches!(self.kind, Kind::Rfc3164 | Kind::Android | Kind::User),
         }
     }
@@ -45,11 +45,15 @@ impl Format {
                 stamp::yearless_stamp(&w).ok()
             }
             Kind::User => self.user.as_ref()?.partial_stamp(line),
-            // Behind a compose prefix (uncoloured: a coloured line is not planned).
-            Kind::Compose => self
-                .inner
-                .as_ref()?
-                .partial_stamp(super::compose::strip(line)),
+            // Behind a compose prefix (uncoloured: a coloured line is not planned), by the
+            // format detection gave the service.
+            Kind::Compose => {
+                let (service, at) = super::compose::prefix(line)?;
+                self.compose
+                    .as_ref()?
+                    .format_for(service)
+                    .partial_stamp(&line[at..])
+            }
             _ => None,
         }
     }

@@ -8,11 +8,70 @@
 //! `cs-uri-stem`, `c-ip`); the `sc-status` column gives the level (`http`).
 //!
 //! Hand-written, not a data row: a record's layout is given by a header line before it, which
-//! a per-line regex cannot see.
+//! a per-line regex cannot see. An event shown later is read again from its file's offset,
+//! alone: so the context keeps, for each run of records under one header, where it starts
+//! and that header's columns, `#Date:` day and time format (`Header`, pushed at the first
+//! record after a directive changed them), and `read_back` gives the event the header it was
+//! read under, not the file's last.
 
+use super::carry::Carry;
 use super::stamp::{self, Miss};
 use super::{LineContext, LineKind, http};
 use crate::event::Parsed;
+use serde::{Deserialize, Serialize};
+
+/// Headers a source's context keeps; past this (a file rewritten with a new header every few
+/// lines), the oldest is dropped, and the records before the oldest kept are read back under
+/// it.
+const MAX_HEADERS: usize = 1024;
+
+/// What the directives before a run of records said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// The offset of the run's first record.
+    pub from: u64,
+    pub fields: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
+}
+
+/// Sets `into` (a fresh reader's state) to the header the record at `offset` was read under
+/// in the source whose state is `from`.
+pub fn read_back(from: &Carry, offset: u64, into: &mut Carry) {
+    match from.w3c_headers.iter().rev().find(|h| h.from <= offset) {
+        Some(h) => {
+            into.w3c_fields = h.fields.clone();
+            into.w3c_date = h.date.clone();
+            into.w3c_local = h.local;
+        }
+        // A context from before headers were kept: the last header.
+        None => {
+            into.w3c_fields = from.w3c_fields.clone();
+            into.w3c_date = from.w3c_date.clone();
+            into.w3c_local = from.w3c_local;
+        }
+    }
+}
+
+/// Records that the record at `ctx.carry.offset` starts a run under the current header.
+fn note_header(ctx: &mut LineContext) {
+    let c = &mut ctx.carry;
+    c.w3c_changed = false;
+    let from = c.offset;
+    // Read again from an earlier offset (a resume): what was noted from there on is redone.
+    c.w3c_headers.retain(|h| h.from < from);
+    if c.w3c_headers.len() >= MAX_HEADERS {
+        c.w3c_headers.remove(0);
+    }
+    c.w3c_headers.push(Header {
+        from,
+        fields: c.w3c_fields.clone(),
+        date: c.w3c_date.clone(),
+        local: c.w3c_local,
+    });
+}
 
 pub fn classify(line: &str, ctx: &mut LineContext) -> LineKind {
     if let Some(directive) = line.strip_prefix('#') {
@@ -29,8 +88,9 @@ pub fn classify(line: &str, ctx: &mut LineContext) -> LineKind {
             }
             "Date" => ctx.carry.w3c_date = directive_day(value),
             "Time Format" => ctx.carry.w3c_local = value.trim().eq_ignore_ascii_case("local"),
-            _ => {}
+            _ => return LineKind::Header,
         }
+        ctx.carry.w3c_changed = true;
         return LineKind::Header;
     }
     if ctx.carry.w3c_fields.is_empty() {
@@ -40,7 +100,12 @@ pub fn classify(line: &str, ctx: &mut LineContext) -> LineKind {
     let parsed = record(line, &fields, ctx);
     ctx.carry.w3c_fields = fields;
     match parsed {
-        Ok(p) => LineKind::Start(p),
+        Ok(p) => {
+            if ctx.carry.w3c_changed || ctx.carry.w3c_headers.is_empty() {
+                note_header(ctx);
+            }
+            LineKind::Start(p)
+        }
         Err(Miss::Shape) => LineKind::Continuation,
         Err(Miss::Bad(reason)) => LineKind::BadTimestamp { reason },
     }

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 /// Bumped when the layout of the index or the checkpoint changes, or when parsing gives lines
 /// already indexed other levels or key-values (the level column and `key=value` terms are
 /// kept, not parsed again); an index with another version is rebuilt. 3: levels from the HTTP
-/// status, the syslog PRI and severity file names, and `facility` fields.
-pub const VERSION: u32 = 3;
+/// status, the syslog PRI and severity file names, and `facility` fields. 4: each `docker
+/// compose` service read by its own format (its times, levels and key-values).
+pub const VERSION: u32 = 4;
 
 /// Everything known about one file identity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

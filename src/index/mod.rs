@@ -5,6 +5,8 @@ pub mod checkpoint;
 pub mod checkpoint_file;
 pub mod compile;
 pub mod error;
+#[cfg(test)]
+mod grouping_props;
 pub mod histogram;
 pub mod minute_file;
 pub mod numbers;

@@ -992,6 +992,7 @@ impl Run<'_> {
                     ..Parsed::default()
                 })
             } else {
+                ctx.at(line.offset);
                 format.parse_line(&text, &mut ctx)
             };
             let kind = match kind {
