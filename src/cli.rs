@@ -816,11 +816,46 @@ fn cmd_search(args: SearchArgs, global: Global, config: Config) -> anyhow::Resul
 fn local_only(filter: &Filter, command: &str) -> Result<(), EngineError> {
     match &filter.remote {
         Some(name) => Err(EngineError::Usage(format!(
-            "{command} --remote {name}: not available for a remote index (search, histogram \
-             and tail are; the explorer's patterns pane is, on an index written by `ship`)"
+            "{command} --remote {name}: not available for a remote index (search, histogram, \
+             tail and top are; the explorer's patterns pane is, on an index written by `ship`)"
         ))),
         None => Ok(()),
     }
+}
+
+/// `top --remote FIELD`: a `terms` aggregation (one field; no --distinct or --new remotely).
+fn remote_top(
+    src: &crate::remote::RemoteSource,
+    req: &Request,
+    opts: &crate::report::top::Options,
+) -> anyhow::Result<Vec<crate::report::top::Row>> {
+    let [field] = opts.fields.as_slice() else {
+        return Err(EngineError::Usage(
+            "top --remote: one field at a time (tuples are counted by the local index)".into(),
+        )
+        .into());
+    };
+    if opts.distinct.is_some() || opts.new {
+        return Err(EngineError::Usage(
+            "top --remote: --distinct and --new are answered by the local index only".into(),
+        )
+        .into());
+    }
+    let limit = opts.limit.unwrap_or(20);
+    let (values, total) = src
+        .top_values(&req.query, req.since, req.until, field, opts.bottom, limit)
+        .map_err(remote_error)?;
+    let total = total.max(1);
+    Ok(values
+        .into_iter()
+        .map(|(value, count)| crate::report::top::Row {
+            values: vec![value],
+            count,
+            share: 100.0 * count as f64 / total as f64,
+            distinct: None,
+            first: None,
+        })
+        .collect())
 }
 
 /// The remote `name` of the config, connected and its mapping read.
@@ -1029,7 +1064,6 @@ fn mark_patterns(
 }
 
 fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> {
-    local_only(&args.filter, "top")?;
     use crate::report::top;
     let req = request(&args.filter, &global)?;
     let fields: Vec<String> = args
@@ -1051,9 +1085,14 @@ fn cmd_top(args: TopArgs, global: Global, config: Config) -> anyhow::Result<()> 
         new: args.new,
         baseline_since: baseline_since(args.baseline.as_deref(), req.since)?,
     };
-    let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
-    print_notes(&s.notes);
-    let rows = top::report(&engine, &req, &opts)?;
+    let rows = match &args.filter.remote {
+        Some(name) => remote_top(&open_remote(&config, name)?, &req, &opts)?,
+        None => {
+            let (engine, s) = open(args.filter.paths, &global, config, &Quiet)?;
+            print_notes(&s.notes);
+            top::report(&engine, &req, &opts)?
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     finish(top::write(&mut out, &rows, &opts, args.format).and_then(|_| out.flush()))?;
     if args.new && !rows.is_empty() {

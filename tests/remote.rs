@@ -173,6 +173,17 @@ fn shipped_events_answer_every_query_as_the_local_index_does() {
     ]));
     assert_eq!(first, rfirst, "the first 2000 events, ties and all");
 
+    for args in [
+        &["top", "host"][..],
+        &["top", "program", "-q", "level:>=warn"][..],
+        &["top", "status", "--bottom", "--limit", "5"][..],
+    ] {
+        assert_eq!(
+            stdout(&mut local(args)),
+            stdout(&mut remote(args)),
+            "{args:?}"
+        );
+    }
     // What the engine cannot answer as the local index does is said, naming it (exit 2).
     let out = remote(&["search", "-q", "/fail.*root/"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

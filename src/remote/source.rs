@@ -305,15 +305,16 @@ impl RemoteSource {
         })
     }
 
-    /// The most (least) frequent values of `field`.
+    /// The most (least) frequent values of `field`, and how many events have one.
     pub fn top_values(
         &self,
         filter: &Expr,
         since: Option<i64>,
+        until: Option<i64>,
         field: &str,
         bottom: bool,
         limit: usize,
-    ) -> Result<Vec<(String, u64)>, RemoteError> {
+    ) -> Result<(Vec<(String, u64)>, u64), RemoteError> {
         let order = if bottom { "asc" } else { "desc" };
         let (agg_field, include, strip) = match (&self.layout, field) {
             (Layout::Shipped, "level") => (shipped::LEVEL.to_string(), None, 0),
@@ -345,13 +346,14 @@ impl RemoteSource {
         let body = json!({
             "size": 0,
             "track_total_hits": false,
-            "query": within(filter, since, None, &self.layout, self.name())?,
+            "query": within(filter, since, until, &self.layout, self.name())?,
             "aggs": {"v": {"terms": terms}}
         });
         let answer = self
             .client
             .post(&self.path("_search"), &body, "counting values")?;
-        Ok(answer["aggregations"]["v"]["buckets"]
+        let agg = &answer["aggregations"]["v"];
+        let values: Vec<(String, u64)> = agg["buckets"]
             .as_array()
             .map(|list| {
                 list.iter()
@@ -364,7 +366,10 @@ impl RemoteSource {
                     })
                     .collect()
             })
-            .unwrap_or_default())
+            .unwrap_or_default();
+        let total = values.iter().map(|(_, n)| n).sum::<u64>()
+            + agg["sum_other_doc_count"].as_u64().unwrap_or(0);
+        Ok((values, total))
     }
 }
 
@@ -490,7 +495,8 @@ impl LogSource for RemoteSource {
         bottom: bool,
         limit: usize,
     ) -> Result<Vec<(String, u64)>, SourceError> {
-        self.top_values(filter, since, field, bottom, limit)
+        self.top_values(filter, since, None, field, bottom, limit)
+            .map(|(values, _)| values)
             .map_err(source_error)
     }
 }
