@@ -97,9 +97,18 @@ impl Layout {
                 k
             }
         };
+        let time = self.time_field().to_string();
         serde_json::Value::Array(
             keys.into_iter()
-                .map(|k| serde_json::json!({ k: { "order": dir } }))
+                .map(|k| {
+                    // Indices mixing `date` and `date_nanos` (a mapping changed over time) sort
+                    // right only in one unit.
+                    if k == time {
+                        serde_json::json!({ k: { "order": dir, "numeric_type": "date_nanos" } })
+                    } else {
+                        serde_json::json!({ k: { "order": dir } })
+                    }
+                })
                 .collect(),
         )
     }
