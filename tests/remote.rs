@@ -688,7 +688,7 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
     assert!(screen.contains("2,908 events"), "first screen:\n{screen}");
     t(&["send-keys", "-t", "tl", "/"]);
     t(&["send-keys", "-t", "tl", "Failed password", "Enter"]);
-    let screen = wait("hits)");
+    let screen = wait("(215 hits)");
     assert!(
         screen.contains("/Failed password (215 hits)"),
         "search:\n{screen}"
@@ -698,7 +698,7 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
     t(&["send-keys", "-t", "tl", "g"]);
     std::thread::sleep(Duration::from_millis(800));
     t(&["send-keys", "-t", "tl", "]"]);
-    let screen = wait("gap:");
+    let screen = wait("gap: 47m12s");
     assert!(
         screen.contains("gap: 47m12s without events"),
         "the gap rule, remotely:\n{screen}"
