@@ -14,6 +14,7 @@ pub mod format;
 pub mod index;
 pub mod output;
 pub mod patterns;
+pub mod preview;
 pub mod query;
 pub mod remote;
 pub mod report;

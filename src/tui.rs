@@ -53,6 +53,9 @@ enum Msg {
     Quit,
 }
 
+/// How long the preview of never-indexed logs may take to read.
+const PREVIEW_BUDGET: Duration = Duration::from_millis(300);
+
 /// Opens the explorer on `paths` (or /var/log) and runs it until the user quits.
 pub fn run(
     paths: Vec<PathBuf>,
@@ -430,9 +433,14 @@ fn spawn_worker(
                 return;
             }
         };
+        let committed: Span = engine.span();
+        // Logs never indexed: their newest lines at once, until the first commit.
+        let preview = (committed.events == 0)
+            .then(|| crate::preview::Preview::read(&opts.paths, &opts.config, PREVIEW_BUDGET))
+            .filter(|p| !p.is_empty());
         let indexer = spawn_indexer(opts, tx.clone());
-        let mut span: Span = engine.span();
-        span.notes = notes;
+        let mut span = preview.as_ref().map_or(committed, LogSource::span);
+        span.notes.extend(notes);
         if tx.send(Msg::Action(Action::Opened(span))).is_err() {
             return;
         }
@@ -440,7 +448,7 @@ fn spawn_worker(
             file: config_file,
             pending: Vec::new(),
         };
-        match serve_while_indexing(engine, &indexer, &erx, &tx, &mut settings) {
+        match serve_while_indexing(engine, preview, &indexer, &erx, &tx, &mut settings) {
             Some(e) => engine = e,
             None => return,
         }
@@ -539,6 +547,7 @@ fn spawn_indexer(
 /// committed one if indexing failed (said on the status line). `None`: the explorer is gone.
 fn serve_while_indexing(
     mut engine: Engine,
+    mut preview: Option<crate::preview::Preview>,
     indexer: &Receiver<Result<(Engine, Summary), EngineError>>,
     erx: &Receiver<Effect>,
     tx: &Sender<Msg>,
@@ -572,9 +581,16 @@ fn serve_while_indexing(
                 let mut batch = vec![first];
                 batch.extend(erx.try_iter());
                 for e in latest(batch) {
-                    let answer = match e {
-                        Effect::SetSource(r) => settings.write_later(&mut engine, r),
-                        e => serve(&engine, e),
+                    let answer = match (e, &preview) {
+                        (Effect::SetSource(r), _) => settings.write_later(&mut engine, r),
+                        (e, Some(p)) => serve(
+                            &crate::preview::Filling {
+                                preview: p,
+                                index: &engine,
+                            },
+                            e,
+                        ),
+                        (e, None) => serve(&engine, e),
                     };
                     tx.send(Msg::Action(answer)).ok()?;
                 }
@@ -585,7 +601,14 @@ fn serve_while_indexing(
         if last_look.elapsed() >= COMMIT_LOOK {
             last_look = Instant::now();
             if engine.reload_committed().unwrap_or(false) {
-                tx.send(Msg::Action(Action::Grew(engine.span()))).ok()?;
+                let span = engine.span();
+                // The index replaces the preview once it holds its newest event.
+                if preview.as_ref().is_some_and(|p| span.last >= p.last()) {
+                    preview = None;
+                }
+                if preview.is_none() {
+                    tx.send(Msg::Action(Action::Grew(span))).ok()?;
+                }
             }
         }
     }

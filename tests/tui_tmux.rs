@@ -300,3 +300,50 @@ fn the_patterns_pane_keeps_one_pattern_in_tmux() {
     );
     pane.keys("q");
 }
+
+#[test]
+fn logs_never_indexed_show_their_newest_lines_before_the_index_is_built() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let logs = work.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    // Big enough that the first index takes seconds (tens of MB).
+    let mut text = String::with_capacity(48 << 20);
+    let n = 500_000;
+    for i in 0..n {
+        use std::fmt::Write;
+        let _ = writeln!(
+            text,
+            "2026-12-0{}T{:02}:{:02}:{:02}.{:06}Z web01 app[7]: request seq={i} done after a while",
+            1 + i / 250_000,
+            (i / 3600) % 24,
+            (i / 60) % 60,
+            i % 60,
+            i % 1_000_000
+        );
+    }
+    std::fs::write(logs.join("app.log"), &text).unwrap();
+    std::fs::write(
+        logs.join("old.log"),
+        "2026-11-01T00:00:00Z web01 app[7]: old\n",
+    )
+    .unwrap();
+    let cmd = format!(
+        "TZ=UTC TIMBERLINE_INDEX_DIR={idx} TIMBERLINE_STATE_DIR={state} {bin} {logs}; sleep 30",
+        idx = work.path().join("index").display(),
+        state = work.path().join("state").display(),
+        bin = assert_cmd::cargo::cargo_bin("timberline").display(),
+        logs = logs.display(),
+    );
+    let pane = Pane::start(&cmd, 120, 24);
+    let last = format!("seq={} done", n - 1);
+    let screen = pane.wait(|s| s.contains(&last));
+    assert!(
+        screen.contains(&last) && screen.contains("indexing"),
+        "the newest line while the index is still being built:\n{screen}"
+    );
+    pane.keys("q");
+}
