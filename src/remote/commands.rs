@@ -98,12 +98,8 @@ pub fn histogram(
 ) -> Result<Histogram, RemoteError> {
     let now = chrono::Utc::now().timestamp_micros();
     let edge = |last: bool| -> Result<Option<i64>, RemoteError> {
-        let page = src.page(&req.query, req.since, req.until, last, 1, None)?;
-        Ok(page
-            .hits
-            .first()
-            .and_then(|h| from_hit(h, &src.layout))
-            .map(|e| e.ts))
+        let first = src.events(&req.query, req.since, req.until, last, Some(1))?;
+        Ok(first.first().map(|e| e.ts))
     };
     let (lo, hi) = match (req.since, req.until) {
         (Some(s), Some(u)) => (s, u - 1),
@@ -170,12 +166,8 @@ pub fn tail(
     })?;
     first.reverse();
     // Where following starts: the newest matching event now (shown or not).
-    let newest = src.page(&req.query, None, None, true, 1, None)?;
-    let mut high = newest
-        .hits
-        .first()
-        .and_then(|h| from_hit(h, &src.layout))
-        .map(|e| e.ts);
+    let newest = src.events(&req.query, None, None, true, Some(1))?;
+    let mut high = newest.first().map(|e| e.ts);
     // Ids of the overlap window before it: already shown (or before `-n`), never again.
     let mut seen: HashMap<String, i64> = HashMap::new();
     if let Some(h) = high {

@@ -8,7 +8,8 @@
 //!   spelling of a level, `host:`/`program:`/`source:` the configured ECS fields, other keys
 //!   the field of that name (case-insensitively when it is a keyword);
 //! - what the engine cannot answer as we do (`/regex/` over the whole text, a literal with no
-//!   letters or digits) is an error naming the construct.
+//!   letters or digits) is an error naming the construct; a regex ANDed at the top of a query
+//!   never reaches here (`source` matches it against the text of the engine's candidates).
 
 use super::client::RemoteError;
 use super::layout::{Layout, num_term, shipped};

@@ -22,6 +22,55 @@ const PAGE: usize = 5_000;
 const BUCKETS_PER_REQUEST: usize = 50_000;
 /// Files listed in the sources pane.
 const MAX_SOURCES: usize = 1_000;
+/// Most candidates a `/regex/` is matched against, on this side (the engine's own regexp
+/// matches single words, not an event's text): past it, the query must be narrowed.
+const MAX_SCANNED: usize = 2_000_000;
+
+/// A query split into what the engine answers and the `/regex/`es matched here on the event
+/// text of its hits: only regexes ANDed at the top are (under OR or NOT they would change
+/// which events the engine must return; the DSL refuses those, naming them).
+struct Split {
+    server: Expr,
+    regexes: Vec<(String, regex::Regex)>,
+}
+
+fn split(q: &Expr, remote: &str) -> Result<Split, RemoteError> {
+    let build = |p: &str| {
+        crate::query::regex::build(p).map_err(|e| RemoteError::Unsupported {
+            remote: remote.to_string(),
+            construct: format!("/{p}/"),
+            why: e.to_string(),
+        })
+    };
+    match q {
+        Expr::Regex { pattern } => Ok(Split {
+            server: Expr::All,
+            regexes: vec![(pattern.clone(), build(pattern)?)],
+        }),
+        Expr::And(items) if items.iter().any(|i| matches!(i, Expr::Regex { .. })) => {
+            let mut server = Vec::new();
+            let mut regexes = Vec::new();
+            for i in items {
+                match i {
+                    Expr::Regex { pattern } => regexes.push((pattern.clone(), build(pattern)?)),
+                    other => server.push(other.clone()),
+                }
+            }
+            Ok(Split {
+                server: match server.len() {
+                    0 => Expr::All,
+                    1 => server.remove(0),
+                    _ => Expr::And(server),
+                },
+                regexes,
+            })
+        }
+        other => Ok(Split {
+            server: other.clone(),
+            regexes: Vec::new(),
+        }),
+    }
+}
 
 /// One remote index, opened.
 pub struct RemoteSource {
@@ -111,6 +160,11 @@ impl RemoteSource {
         limit: Option<usize>,
         mut f: impl FnMut(&Value) -> Result<(), RemoteError>,
     ) -> Result<usize, RemoteError> {
+        let Split { server, regexes } = split(q, self.name())?;
+        if !regexes.is_empty() {
+            return self.each_regex_hit(&server, &regexes, since, until, descending, limit, f);
+        }
+        let q = &server;
         let mut after: Option<Value> = None;
         let mut n = 0;
         loop {
@@ -126,6 +180,62 @@ impl RemoteSource {
             n += got;
             if got < want {
                 return Ok(n);
+            }
+            after = page.last_sort;
+        }
+    }
+
+    /// [`RemoteSource::each_hit`] for a query with `/regex/`es: the engine's candidates, page
+    /// after page, matched here against their event text.
+    #[allow(clippy::too_many_arguments)]
+    fn each_regex_hit(
+        &self,
+        server: &Expr,
+        regexes: &[(String, regex::Regex)],
+        since: Option<i64>,
+        until: Option<i64>,
+        descending: bool,
+        limit: Option<usize>,
+        mut f: impl FnMut(&Value) -> Result<(), RemoteError>,
+    ) -> Result<usize, RemoteError> {
+        let text_field = match &self.layout {
+            Layout::Shipped => shipped::MESSAGE.to_string(),
+            Layout::Foreign { names, .. } => names.message.clone(),
+        };
+        let mut after: Option<Value> = None;
+        let (mut matched, mut scanned) = (0, 0);
+        loop {
+            if limit.is_some_and(|l| matched >= l) {
+                return Ok(matched);
+            }
+            let page = self.page(server, since, until, descending, PAGE, after.as_ref())?;
+            let got = page.hits.len();
+            for h in &page.hits {
+                let text = super::doc::at(&h["_source"], &text_field)
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if regexes.iter().all(|(_, re)| re.is_match(text)) {
+                    f(h)?;
+                    matched += 1;
+                    if limit.is_some_and(|l| matched >= l) {
+                        return Ok(matched);
+                    }
+                }
+            }
+            scanned += got;
+            if got < PAGE {
+                return Ok(matched);
+            }
+            if scanned >= MAX_SCANNED {
+                let names: Vec<String> = regexes.iter().map(|(p, _)| format!("/{p}/")).collect();
+                return Err(RemoteError::Unsupported {
+                    remote: self.name().to_string(),
+                    construct: names.join(" "),
+                    why: format!(
+                        "matched here against the text of more than {MAX_SCANNED} candidates; \
+                         narrow it with words, fields or --since/--until"
+                    ),
+                });
             }
             after = page.last_sort;
         }
@@ -155,6 +265,11 @@ impl RemoteSource {
         since: Option<i64>,
         until: Option<i64>,
     ) -> Result<u64, RemoteError> {
+        if !split(q, self.name())?.regexes.is_empty() {
+            return self
+                .each_hit(q, since, until, false, None, |_| Ok(()))
+                .map(|n| n as u64);
+        }
         let body = json!({"query": within(q, since, until, &self.layout, self.name())?});
         let answer = self.client.post(&self.path("_count"), &body, "counting")?;
         answer["count"]
@@ -172,6 +287,21 @@ impl RemoteSource {
         buckets: usize,
     ) -> Result<Vec<u64>, RemoteError> {
         let mut counts = vec![0u64; buckets];
+        if !split(q, self.name())?.regexes.is_empty() {
+            let end = start_us.saturating_add(bucket_us.saturating_mul(buckets as i64));
+            let from = since.map_or(start_us, |s| s.max(start_us));
+            let layout = &self.layout;
+            self.each_hit(q, Some(from), Some(end), false, None, |h| {
+                if let Some(e) = from_hit(h, layout) {
+                    let j = (e.ts - start_us).div_euclid(bucket_us.max(1));
+                    if let Some(c) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
+                        *c += 1;
+                    }
+                }
+                Ok(())
+            })?;
+            return Ok(counts);
+        }
         let ms = (bucket_us / 1000).max(1);
         let mut first = 0;
         while first < buckets {
