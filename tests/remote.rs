@@ -111,13 +111,13 @@ fn shipped_events_answer_every_query_as_the_local_index_does() {
         "level:>=warn",
         "NOT level:info",
         "host:web01",
-        "program:sshd AND user:root",
+        "host:web01 AND program:sshd",
         "status:[500 TO 599]",
         "status:>=400 OR level:crit",
         "source:auth.log*",
         "source:nginx",
         "wp-login.php",
-        "/fail.*root/",
+        "/[Ff]ailed .* root/",
         "sshd AND /Failed password for (root|admin)/",
         r"/\b5\d\d\b/ AND source:nginx",
     ];
@@ -153,7 +153,7 @@ fn shipped_events_answer_every_query_as_the_local_index_does() {
         "",
         "\"Failed password\"",
         "level:>=error",
-        "/invalid user \\w+/",
+        "/[Ii]nvalid user \\w+/",
     ] {
         for bucket in [&[][..], &["--bucket", "10m"][..]] {
             let mut args = vec!["histogram", "--format", "json", "-q", q];
