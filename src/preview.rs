@@ -366,6 +366,16 @@ impl LogSource for Filling<'_> {
         self.index.patterns(filter, since)
     }
 
+    fn rule_inputs(
+        &self,
+        rules: &[crate::rules::config::Rule],
+        exprs: &[Expr],
+        filter: &Expr,
+        since: Option<i64>,
+    ) -> Result<Vec<crate::rules::eval::Input>, SourceError> {
+        self.index.rule_inputs(rules, exprs, filter, since)
+    }
+
     fn values(
         &self,
         filter: &Expr,

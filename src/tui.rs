@@ -158,6 +158,8 @@ fn explore(
     state.saved_path = saved_path;
     state.known = known.statuses();
     state.known_path = crate::patterns::known::user_file();
+    state.rules.files =
+        crate::rules::config::files(None, crate::rules::config::user_file().as_deref());
     event_loop(&mut terminal, &mut state, &ui, &rx, &effects, &mut keeper)
 }
 
@@ -726,6 +728,7 @@ fn latest(batch: Vec<Effect>) -> Vec<Effect> {
         Effect::Patterns { .. } => Some(7),
         Effect::Values { .. } => Some(8),
         Effect::Firsts { .. } => Some(10),
+        Effect::Rules { .. } => Some(11),
         Effect::SetSource(_) | Effect::MarkPatterns { .. } => None,
     };
     let mut out: Vec<Effect> = Vec::new();

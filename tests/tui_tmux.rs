@@ -347,3 +347,68 @@ fn logs_never_indexed_show_their_newest_lines_before_the_index_is_built() {
     );
     pane.keys("q");
 }
+
+/// `A` on the demo logs with a rules file in the config directory: the rules that fire, with
+/// the demo's planted counts (215 `Failed password` events, the 150-line burst from one host,
+/// the 7 `ZEBRA-7f3a9` events), most alerts first; Enter keeps the brute-force rule's events.
+#[test]
+fn the_rules_pane_lists_the_rules_firing_and_keeps_one_in_tmux() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed (.ci/run installs it)");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let cfg = work.path().join("config");
+    std::fs::create_dir_all(cfg.join("timberline")).unwrap();
+    std::fs::write(
+        cfg.join("timberline/rules.toml"),
+        "[[rule]]\nname = \"ssh-brute\"\nquery = '\"Failed password\"'\ncount = 100\nwindow = \"10m\"\nby = \"host\"\nseverity = \"crit\"\n\n\
+         [[rule]]\nname = \"zebra\"\nquery = \"ZEBRA-7f3a9\"\nseverity = \"info\"\n\n\
+         [[rule]]\nname = \"never\"\nquery = '\"no such words here\"'\n",
+    )
+    .unwrap();
+    let cmd = format!(
+        "cd {root} && TZ=UTC XDG_CONFIG_HOME={cfg} TIMBERLINE_INDEX_DIR={idx} TIMBERLINE_STATE_DIR={state} {bin} --config assets/demo.toml assets/demo; sleep 30",
+        root = root.display(),
+        cfg = cfg.display(),
+        idx = work.path().join("index").display(),
+        state = work.path().join("state").display(),
+        bin = assert_cmd::cargo::cargo_bin("timberline").display(),
+    );
+    let pane = Pane::start(&cmd, 140, 40);
+    let screen = pane.wait(|s| s.contains("2,908 events"));
+    assert!(screen.contains("2,908 events"), "first screen:\n{screen}");
+    pane.keys("A");
+    let screen = pane.wait(|s| s.contains("firing in the window"));
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(&format!("{name}:")))
+            .map(|l| l.split_whitespace().take(4).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    assert!(
+        screen.contains("3 rules, 2 firing in the window"),
+        "the pane:\n{screen}"
+    );
+    assert_eq!(row("zebra"), "│ 7 7 info", "{screen}");
+    assert_eq!(row("ssh-brute"), "│ 1 215 crit", "{screen}");
+    assert_eq!(row("never"), "│ 0 0 warn", "{screen}");
+    let order: Vec<usize> = ["zebra:", "ssh-brute:", "never:"]
+        .iter()
+        .map(|n| screen.find(n).unwrap_or(usize::MAX))
+        .collect();
+    assert!(
+        order[0] < order[1] && order[1] < order[2],
+        "most alerts first:\n{screen}"
+    );
+    pane.keys("j");
+    pane.keys("Enter");
+    let screen = pane.wait(|s| s.contains("keep filter added") && s.contains("215 of 2,908"));
+    assert!(
+        screen.contains("keep filter added") && screen.contains("215 of 2,908"),
+        "kept:\n{screen}"
+    );
+    pane.keys("q");
+}

@@ -34,6 +34,9 @@ pub enum Action {
     SavedQueries,
     /// Opens the patterns pane (Enter keeps one, ! hides it, a marks it reviewed, s sorts).
     Patterns,
+    /// Opens the rules pane: the watch rules over the window, with their matches and
+    /// alerts (Enter keeps one's events).
+    Rules,
     /// The next / previous first occurrence of a pattern: where something began.
     NextFirstOccurrence,
     PrevFirstOccurrence,
@@ -93,6 +96,12 @@ pub enum Action {
     PatternsLoaded {
         id: u64,
         rows: Result<Vec<super::data::PatternRow>, String>,
+    },
+    /// The worker counted the rules over the window (or could not).
+    #[serde(skip)]
+    RulesLoaded {
+        id: u64,
+        rows: Result<Vec<crate::rules::tally::Tally>, String>,
     },
     /// In the detail pane: the next field; that field's top / bottom values.
     #[serde(skip)]

@@ -357,6 +357,14 @@ pub enum Effect {
         field: String,
         bottom: bool,
     },
+    /// The rules pane (`A`): each rule of the rules files over the filtered events (within
+    /// `since`), with the saved queries its `saved = "NAME"` rules name.
+    Rules {
+        id: u64,
+        query: Query,
+        files: Vec<std::path::PathBuf>,
+        saved: Vec<super::saved::SavedQuery>,
+    },
     /// `a` in the patterns pane: record patterns as reviewed in the known-patterns file.
     MarkPatterns {
         path: std::path::PathBuf,
@@ -516,6 +524,24 @@ pub trait LogSource {
             "{}: cannot be changed here",
             r.describe()
         )))
+    }
+    /// The watch rules' inputs over the events `filter` lets through from `since` on: each
+    /// rule's matches (`exprs[i]` for `rules[i]`, with its `by` key), then the clock at the
+    /// last event, in event-time order: what `check` feeds its evaluator. Alerts need every
+    /// matching event's time, not counts, so a source that cannot list them refuses.
+    fn rule_inputs(
+        &self,
+        rules: &[crate::rules::config::Rule],
+        exprs: &[Expr],
+        filter: &Expr,
+        since: Option<i64>,
+    ) -> Result<Vec<crate::rules::eval::Input>, SourceError> {
+        let _ = (rules, exprs, filter, since);
+        Err(SourceError::Unsupported(
+            "the rules pane needs the events of a local index; \
+             run `timberline check` on the logs themselves"
+                .into(),
+        ))
     }
 }
 

@@ -150,6 +150,18 @@ impl LogSource for Engine {
         Ok(hits.iter().map(key).collect())
     }
 
+    fn rule_inputs(
+        &self,
+        rules: &[crate::rules::config::Rule],
+        exprs: &[Expr],
+        filter: &Expr,
+        since: Option<i64>,
+    ) -> Result<Vec<crate::rules::eval::Input>, SourceError> {
+        crate::rules::history_within(self, rules, exprs, filter, since)
+            .map(|(inputs, _)| inputs)
+            .map_err(|e| SourceError::Unavailable(e.to_string()))
+    }
+
     fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError> {
         use crate::report::pattern_stats::{PatternStats, Spark};
         let req = request(filter.clone(), since);

@@ -197,6 +197,48 @@ impl LogSource for Fake {
         })
     }
 
+    fn rule_inputs(
+        &self,
+        rules: &[crate::rules::config::Rule],
+        exprs: &[Expr],
+        filter: &Expr,
+        since: Option<i64>,
+    ) -> Result<Vec<crate::rules::eval::Input>, SourceError> {
+        use crate::rules::eval::{Input, Sample};
+        let mut inputs = Vec::new();
+        for (i, (r, q)) in rules.iter().zip(exprs).enumerate() {
+            let q = super::data::and(filter.clone(), q.clone());
+            inputs.extend(self.matching(&q, since).map(|e| Input::Event {
+                rule: i,
+                key: r.by.as_deref().map(|b| {
+                    match b {
+                        "host" => e.host.clone().unwrap_or_default(),
+                        "program" => e.program.clone().unwrap_or_default(),
+                        "source" => e.source.clone(),
+                        f => e
+                            .fields
+                            .get(f)
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            .unwrap_or_default(),
+                    }
+                }),
+                sample: Sample {
+                    ts: e.ts,
+                    source: e.source.clone(),
+                    line: e.line,
+                    text: e.text.clone(),
+                },
+            }));
+        }
+        inputs.extend(
+            self.matching(filter, since)
+                .last()
+                .map(|e| Input::Tick(e.ts)),
+        );
+        crate::rules::sort_inputs(&mut inputs);
+        Ok(inputs)
+    }
+
     fn patterns(&self, filter: &Expr, since: Option<i64>) -> Result<Vec<PatternRow>, SourceError> {
         let events: Vec<&LogEvent> = self.matching(filter, since).collect();
         let (Some(first), Some(last)) = (events.first(), events.last()) else {

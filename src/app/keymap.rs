@@ -251,7 +251,13 @@ pub fn route(s: &AppState, map: &Keymap, key: &str) -> Option<Action> {
         (Popup::Sources { .. }, "space") => return Some(Action::ToggleFilter),
         (Popup::Sources { .. }, "f") => return Some(Action::SourceFormat),
         (Popup::Sources { .. }, "z") => return Some(Action::SourceZone),
-        (Popup::Saved { .. } | Popup::Patterns { .. } | Popup::Values { .. }, "enter") => {
+        (
+            Popup::Saved { .. }
+            | Popup::Patterns { .. }
+            | Popup::Rules { .. }
+            | Popup::Values { .. },
+            "enter",
+        ) => {
             return Some(Action::Choose);
         }
         (Popup::Detail { .. }, "tab") => return Some(Action::NextField),

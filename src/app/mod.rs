@@ -17,6 +17,7 @@ pub mod layout;
 pub mod pattern_pane;
 pub mod pattern_rows;
 pub mod prompt;
+pub mod rule_pane;
 pub mod saved;
 pub mod search;
 pub mod serve;

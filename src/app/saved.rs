@@ -52,6 +52,25 @@ struct File<Q> {
 }
 
 impl SavedQuery {
+    /// The definition [`SavedQuery::expr`] gives, as one query text (each part in
+    /// parentheses, ANDed): what a filter on the whole saved query is typed as.
+    pub fn text(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.query.trim().is_empty() {
+            parts.push(format!("({})", self.query.trim()));
+        }
+        for k in self.keep.iter().filter(|k| !k.trim().is_empty()) {
+            parts.push(format!("({})", k.trim()));
+        }
+        for h in self.hide.iter().filter(|h| !h.trim().is_empty()) {
+            parts.push(format!("NOT ({})", h.trim()));
+        }
+        if let Some(level) = &self.level {
+            parts.push(format!("level:>={level}"));
+        }
+        parts.join(" AND ")
+    }
+
     /// Checks that every part parses; the message says which part.
     pub fn check(&self) -> Result<(), String> {
         if self.name.trim().is_empty() {

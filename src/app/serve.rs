@@ -48,6 +48,23 @@ fn first_occurrence(
     })
 }
 
+/// The rules pane's rows: the rules files read afresh (so an edit shows at the next `A`),
+/// each rule's events and alerts in the view's window, most alerts first.
+fn rule_rows(
+    src: &dyn LogSource,
+    q: &Query,
+    files: &[std::path::PathBuf],
+    saved: &[super::saved::SavedQuery],
+) -> Result<Vec<crate::rules::tally::Tally>, String> {
+    use crate::rules::{config, resolve, tally};
+    let rules = config::load(files, None).map_err(|e| e.to_string())?;
+    let exprs = resolve(&rules, saved).map_err(|e| e.to_string())?;
+    let inputs = src.rule_inputs(&rules, &exprs, &q.filter, q.since)?;
+    let mut rows = tally::tally(&rules, saved, &inputs);
+    tally::sort(&mut rows);
+    Ok(rows)
+}
+
 /// Answers one effect with the action that carries the result.
 pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
     let res = match effect {
@@ -214,6 +231,15 @@ pub fn serve(src: &dyn LogSource, effect: Effect) -> super::Action {
                     .map_err(|e| e.to_string()),
             ))
         }
+        Effect::Rules {
+            id,
+            query,
+            files,
+            saved,
+        } => Ok(Action::RulesLoaded {
+            id,
+            rows: rule_rows(src, &query, &files, &saved),
+        }),
         Effect::Save(r) => Ok(Action::Saved(
             super::saved::append(&r.path, &r.query).map(|()| r.query),
         )),

@@ -142,6 +142,10 @@ pub enum Popup {
     Patterns {
         selected: usize,
     },
+    /// The watch rules over the window (`A`).
+    Rules {
+        selected: usize,
+    },
     /// A field's top or bottom values (from the detail pane's `t` / `b`).
     Values {
         selected: usize,
@@ -184,6 +188,18 @@ impl PatternSort {
             PatternSort::Last => "last seen",
         }
     }
+}
+
+/// The rules pane (`A`): the watch rules over the events the filters let through.
+#[derive(Debug, Clone, Default)]
+pub struct RulePane {
+    /// As the worker answered (most alerts first); `None` while they are being counted.
+    pub rows: Option<Vec<crate::rules::tally::Tally>>,
+    /// The id of the latest request.
+    pub pending: u64,
+    /// The rules files, lowest priority first (`tui` sets them): the last is the user's own,
+    /// where the pane says to write rules when there are none.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// The patterns pane (`p`): the patterns of the events the filters let through.
@@ -305,6 +321,7 @@ pub struct AppState {
     /// session.
     pub history: std::collections::BTreeMap<String, Vec<String>>,
     pub patterns: PatternPane,
+    pub rules: RulePane,
     /// The detail pane's selected field (`Tab` moves it), and the values `t` / `b` listed
     /// (`None` while counted), with the id of the latest request.
     pub detail_field: usize,
@@ -373,6 +390,7 @@ impl AppState {
             help_search: String::new(),
             history: Default::default(),
             patterns: PatternPane::default(),
+            rules: RulePane::default(),
             detail_field: 0,
             values: None,
             values_pending: 0,

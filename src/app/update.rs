@@ -74,6 +74,8 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Sources => toggle_popup(s, Popup::Sources { selected: 0 }),
         Action::SavedQueries => toggle_popup(s, Popup::Saved { selected: 0 }),
         Action::Patterns => super::pattern_pane::toggle(s, &mut fx),
+        Action::Rules => super::rule_pane::toggle(s, &mut fx),
+        Action::RulesLoaded { id, rows } => super::rule_pane::loaded(s, id, rows),
         Action::NextFirstOccurrence => super::pattern_pane::jump(s, true, &mut fx),
         Action::PrevFirstOccurrence => super::pattern_pane::jump(s, false, &mut fx),
         Action::SortPatterns => super::pattern_pane::cycle_sort(s, &mut fx),
@@ -90,6 +92,9 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         }
         Action::Choose if matches!(s.popup, Popup::Patterns { .. }) => {
             super::pattern_pane::filter(s, FilterKind::Keep, &mut fx)
+        }
+        Action::Choose if matches!(s.popup, Popup::Rules { .. }) => {
+            super::rule_pane::keep(s, &mut fx)
         }
         Action::Choose => {
             if let Popup::Saved { selected } = s.popup
@@ -302,6 +307,10 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
                 *selected = selected.saturating_add_signed(delta).min(n - 1);
             }
             super::pattern_pane::moved(s, fx);
+        }
+        Popup::Rules { selected } => {
+            let n = s.rules.rows.as_ref().map_or(0, Vec::len).max(1);
+            *selected = selected.saturating_add_signed(delta).min(n - 1);
         }
         Popup::None => move_by(s, delta, fx),
     }
@@ -659,6 +668,7 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::SavedQueries
         | Action::Detail
         | Action::Patterns
+        | Action::Rules
             if !same_popup(s, a) =>
         {
             s.set_status("Esc closes this popup first")
@@ -677,6 +687,7 @@ fn same_popup(s: &AppState, a: &Action) -> bool {
             | (Popup::Saved { .. }, Action::SavedQueries)
             | (Popup::Detail { .. }, Action::Detail)
             | (Popup::Patterns { .. }, Action::Patterns)
+            | (Popup::Rules { .. }, Action::Rules)
     )
 }
 

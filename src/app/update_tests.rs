@@ -1697,3 +1697,119 @@ fn the_timeline_knows_when_each_pattern_began_for_the_filters_in_force() {
     h.prompt(Action::FilterHide, "login");
     assert_eq!(h.s.pattern_firsts, vec![T0 + MIN, T0 + 1460 * MIN]);
 }
+
+/// A rules file in a temporary folder: errors 3 in 30m per host, every login, a saved query's
+/// logins, and a disk rule that matches nothing.
+fn with_rules(h: &mut H) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(
+        &path,
+        "[[rule]]\nname = \"errors\"\nquery = \"level:error\"\nseverity = \"error\"\n\
+         count = 3\nwindow = \"30m\"\nby = \"host\"\n\n\
+         [[rule]]\nname = \"logins\"\nquery = \"login\"\nseverity = \"info\"\nquiet = \"1h\"\n\n\
+         [[rule]]\nname = \"saved-logins\"\nsaved = \"web logins\"\n\n\
+         [[rule]]\nname = \"disk\"\nquery = '\"disk full\"'\nseverity = \"crit\"\n",
+    )
+    .unwrap();
+    h.s.rules.files = vec![path];
+    h.s.saved = vec![super::saved::SavedQuery {
+        name: "web logins".into(),
+        query: "login".into(),
+        keep: vec!["host:web01".into()],
+        ..Default::default()
+    }];
+    dir
+}
+
+fn rule_rows(h: &H) -> Vec<(String, u64, u64)> {
+    h.s.rules
+        .rows
+        .iter()
+        .flatten()
+        .map(|r| (r.name.clone(), r.alerts, r.matches))
+        .collect()
+}
+
+#[test]
+fn the_rules_pane_counts_matches_and_alerts_in_the_window_and_enter_keeps_a_rule() {
+    let mut h = H::new();
+    let _dir = with_rules(&mut h);
+    // The last 100 minutes (1900..1999): errors at 1900 + 7k, web01 on even minutes (8),
+    // db01 on odd ones (7): each host fires at its 3rd and 6th error within 30 minutes.
+    h.prompt(Action::Command, "since 100m");
+    h.act(Action::Rules);
+    assert!(matches!(h.s.popup, Popup::Rules { selected: 0 }));
+    assert_eq!(
+        rule_rows(&h),
+        [
+            // web01's logins (every 10th minute), each an alert.
+            ("saved-logins".to_string(), 10, 10),
+            ("errors".to_string(), 4, 15),
+            // Every 5th minute is a login (20); quiet 1h: it fires at 1900 and 1960.
+            ("logins".to_string(), 2, 20),
+            ("disk".to_string(), 0, 0),
+        ]
+    );
+    let rows = h.s.rules.rows.clone().unwrap();
+    assert_eq!(rows[1].kind, "3 in 30m by host");
+    assert_eq!(rows[1].severity, "error");
+    assert_eq!(rows[0].query, "(login) AND (host:web01)");
+    // The view's filters narrow the counts.
+    h.act(Action::Close);
+    h.prompt(Action::FilterKeep, "host:web01");
+    h.act(Action::Rules);
+    assert_eq!(
+        rule_rows(&h),
+        [
+            ("saved-logins".to_string(), 10, 10),
+            // As many alerts: more matches first.
+            ("logins".to_string(), 2, 10),
+            ("errors".to_string(), 2, 8),
+            ("disk".to_string(), 0, 0),
+        ]
+    );
+    // Enter on the errors rule keeps its events.
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Choose);
+    assert_eq!(h.s.popup, Popup::None);
+    assert_eq!(h.s.filters.len(), 2);
+    assert_eq!(h.s.filters[1].kind, FilterKind::Keep);
+    assert_eq!(h.s.filters[1].text, "level:error");
+    assert!(!h.s.events.is_empty());
+    assert!(
+        h.s.events
+            .iter()
+            .all(|e| e.level == Some(Level::Error) && e.host.as_deref() == Some("web01"))
+    );
+}
+
+#[test]
+fn the_rules_pane_without_rules_is_empty_and_a_bad_file_says_where() {
+    let mut h = H::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    h.s.rules.files = vec![path.clone()];
+    h.act(Action::Rules);
+    assert_eq!(h.s.rules.rows, Some(Vec::new()));
+    assert_eq!(
+        super::rule_pane::rules_file(&h.s),
+        Some(path.as_path()),
+        "the pane says where to write one"
+    );
+    // Other popups' keys wait; A again closes it.
+    h.act(Action::Patterns);
+    assert!(matches!(h.s.popup, Popup::Rules { .. }));
+    h.act(Action::Rules);
+    assert_eq!(h.s.popup, Popup::None);
+    std::fs::write(&path, "[[rule]]\nname = \"x\"\nquery = \"(oops\"\n").unwrap();
+    h.act(Action::Rules);
+    let status = h.s.status.clone().unwrap();
+    assert!(status.error, "{status:?}");
+    assert!(
+        status.text.contains("rules.toml:1"),
+        "names the file and line: {}",
+        status.text
+    );
+}

@@ -5,11 +5,13 @@ use super::data::{Pattern, Review, Source, Span};
 use super::escape::html;
 use std::fmt::Write;
 
-const STYLE: &str = "body{font-family:sans-serif;margin:2em;color:#222}\
+/// Cells keep times and ids on one line; only the last column (templates, paths) wraps.
+const STYLE: &str = "body{font-family:sans-serif;margin:2em;color:#222;background:#fff}\
 table{border-collapse:collapse;margin:.5em 0 1.5em}\
-td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\
-td.n{text-align:right}code{font-size:90%}.bad{color:#b00;font-weight:bold}\
-svg{display:block;margin:.5em 0 1.5em}";
+td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top;\
+white-space:nowrap}td:last-child{white-space:normal}th{background:#eef2f7}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:90%}\
+.bad{color:#b00;font-weight:bold}svg{display:block;margin:.5em 0 1.5em}";
 
 pub fn render(r: &Review) -> String {
     let mut o = String::new();
@@ -35,10 +37,19 @@ pub fn render(r: &Review) -> String {
     o
 }
 
+/// Whether a cell is a number (right-aligned).
+fn numeric(c: &str) -> bool {
+    !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
 fn row(o: &mut String, cells: &[String]) {
     o.push_str("<tr>");
     for c in cells {
-        let _ = write!(o, "<td>{c}</td>");
+        if numeric(c) {
+            let _ = write!(o, "<td class=\"n\">{c}</td>");
+        } else {
+            let _ = write!(o, "<td>{c}</td>");
+        }
     }
     o.push_str("</tr>\n");
 }
@@ -228,7 +239,11 @@ fn step2(o: &mut String, r: &Review) {
         .iter()
         .map(|h| (h.hour.clone(), h.count, h.baseline))
         .collect();
-    o.push_str(&chart(&bars));
+    o.push_str(&chart(
+        &bars,
+        &format!("hour of day ({})", a.zone),
+        "baseline (scaled to the window)",
+    ));
 }
 
 fn step3(o: &mut String, r: &Review) {
@@ -250,7 +265,11 @@ fn step3(o: &mut String, r: &Review) {
         .iter()
         .map(|d| (d.day.clone(), d.count, Some(d.previous as f64)))
         .collect();
-    o.push_str(&chart(&bars));
+    o.push_str(&chart(
+        &bars,
+        "day (UTC)",
+        "the same day of the period before",
+    ));
     head(o, &["Day", "Events", "Day before period", "Events"]);
     for d in &s.days {
         row(
@@ -266,36 +285,94 @@ fn step3(o: &mut String, r: &Review) {
     o.push_str("</table>\n");
 }
 
-/// An inline SVG bar chart: one bar per label, with its baseline as a grey tick.
-fn chart(bars: &[(String, u64, Option<f64>)]) -> String {
-    const H: f64 = 160.0;
+/// A round step for an axis from 0 to at least `max` in about four steps (1, 2 or 5 × 10^n).
+fn axis_step(max: f64) -> f64 {
+    let raw = (max / 4.0).max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag)
+}
+
+/// An inline SVG bar chart: one bar per label (its count above it when there is room), the
+/// baseline as a grey tick, a y axis of event counts with gridlines, `x_title` under the
+/// labels, and a legend naming the bars and `baseline`.
+fn chart(bars: &[(String, u64, Option<f64>)], x_title: &str, baseline: &str) -> String {
+    const H: f64 = 160.0; // plot height
+    const TOP: f64 = 24.0; // room for the legend
+    const LEFT: f64 = 56.0; // room for the y labels and title
     let w = 36.0;
-    let max = bars
+    let top = bars
         .iter()
         .map(|(_, n, b)| (*n as f64).max(b.unwrap_or(0.0)))
         .fold(1.0, f64::max);
-    let width = w * bars.len() as f64 + 10.0;
+    let step = axis_step(top);
+    let max = (top / step).ceil() * step;
+    // Wide enough for the legend however few the bars.
+    let width = (LEFT + w * bars.len() as f64 + 10.0).max(LEFT + 330.0);
+    let base_y = TOP + H;
     let mut s = format!(
-        "<svg width=\"{width:.0}\" height=\"{:.0}\" role=\"img\">",
-        H + 30.0
+        "<svg width=\"{width:.0}\" height=\"{:.0}\" role=\"img\" font-family=\"sans-serif\">",
+        base_y + 44.0
+    );
+    // Legend.
+    let _ = write!(
+        s,
+        "<rect x=\"{LEFT}\" y=\"4\" width=\"12\" height=\"12\" fill=\"#4a7ab5\"/>\
+         <text x=\"{:.0}\" y=\"14\" font-size=\"12\" fill=\"#222\">events</text>",
+        LEFT + 16.0
+    );
+    if bars.iter().any(|(_, _, b)| b.is_some()) {
+        let _ = write!(
+            s,
+            "<line x1=\"{:.0}\" x2=\"{:.0}\" y1=\"10\" y2=\"10\" stroke=\"#555\" stroke-width=\"2\"/>\
+             <text x=\"{:.0}\" y=\"14\" font-size=\"12\" fill=\"#222\">{}</text>",
+            LEFT + 70.0,
+            LEFT + 84.0,
+            LEFT + 88.0,
+            html(baseline)
+        );
+    }
+    // Y axis: gridlines and counts.
+    let mut v = 0.0;
+    while v <= max + 0.5 {
+        let y = base_y - H * v / max;
+        let _ = write!(
+            s,
+            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{:.0}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#222\">{v:.0}</text>",
+            width - 10.0,
+            LEFT - 4.0,
+            y + 4.0
+        );
+        v += step;
+    }
+    let _ = write!(
+        s,
+        "<text x=\"12\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\" \
+         transform=\"rotate(-90 12 {:.0})\">events</text>",
+        TOP + H / 2.0,
+        TOP + H / 2.0
     );
     for (i, (label, n, base)) in bars.iter().enumerate() {
-        let x = 5.0 + w * i as f64;
+        let x = LEFT + w * i as f64;
         let h = H * *n as f64 / max;
         let _ = write!(
             s,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#4a7ab5\">\
              <title>{}: {n}</title></rect>",
             x + 4.0,
-            H - h,
+            base_y - h,
             w - 8.0,
             html(label)
         );
         if let Some(b) = base {
-            let y = H - H * b / max;
+            let y = base_y - H * b / max;
             let _ = write!(
                 s,
-                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#888\" stroke-width=\"2\"/>",
+                "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#555\" stroke-width=\"2\"/>",
                 x + 1.0,
                 x + w - 1.0
             );
@@ -303,12 +380,22 @@ fn chart(bars: &[(String, u64, Option<f64>)]) -> String {
         let short = label.get(label.len().saturating_sub(5)..).unwrap_or(label);
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#222\">{}</text>",
             x + w / 2.0,
-            H + 14.0,
+            base_y + 15.0,
             html(short)
         );
     }
+    let _ = write!(
+        s,
+        "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{base_y}\" y2=\"{base_y}\" stroke=\"#222\"/>\
+         <line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{base_y}\" stroke=\"#222\"/>\
+         <text x=\"{:.1}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">{}</text>",
+        width - 10.0,
+        LEFT + (width - 10.0 - LEFT) / 2.0,
+        base_y + 36.0,
+        html(x_title)
+    );
     s.push_str("</svg>\n");
     s
 }

@@ -1,11 +1,13 @@
 //! Watch rules (`rules.toml`): which events, how many, per what key, when, and what to do.
 //! [`eval`] is the pure core (events in event-time order → alerts); this module feeds it from
-//! the engine: [`history`] for `check` (and `watch`'s catch-up), [`watch::Watch`] per round.
+//! the engine: [`history`] for `check` (and `watch`'s catch-up), [`watch::Watch`] per round;
+//! [`tally`] counts what they would do over one window (the explorer's rules pane).
 
 pub mod action;
 pub mod config;
 pub mod eval;
 pub mod state;
+pub mod tally;
 pub mod watch;
 pub mod when;
 
@@ -93,10 +95,26 @@ pub fn history(
     exprs: &[Expr],
     since: Option<i64>,
 ) -> Result<(Vec<Input>, Option<i64>), EngineError> {
+    history_within(engine, rules, exprs, &Expr::All, since)
+}
+
+/// [`history`] of the events `filter` lets through (the explorer's view): each rule's query
+/// ANDed with it, and the clock the last event it lets through.
+pub fn history_within(
+    engine: &Engine,
+    rules: &[Rule],
+    exprs: &[Expr],
+    filter: &Expr,
+    since: Option<i64>,
+) -> Result<(Vec<Input>, Option<i64>), EngineError> {
+    let within = |q: &Expr| match filter {
+        Expr::All => q.clone(),
+        f => Expr::And(vec![f.clone(), q.clone()]),
+    };
     let mut inputs = Vec::new();
     for (i, (r, q)) in rules.iter().zip(exprs).enumerate() {
         let req = Request {
-            query: q.clone(),
+            query: within(q),
             since,
             ..Request::default()
         };
@@ -107,7 +125,7 @@ pub fn history(
     }
     let last = engine
         .search(&Request {
-            query: Expr::All,
+            query: filter.clone(),
             since,
             limit: Some(1),
             reverse: true,

@@ -7,6 +7,7 @@ pub mod log_view;
 pub mod patterns;
 pub mod popup;
 pub mod prompt;
+pub mod rules;
 pub mod saved;
 #[cfg(test)]
 mod snapshot_tests;
@@ -54,6 +55,7 @@ pub fn draw(f: &mut Frame, s: &AppState, ui: &Ui) {
         Popup::Sources { selected } => sources::render(s, &ui.theme, selected, log, buf),
         Popup::Saved { selected } => saved::render(s, &ui.theme, selected, log, buf),
         Popup::Patterns { selected } => patterns::render(s, &ui.theme, selected, log, buf),
+        Popup::Rules { selected } => rules::render(s, &ui.theme, selected, log, buf),
         Popup::Values { selected } => values::render(s, &ui.theme, selected, log, buf),
     }
     if let Some(pos) = prompt::render(s, ui, band(l.prompt, w), log, buf) {

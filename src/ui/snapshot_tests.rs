@@ -516,3 +516,33 @@ fn sources_with_a_file_hours_off() {
         settle(s, src, Action::Sources);
     });
 }
+
+/// The rules pane over the fake's five hours: a threshold per host firing, a match rule, one
+/// that matches nothing; the second row selected.
+#[test]
+fn rules_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(
+        &path,
+        "[[rule]]\nname = \"error-burst\"\nquery = \"level:error\"\nseverity = \"error\"\n\
+         count = 3\nwindow = \"30m\"\nby = \"host\"\n\n\
+         [[rule]]\nname = \"logins\"\nquery = \"login\"\nseverity = \"info\"\nquiet = \"1h\"\n\n\
+         [[rule]]\nname = \"disk-full\"\nquery = '\"disk full\"'\nseverity = \"crit\"\n",
+    )
+    .unwrap();
+    both("rules", |s, src| {
+        s.rules.files = vec![path.clone()];
+        settle(s, src, Action::Rules);
+        settle(s, src, Action::Down);
+    });
+}
+
+/// No rules file: the pane says where to write one.
+#[test]
+fn rules_pane_without_rules() {
+    both("rules_none", |s, src| {
+        s.rules.files = vec!["/home/ana/.config/timberline/rules.toml".into()];
+        settle(s, src, Action::Rules);
+    });
+}
