@@ -787,3 +787,95 @@ fn indices_mixing_date_and_date_nanos_are_read_in_time_order() {
     rev.reverse();
     assert_eq!(got, rev);
 }
+
+/// A node of this test's own, killed with -9 in the middle of a ship and started again on the
+/// same data and port: the ship waits for it (backoff) and every event arrives once.
+#[test]
+// Every path reaps the child (wait after the node is back).
+#[allow(clippy::zombie_processes)]
+fn an_engine_killed_and_restarted_in_the_middle_of_a_ship_loses_nothing() {
+    if node().is_none() {
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/opensearch");
+    let state = tempfile::tempdir().unwrap();
+    let start = |port: &str| {
+        let out = std::process::Command::new(script.join("start"))
+            .arg("--dir")
+            .arg(state.path())
+            .args([
+                "--port",
+                port,
+                "--watch-pid",
+                &std::process::id().to_string(),
+            ])
+            .stderr(Stdio::inherit())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "own node did not start");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let url = start("0");
+    let port = url.rsplit(':').next().unwrap().to_string();
+    let c = make_corpus(4 << 20, 21);
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let cfg = config(dir.path(), &url, "restart", Some(&c.config));
+    stdout(tl(&idx, &cfg).arg("index").arg(&c.logs));
+    let mut ship = std::process::Command::new(assert_cmd::cargo::cargo_bin("timberline"))
+        .env("TIMBERLINE_INDEX_DIR", &idx)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["ship", "--to", "r"])
+        .arg(&c.logs)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Some batches in, then the node dies without a word.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let checkpoint_has_files = || {
+        std::fs::read_dir(idx.join("ship"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .any(|e| {
+                std::fs::read_to_string(e.path())
+                    .unwrap_or_default()
+                    .matches(':')
+                    .count()
+                    > 2
+            })
+    };
+    while !checkpoint_has_files() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        ship.try_wait().unwrap().is_none(),
+        "the ship ended before the kill"
+    );
+    let pid = std::fs::read_to_string(state.path().join("pid")).unwrap();
+    std::process::Command::new("kill")
+        .args(["-9", pid.trim()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let again = start(&port);
+    assert_eq!(again, url, "the node came back on its port");
+    let out = ship.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "ship: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        count(tl(&idx, &cfg).args(["search", "--count", "--remote", "r"])),
+        c.manifest.events,
+        "every event once"
+    );
+    let _ = std::process::Command::new(script.join("stop"))
+        .arg("--dir")
+        .arg(state.path())
+        .arg("--clean")
+        .output();
+}
