@@ -14,6 +14,8 @@ pub mod help;
 pub mod jump;
 pub mod keymap;
 pub mod layout;
+pub mod note_pane;
+pub mod notes;
 pub mod pattern_pane;
 pub mod pattern_rows;
 pub mod prompt;

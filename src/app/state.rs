@@ -146,6 +146,10 @@ pub enum Popup {
     Values {
         selected: usize,
     },
+    /// The notes the worker sent (`i`).
+    Notes {
+        scroll: usize,
+    },
 }
 
 /// How the patterns pane orders its rows (`s` cycles through them).
@@ -324,6 +328,8 @@ pub struct AppState {
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
+    /// Every note the worker sent (skipped files, undated ones, watch fallbacks), for `i`.
+    pub notes: super::notes::Notes,
 }
 
 impl AppState {
@@ -382,6 +388,7 @@ impl AppState {
             pattern_firsts: Vec::new(),
             known: Default::default(),
             known_path: None,
+            notes: Default::default(),
         }
     }
 

@@ -155,6 +155,8 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::ScrollRight if !s.wrap => s.hscroll += 8,
         Action::ScrollRight => {}
         Action::Help => toggle_popup(s, Popup::Help { scroll: 0 }),
+        Action::Notes => toggle_popup(s, Popup::Notes { scroll: 0 }),
+        Action::Noted(notes) => super::note_pane::noted(s, &notes),
         Action::Detail if s.selected_event().is_some() => {
             toggle_popup(s, Popup::Detail { scroll: 0 });
             s.detail_field = 0;
@@ -270,6 +272,9 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
     // The popup shows as many lines as the log view has rows, less its frame.
     let shown = layout(s).log.rows.saturating_sub(2) as usize;
     let value_rows = super::field_values::rows(s).max(1);
+    let notes_max = super::note_pane::pane_lines(s, super::note_pane::text_cols(s.width))
+        .len()
+        .saturating_sub(shown);
     let help_max = match super::help::shown(s).len() {
         0 if s.help.is_empty() => usize::MAX / 2,
         n => n.saturating_sub(shown),
@@ -280,6 +285,9 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
         }
         Popup::Detail { scroll } => {
             *scroll = scroll.saturating_add_signed(delta).min(1_000);
+        }
+        Popup::Notes { scroll } => {
+            *scroll = scroll.saturating_add_signed(delta).min(notes_max);
         }
         Popup::Filters { selected } => {
             let n = s.filters.len().max(1);
@@ -469,6 +477,7 @@ fn say_undated(s: &mut AppState, hidden: usize) {
 }
 
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     // While the index is being built, an empty index is not news: the progress bar says why.
     if s.progress.is_none() || span.events > 0 || !span.notes.is_empty() {
         say_opened(s, &span);
@@ -496,10 +505,8 @@ fn say_opened(s: &mut AppState, span: &Span) {
             } else {
                 ""
             };
-            s.set_error(format!(
-                "{nothing}{n} (and {} more notes)",
-                span.notes.len() - 1
-            ));
+            let more = s.notes.more(span.notes.len() - 1);
+            s.set_error(format!("{nothing}{n} {more}"));
         }
         Some(n) if span.events == 0 => s.set_error(format!("nothing to show: {n}")),
         Some(n) => s.set_error(n.clone()),
@@ -520,6 +527,7 @@ fn say_opened(s: &mut AppState, span: &Span) {
 /// The index caught up with the files: the progress bar goes, the update's notes are shown,
 /// and the view takes in what was indexed.
 fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     say_opened(s, &span);
     // Still "opening": a view at the end takes in the last of the index being built.
     grew(s, span, fx);
@@ -548,6 +556,7 @@ fn pause_follow(s: &mut AppState) {
 
 /// The logs grew: a view at the end moves on to the newest events (like `less +F`).
 fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     // The first events of an index being built: open on them as if they had been there.
     if s.span.as_ref().is_none_or(|old| old.events == 0) && span.events > 0 {
         let notes = s.span.as_ref().map(|o| o.notes.clone()).unwrap_or_default();
@@ -659,6 +668,7 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::SavedQueries
         | Action::Detail
         | Action::Patterns
+        | Action::Notes
             if !same_popup(s, a) =>
         {
             s.set_status("Esc closes this popup first")
@@ -677,6 +687,7 @@ fn same_popup(s: &AppState, a: &Action) -> bool {
             | (Popup::Saved { .. }, Action::SavedQueries)
             | (Popup::Detail { .. }, Action::Detail)
             | (Popup::Patterns { .. }, Action::Patterns)
+            | (Popup::Notes { .. }, Action::Notes)
     )
 }
 

@@ -1697,3 +1697,84 @@ fn the_timeline_knows_when_each_pattern_began_for_the_filters_in_force() {
     h.prompt(Action::FilterHide, "login");
     assert_eq!(h.s.pattern_firsts, vec![T0 + MIN, T0 + 1460 * MIN]);
 }
+
+/// The notes the worker sent: `i` lists them all (each once, escaped, in arrival order),
+/// scrolls them, Esc closes; the status line's "(and N more notes)" names the key.
+#[test]
+fn the_notes_pane_lists_every_note_once_and_the_status_line_names_its_key() {
+    let mut h = H::new();
+    let mut span = h.src.span();
+    span.notes = vec![
+        "/logs/a.bin: binary file; skipped".into(),
+        "/logs/readme: no timestamps recognised; dated by its mtime".into(),
+        "/logs/evil\x1b[31m: permission denied; skipped".into(),
+        "/logs/a.bin: binary file; skipped".into(),
+    ];
+    h.act(Action::Indexed(span));
+    let status = h.s.status.as_ref().unwrap();
+    assert!(
+        status.text.ends_with("(and 3 more notes: i lists them)"),
+        "{status:?}"
+    );
+    // The watcher's fallback (and a refresh's notes) arrive on their own; new ones are said.
+    h.act(Action::Noted(vec![
+        "file changes cannot be watched here: polling every 0.25 s".into(),
+    ]));
+    assert!(h.s.status.as_ref().unwrap().text.contains("polling"));
+    h.act(Action::Noted(vec![
+        "/logs/a.bin: binary file; skipped".into(),
+    ]));
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("polling"),
+        "not news"
+    );
+    press(&mut h, &["i"]);
+    assert_eq!(h.s.popup, Popup::Notes { scroll: 0 });
+    let lines = super::note_pane::pane_lines(&h.s, 60);
+    assert_eq!(
+        lines,
+        vec![
+            "• /logs/a.bin: binary file; skipped",
+            "• /logs/readme: no timestamps recognised; dated by its mtime",
+            "• /logs/evil\\x1b[31m: permission denied; skipped",
+            "• file changes cannot be watched here: polling every 0.25 s",
+        ]
+    );
+    // Other view keys wait; Esc closes.
+    press(&mut h, &["e"]);
+    assert_eq!(h.s.level, None);
+    press(&mut h, &["esc"]);
+    assert_eq!(h.s.popup, Popup::None);
+}
+
+/// Kept bounded: the oldest go first, and a long note wraps in the pane, which scrolls.
+#[test]
+fn notes_are_bounded_and_the_pane_scrolls() {
+    let mut h = H::new();
+    let many: Vec<String> = (0..super::notes::MAX_NOTES + 20)
+        .map(|i| format!("/logs/{i}.bin: binary file; skipped"))
+        .collect();
+    h.act(Action::Noted(many));
+    assert_eq!(h.s.notes.len(), super::notes::MAX_NOTES);
+    assert_eq!(h.s.notes.dropped, 20);
+    assert_eq!(
+        h.s.notes.iter().next(),
+        Some("/logs/20.bin: binary file; skipped")
+    );
+    h.act(Action::Notes);
+    h.act(Action::Bottom);
+    let Popup::Notes { scroll } = h.s.popup else {
+        panic!("{:?}", h.s.popup)
+    };
+    // 24 rows: timeline 5, status and prompt 2, the frame 2.
+    assert_eq!(scroll, super::notes::MAX_NOTES - 15);
+    let long = super::note_pane::pane_lines(
+        &{
+            let mut s = AppState::new(80, 24);
+            s.notes.add(&"word ".repeat(30));
+            s
+        },
+        40,
+    );
+    assert!(long.len() >= 4 && long[1].starts_with("  word"), "{long:?}");
+}

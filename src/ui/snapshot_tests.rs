@@ -516,3 +516,21 @@ fn sources_with_a_file_hours_off() {
         settle(s, src, Action::Sources);
     });
 }
+
+/// The notes pane (`i`): every note, escaped, long ones wrapped under their bullet.
+#[test]
+fn notes() {
+    both("notes", |s, src| {
+        settle(
+            s,
+            src,
+            Action::Noted(vec![
+                "/var/log/wtmp: binary file; skipped".into(),
+                "/var/log/private/\x1b[31mauth.log: permission denied; skipped".into(),
+                "/var/log/installer/status: no timestamps recognised; its events are dated by the file's modification time (2026-10-03 04:00)".into(),
+                "file changes cannot be watched here: polling every 0.25 s".into(),
+            ]),
+        );
+        settle(s, src, Action::Notes);
+    });
+}
