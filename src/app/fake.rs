@@ -17,6 +17,8 @@ pub struct Fake {
     pub events: Vec<LogEvent>,
     /// Format and zone set per path by the sources pane (as the config file would hold them).
     pub settings: RefCell<BTreeMap<String, Set>>,
+    /// Files under `/logs` the index left out (the span's `unread`).
+    pub unread: Vec<super::data::Unread>,
 }
 
 impl Fake {
@@ -50,6 +52,7 @@ impl Fake {
         Fake {
             events,
             settings: RefCell::default(),
+            unread: Vec::new(),
         }
     }
 
@@ -288,6 +291,7 @@ impl LogSource for Fake {
                     }
                 })
                 .collect(),
+            unread: self.unread.clone(),
             roots: vec!["/logs".into()],
             formats: crate::format::builtin_names().map(str::to_string).collect(),
         }

@@ -26,6 +26,7 @@ pub mod session;
 pub mod session_file;
 #[cfg(test)]
 mod session_tests;
+pub mod source_rows;
 pub mod sources;
 pub mod state;
 pub mod submit;

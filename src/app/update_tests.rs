@@ -1778,3 +1778,55 @@ fn notes_are_bounded_and_the_pane_scrolls() {
     );
     assert!(long.len() >= 4 && long[1].starts_with("  word"), "{long:?}");
 }
+
+/// The sources pane lists every file under the roots with its state: the indexed ones (the
+/// selection moves over them), then those the index left out, with why.
+#[test]
+fn the_sources_pane_lists_the_files_left_out_with_their_state() {
+    let mut src = Fake::minutes(T0, 200, 50..60);
+    src.unread = vec![
+        super::data::Unread {
+            path: "/logs/db01/wtmp".into(),
+            reason: "binary file (login records or journal)".into(),
+        },
+        super::data::Unread {
+            path: "/logs/private/secret.log".into(),
+            reason: "permission denied".into(),
+        },
+        super::data::Unread {
+            path: "/logs/faillog".into(),
+            reason: "empty (login records or journal, not a text log)".into(),
+        },
+        super::data::Unread {
+            path: "/logs/pipe.log".into(),
+            reason: "a named pipe (FIFO), not a file".into(),
+        },
+    ];
+    let mut h = H::with(src);
+    if let Some(span) = h.s.span.as_mut() {
+        span.files[1].format = "text".into();
+    }
+    h.act(Action::Sources);
+    let rows: Vec<(String, &str)> = super::source_rows::rows(&h.s)
+        .iter()
+        .map(|r| (r.path().to_string(), r.state(&h.s).name()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("/logs/db01/auth.log".to_string(), "indexed"),
+            ("/logs/web01/syslog".to_string(), "undated"),
+            ("/logs/db01/wtmp".to_string(), "binary"),
+            ("/logs/private/secret.log".to_string(), "unreadable"),
+            ("/logs/faillog".to_string(), "empty"),
+            ("/logs/pipe.log".to_string(), "skipped"),
+        ]
+    );
+    // The rows left out cannot be hidden or set: the selection stays on the indexed files.
+    h.act(Action::Bottom);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 });
+    // A refresh keeps them listed (the span is the worker's, with its list).
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.s.span.as_ref().unwrap().unread.len(), 4);
+}

@@ -534,3 +534,28 @@ fn notes() {
         settle(s, src, Action::Notes);
     });
 }
+
+/// The files the index left out follow the indexed ones, with their state.
+#[test]
+fn sources_left_out() {
+    let mut src = fake();
+    src.unread = vec![
+        crate::app::data::Unread {
+            path: "/logs/db01/wtmp".into(),
+            reason: "binary file (login records or journal)".into(),
+        },
+        crate::app::data::Unread {
+            path: "/logs/private/secret.log".into(),
+            reason: "permission denied".into(),
+        },
+        crate::app::data::Unread {
+            path: "/logs/pipe.log".into(),
+            reason: "a named pipe (FIFO), not a file".into(),
+        },
+    ];
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        settle(&mut s, &src, Action::Sources);
+        insta::assert_snapshot!(format!("sources_left_out_{w}x{h}"), screen(&s));
+    }
+}
