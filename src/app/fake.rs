@@ -19,6 +19,8 @@ pub struct Fake {
     pub settings: RefCell<BTreeMap<String, Set>>,
     /// Files under `/logs` the index left out (the span's `unread`).
     pub unread: Vec<super::data::Unread>,
+    /// The span's files, under `/logs` (the events' paths).
+    pub files: Vec<String>,
 }
 
 impl Fake {
@@ -53,6 +55,7 @@ impl Fake {
             events,
             settings: RefCell::default(),
             unread: Vec::new(),
+            files: vec!["db01/auth.log".into(), "web01/syslog".into()],
         }
     }
 
@@ -268,7 +271,8 @@ impl LogSource for Fake {
             sources: 2,
             events: self.events.len() as u64,
             notes: Vec::new(),
-            files: ["db01/auth.log", "web01/syslog"]
+            files: self
+                .files
                 .iter()
                 .map(|p| {
                     let path = format!("/logs/{p}");

@@ -27,6 +27,7 @@ pub mod session_file;
 #[cfg(test)]
 mod session_tests;
 pub mod source_rows;
+pub mod source_tag;
 pub mod sources;
 pub mod state;
 pub mod submit;

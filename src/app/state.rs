@@ -330,6 +330,10 @@ pub struct AppState {
     pub known_path: Option<std::path::PathBuf>,
     /// Every note the worker sent (skipped files, undated ones, watch fallbacks), for `i`.
     pub notes: super::notes::Notes,
+    /// The log view's source column width, and the (files, terminal width) it was worked
+    /// out for (`source_tag::fit`).
+    pub source_cols: usize,
+    pub source_fit: Option<(usize, u16)>,
 }
 
 impl AppState {
@@ -389,6 +393,8 @@ impl AppState {
             known: Default::default(),
             known_path: None,
             notes: Default::default(),
+            source_cols: 12,
+            source_fit: None,
         }
     }
 

@@ -212,6 +212,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             s.width = width;
             s.height = height;
+            super::source_tag::fit(s);
             ensure_visible(s);
             fx.extend(timeline_fx(s, false));
         }
@@ -341,12 +342,9 @@ fn place(s: &mut AppState, above: usize) {
 fn place_bottom(s: &mut AppState) {
     let rows = rows(s);
     s.top = s.selected;
-    let mut used = s
-        .events
-        .get(s.selected)
-        .map_or(0, |e| event_rows(e, s.width, s.wrap));
+    let mut used = s.events.get(s.selected).map_or(0, |e| event_rows(s, e));
     while s.top > 0 {
-        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
+        let r = event_rows(s, &s.events[s.top - 1]);
         if used + r > rows {
             break;
         }
@@ -488,6 +486,7 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
         s.cursor_us = last;
     }
     s.span = Some(span);
+    super::source_tag::fit(s);
     let hidden = hide_undated(s);
     say_undated(s, hidden);
     fx.push(load(s, Target::End));
@@ -580,6 +579,7 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
         span.notes = old.notes.clone();
     }
     s.span = Some(span);
+    super::source_tag::fit(s);
     if follow && !s.pending.loading {
         fx.push(load(s, Target::End));
     } else {

@@ -1222,7 +1222,7 @@ fn filled_rows(h: &H) -> usize {
     let rows = super::layout::layout(&h.s).log.rows as usize;
     let used: usize = h.s.events[h.s.top..]
         .iter()
-        .map(|e| super::layout::event_rows(e, h.s.width, h.s.wrap))
+        .map(|e| super::layout::event_rows(&h.s, e))
         .sum();
     used.min(rows)
 }
@@ -1829,4 +1829,43 @@ fn the_sources_pane_lists_the_files_left_out_with_their_state() {
     let span = h.src.span();
     h.act(Action::Grew(span));
     assert_eq!(h.s.span.as_ref().unwrap().unread.len(), 4);
+}
+
+/// The source column fits the logs' tags within what the terminal's width allows, worked out
+/// again on a resize; wrapping and scrolling count rows with the message width it leaves.
+#[test]
+fn the_source_column_follows_the_terminal_width_and_the_sources() {
+    let mut src = Fake::minutes(T0, 200, 50..60);
+    src.files = vec![
+        "eu-central-fra-db01/postgresql.log".into(),
+        "web01/syslog".into(),
+    ];
+    let mut h = H::with(src);
+    assert_eq!(h.s.source_cols, 12, "80 columns: at most 12");
+    h.act(Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    assert_eq!(
+        h.s.source_cols, 24,
+        "the longest tag, up to 24 from 120 columns on"
+    );
+    assert_eq!(super::layout::message_cols(160, 24), 160 - 24 - 23);
+    h.act(Action::Resize {
+        width: 110,
+        height: 48,
+    });
+    assert_eq!(h.s.source_cols, 18);
+    // A message as wide as the 80-column view's room wraps there, not at 160 columns.
+    h.act(Action::ToggleWrap);
+    let e = super::data::LogEvent {
+        message: "word ".repeat(40),
+        ..super::data::LogEvent::default()
+    };
+    let rows = super::layout::event_rows(&h.s, &e);
+    let cols = super::layout::message_cols(110, 18);
+    assert_eq!(
+        rows,
+        super::layout::wrap_line(&"word ".repeat(40), cols).len()
+    );
 }

@@ -559,3 +559,22 @@ fn sources_left_out() {
         insta::assert_snapshot!(format!("sources_left_out_{w}x{h}"), screen(&s));
     }
 }
+
+/// Long source names: the tag column is as wide as the longest `host/file` (24 columns at
+/// most from 120 on, 12 at 80), the file name kept whole and the folder shortened from its
+/// end, never to a lone letter.
+#[test]
+fn log_view_long_sources() {
+    let mut src = fake();
+    src.files = vec!["fra-web01/syslog".into(), "app/api.jsonl".into()];
+    for (i, e) in src.events.iter_mut().enumerate() {
+        let f = &src.files[i % 2];
+        e.source = format!("remote/{f}");
+        e.path = format!("/logs/{f}");
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        settle(&mut s, &src, Action::ToggleWrap);
+        insta::assert_snapshot!(format!("log_view_long_sources_{w}x{h}"), screen(&s));
+    }
+}
