@@ -579,7 +579,7 @@ fn refuse_if_unreadable(
     let unreadable = |p: &PathBuf| {
         let p = p.canonicalize().unwrap_or_else(|_| p.clone());
         !engine.files().iter().any(|f| f.path.starts_with(&p))
-            && summary.skipped.iter().any(|s| s.starts_with(&p))
+            && summary.skipped.iter().any(|s| s.path.starts_with(&p))
     };
     if !named.iter().all(unreadable) {
         return Ok(());

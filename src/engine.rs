@@ -84,6 +84,8 @@ pub struct Engine {
     _stdin_file: Option<tempfile::TempDir>,
     /// Events per minute of each segment, for histograms of all events.
     minutes: MinuteCache,
+    /// What the last update left out under the roots, and why (the sources pane lists them).
+    unread: Vec<crate::source::discover::Skipped>,
 }
 
 impl Engine {
@@ -104,7 +106,9 @@ impl Engine {
         let mut summary = update(&mut located.store, &opts.config, progress)?;
         located.notes.append(&mut summary.notes);
         summary.notes = std::mem::take(&mut located.notes);
-        Ok((located.engine(opts.config)?, summary))
+        let mut engine = located.engine(opts.config)?;
+        engine.unread = summary.skipped.clone();
+        Ok((engine, summary))
     }
 
     /// Opens the index for `opts.paths` as last committed, without updating it: what the
@@ -194,6 +198,7 @@ impl Engine {
             stdin_name: None,
             _stdin_file: None,
             minutes,
+            unread: Vec::new(),
         })
     }
 
@@ -236,7 +241,19 @@ impl Engine {
             changed |= self.reload_committed()?;
         }
         summary.changed = changed;
+        // A run that did not look at the files (another process writes) says nothing new.
+        if !summary.skipped_busy {
+            self.unread = summary.skipped.clone();
+        }
         Ok(summary)
+    }
+
+    /// What the last update left out under the user's paths (binary, unreadable, empty), and
+    /// why.
+    pub fn unread(&self) -> impl Iterator<Item = &crate::source::discover::Skipped> {
+        self.unread
+            .iter()
+            .filter(|s| self.wanted.is_empty() || self.wanted.iter().any(|w| s.path.starts_with(w)))
     }
 
     /// True when lines may still be on their way through a rotation under way (see

@@ -279,6 +279,7 @@ impl LogSource for Preview {
                 self.files.len()
             )],
             files: self.files.clone(),
+            unread: Vec::new(),
             roots: self.roots.clone(),
             formats: Vec::new(),
         }

@@ -154,6 +154,11 @@ fn explore(
     let mut state = AppState::new(size.width, size.height);
     state.follow = follow;
     state.help = crate::app::help::text(&ui.keymap);
+    state.notes.key = ui
+        .keymap
+        .keys_for(&Action::Notes)
+        .first()
+        .map_or(String::new(), |k| k.to_string());
     state.saved = saved;
     state.saved_path = saved_path;
     state.known = known.statuses();
@@ -463,7 +468,7 @@ fn spawn_worker(
         }
         let (waker, note) = Waker::new(engine.roots(), Some(engine.index_dir()));
         if let Some(note) = note
-            && tx.send(Msg::Action(Action::Notice(note))).is_err()
+            && tx.send(Msg::Action(Action::Noted(vec![note]))).is_err()
         {
             return;
         }
@@ -498,7 +503,10 @@ fn spawn_worker(
                 let sent = match engine.refresh(&crate::index::update::Quiet) {
                     Ok(s) => {
                         last_error = None;
-                        !s.changed || tx.send(Msg::Action(Action::Grew(engine.span()))).is_ok()
+                        // Kept for the notes pane (each once: a skipped file is noted every round).
+                        (s.notes.is_empty() || tx.send(Msg::Action(Action::Noted(s.notes))).is_ok())
+                            && (!s.changed
+                                || tx.send(Msg::Action(Action::Grew(engine.span()))).is_ok())
                     }
                     // Said once (not every round while it lasts); the view keeps the last commit.
                     Err(e) => {

@@ -118,3 +118,94 @@ fn a_search_while_another_process_holds_the_writer_answers_from_the_last_commit(
         8
     );
 }
+
+/// Set in the copy of [`the_sources_pane_lists_what_the_index_left_out`] run as nobody.
+const PANE_DIR: &str = "TIMBERLINE_TEST_PANE_DIR";
+
+/// Through the engine: every file under the root is in the span, the readable log indexed,
+/// the binary file and the mode-000 one left out with their state. Root reads a mode-000
+/// file, so as root the test runs itself again as nobody (`setpriv`), or, without it, leaves
+/// the unreadable file out of what it checks.
+#[test]
+fn the_sources_pane_lists_what_the_index_left_out() {
+    use std::os::unix::fs::PermissionsExt;
+    use timberline::app::LogSource;
+    use timberline::app::source_rows::FileState;
+    let (_keep, dir) = match std::env::var_os(PANE_DIR) {
+        Some(d) => (None, std::path::PathBuf::from(d)),
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            fs::set_permissions(t.path(), fs::Permissions::from_mode(0o777)).unwrap();
+            let d = t.path().to_path_buf();
+            (Some(t), d)
+        }
+    };
+    let logs = dir.join("logs");
+    if std::env::var_os(PANE_DIR).is_none() {
+        fs::create_dir(&logs).unwrap();
+        fs::set_permissions(&logs, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::write(logs.join("app.log"), lines("readable", 5)).unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend([0u8; 64]);
+        fs::write(logs.join("image.log"), png).unwrap();
+        fs::write(logs.join("secret.log"), lines("secret", 5)).unwrap();
+        fs::set_permissions(logs.join("secret.log"), fs::Permissions::from_mode(0o000)).unwrap();
+        for f in ["app.log", "image.log"] {
+            fs::set_permissions(logs.join(f), fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let denied = fs::File::open(logs.join("secret.log")).is_err();
+        if !denied && Path::new("/usr/bin/setpriv").exists() {
+            // Root: the same test as nobody, on these files.
+            let out = std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "the_sources_pane_lists_what_the_index_left_out",
+                    "--nocapture",
+                ])
+                .env(PANE_DIR, &dir)
+                .env("HOME", &dir)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{text}");
+            assert!(text.contains("1 passed"), "{text}");
+            assert!(text.contains("denied to nobody: checked"), "{text}");
+            return;
+        }
+    }
+    let denied = fs::File::open(logs.join("secret.log")).is_err();
+    if !denied {
+        common::skip("root reads a mode-000 file and setpriv is missing: not checking it");
+    }
+    let opts = timberline::engine::OpenOptions {
+        paths: vec![logs.clone()],
+        index_dir: Some(dir.join(format!("idx-{}", std::process::id()))),
+        config: timberline::config::Config::default(),
+    };
+    let (engine, _) =
+        timberline::engine::Engine::open(opts, &timberline::index::update::Quiet).unwrap();
+    let span = engine.span();
+    let mut s = timberline::app::AppState::new(160, 48);
+    s.span = Some(span);
+    let mut rows: Vec<(String, FileState)> = timberline::app::source_rows::rows(&s)
+        .iter()
+        .map(|r| {
+            let name = r.path().rsplit('/').next().unwrap_or("").to_string();
+            (name, r.state(&s))
+        })
+        .collect();
+    // Read by root: indexed like any log.
+    rows.retain(|(name, _)| denied || name != "secret.log");
+    let mut want = vec![
+        ("app.log".to_string(), FileState::Indexed),
+        ("image.log".to_string(), FileState::Binary),
+    ];
+    if denied {
+        want.push(("secret.log".to_string(), FileState::Unreadable));
+        println!("denied to nobody: checked");
+    }
+    assert_eq!(rows, want);
+}

@@ -78,6 +78,8 @@ pub enum Action {
     /// format / zone in the config file (empty: detect / local time).
     SourceFormat,
     SourceZone,
+    /// Opens the notes pane: what the worker said about the files (skipped, undated, ...).
+    Notes,
     /// Closes the open popup or prompt.
     Close,
 
@@ -200,6 +202,9 @@ pub enum Action {
     /// A message for the status line.
     #[serde(skip)]
     Notice(String),
+    /// Notes about the files or the watching (kept for the notes pane; a new one is said).
+    #[serde(skip)]
+    Noted(Vec<String>),
     /// The worker applied a source's format or zone (the new span, what to say), or could not.
     #[serde(skip)]
     SourceSet(Result<(Span, String), String>),

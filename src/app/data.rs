@@ -120,6 +120,8 @@ pub struct Span {
     pub notes: Vec<String>,
     /// Each file, for the sources list.
     pub files: Vec<SourceInfo>,
+    /// The files under the roots the index left out (binary, unreadable, empty), by path.
+    pub unread: Vec<Unread>,
     /// The index's roots (canonical): they name the saved session.
     pub roots: Vec<std::path::PathBuf>,
     /// The format names a source can be set to (built-in and the config's own).
@@ -140,6 +142,14 @@ pub struct SourceInfo {
     pub set_zone: Option<String>,
     /// When the file was last written (µs): its last event should be about then.
     pub mtime: Option<i64>,
+}
+
+/// A file under the roots that is not in the index, and why (the indexer's note, without
+/// the path: `binary file (PNG image)`, `permission denied`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unread {
+    pub path: String,
+    pub reason: String,
 }
 
 /// Closer than this to a whole number of half hours, an offset looks like a zone.

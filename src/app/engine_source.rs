@@ -2,7 +2,7 @@
 
 use super::data::{
     EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceError, SourceInfo,
-    Span, and,
+    Span, Unread, and,
 };
 use crate::engine::{Engine, Request};
 use crate::index::search::Hit;
@@ -265,6 +265,15 @@ impl LogSource for Engine {
             })
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut unread: Vec<Unread> = self
+            .unread()
+            .map(|s| Unread {
+                path: s.path.display().to_string(),
+                reason: s.reason.clone(),
+            })
+            .collect();
+        unread.sort_by(|a, b| a.path.cmp(&b.path));
+        unread.dedup();
         let edge = |reverse: bool| {
             let req = Request {
                 limit: Some(1),
@@ -280,6 +289,7 @@ impl LogSource for Engine {
             events: self.count(&Request::default()).unwrap_or(0) as u64,
             notes: Vec::new(),
             files,
+            unread,
             roots: self.roots().to_vec(),
             formats: crate::format::builtin_names()
                 .map(str::to_string)

@@ -17,6 +17,10 @@ pub struct Fake {
     pub events: Vec<LogEvent>,
     /// Format and zone set per path by the sources pane (as the config file would hold them).
     pub settings: RefCell<BTreeMap<String, Set>>,
+    /// Files under `/logs` the index left out (the span's `unread`).
+    pub unread: Vec<super::data::Unread>,
+    /// The span's files, under `/logs` (the events' paths).
+    pub files: Vec<String>,
 }
 
 impl Fake {
@@ -50,6 +54,8 @@ impl Fake {
         Fake {
             events,
             settings: RefCell::default(),
+            unread: Vec::new(),
+            files: vec!["db01/auth.log".into(), "web01/syslog".into()],
         }
     }
 
@@ -307,7 +313,8 @@ impl LogSource for Fake {
             sources: 2,
             events: self.events.len() as u64,
             notes: Vec::new(),
-            files: ["db01/auth.log", "web01/syslog"]
+            files: self
+                .files
                 .iter()
                 .map(|p| {
                     let path = format!("/logs/{p}");
@@ -330,6 +337,7 @@ impl LogSource for Fake {
                     }
                 })
                 .collect(),
+            unread: self.unread.clone(),
             roots: vec!["/logs".into()],
             formats: crate::format::builtin_names().map(str::to_string).collect(),
         }

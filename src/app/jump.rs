@@ -175,7 +175,7 @@ pub(super) fn click(s: &mut AppState, x: u16, y: u16, fx: &mut Vec<Effect>) {
     if l.log.contains(y) {
         let mut row = (y - l.log.y) as usize;
         for i in s.top..s.events.len() {
-            let r = event_rows(&s.events[i], s.width, s.wrap);
+            let r = event_rows(s, &s.events[i]);
             if row < r {
                 select(s, i, fx);
                 return;

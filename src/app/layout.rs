@@ -11,9 +11,13 @@ pub const TIMELINE_ROWS: u16 = 5;
 /// Gutter (mark), time, source tag, level, and the blanks between them.
 pub const GUTTER: usize = 1;
 pub const TIME_COLS: usize = 14;
-pub const SOURCE_COLS: usize = 12;
 pub const LEVEL_COLS: usize = 5;
-pub const PREFIX_COLS: usize = GUTTER + TIME_COLS + 1 + SOURCE_COLS + 1 + LEVEL_COLS + 1;
+
+/// Columns before the message, with a source column `source_cols` wide (`AppState::source_cols`,
+/// see [`super::source_tag`]).
+pub fn prefix_cols(source_cols: usize) -> usize {
+    GUTTER + TIME_COLS + 1 + source_cols + 1 + LEVEL_COLS + 1
+}
 
 /// A band of screen rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,8 +69,10 @@ pub fn layout(s: &AppState) -> Layout {
 }
 
 /// Columns left for the message.
-pub fn message_cols(width: u16) -> usize {
-    (width as usize).saturating_sub(PREFIX_COLS).max(8)
+pub fn message_cols(width: u16, source_cols: usize) -> usize {
+    (width as usize)
+        .saturating_sub(prefix_cols(source_cols))
+        .max(8)
 }
 
 /// The most bytes of one line of an event shown in the log view: a line of a megabyte costs
@@ -184,13 +190,13 @@ pub fn skip_cols(s: &str, cols: usize) -> String {
     out
 }
 
-/// Screen rows the event takes.
-pub fn event_rows(e: &LogEvent, width: u16, wrap: bool) -> usize {
+/// Screen rows the event takes in `s`'s log view.
+pub fn event_rows(s: &AppState, e: &LogEvent) -> usize {
     let lines = event_lines(e);
-    if !wrap {
+    if !s.wrap {
         return lines.len().max(1);
     }
-    let cols = message_cols(width);
+    let cols = message_cols(s.width, s.source_cols);
     lines
         .iter()
         .map(|l| wrap_line(l, cols).len().max(1))
@@ -270,7 +276,9 @@ mod tests {
             "escaped, still bounded"
         );
         assert_eq!(lines[2], "short");
-        assert!(event_rows(&e, 80, true) < 3 * MAX_ROW_BYTES / 40);
+        let mut s = AppState::new(80, 24);
+        s.wrap = true;
+        assert!(event_rows(&s, &e) < 3 * MAX_ROW_BYTES / 40);
         assert_eq!(cut_line("aé", 2), "a … [2 more bytes]");
     }
 
@@ -282,6 +290,6 @@ mod tests {
             ..LogEvent::default()
         };
         assert_eq!(event_lines(&e), vec!["a\\x1b[31mred", "  at line2 z"]);
-        assert_eq!(event_rows(&e, 80, false), 2);
+        assert_eq!(event_rows(&AppState::new(80, 24), &e), 2);
     }
 }

@@ -14,6 +14,8 @@ pub mod help;
 pub mod jump;
 pub mod keymap;
 pub mod layout;
+pub mod note_pane;
+pub mod notes;
 pub mod pattern_pane;
 pub mod pattern_rows;
 pub mod prompt;
@@ -25,6 +27,8 @@ pub mod session;
 pub mod session_file;
 #[cfg(test)]
 mod session_tests;
+pub mod source_rows;
+pub mod source_tag;
 pub mod sources;
 pub mod state;
 pub mod submit;

@@ -154,6 +154,7 @@ pub(super) fn applied(
                 span.notes = old.notes.clone();
             }
             s.span = Some(span);
+            super::source_tag::fit(s);
             s.set_status(message);
             requery(s, fx);
         }

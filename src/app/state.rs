@@ -150,6 +150,10 @@ pub enum Popup {
     Values {
         selected: usize,
     },
+    /// The notes the worker sent (`i`).
+    Notes {
+        scroll: usize,
+    },
 }
 
 /// How the patterns pane orders its rows (`s` cycles through them).
@@ -341,6 +345,12 @@ pub struct AppState {
     /// Reviewed patterns (known.toml and the team's), by id, and the file `a` writes.
     pub known: std::collections::HashMap<String, crate::patterns::known::Status>,
     pub known_path: Option<std::path::PathBuf>,
+    /// Every note the worker sent (skipped files, undated ones, watch fallbacks), for `i`.
+    pub notes: super::notes::Notes,
+    /// The log view's source column width, and the (files, terminal width) it was worked
+    /// out for (`source_tag::fit`).
+    pub source_cols: usize,
+    pub source_fit: Option<(usize, u16)>,
 }
 
 impl AppState {
@@ -400,6 +410,9 @@ impl AppState {
             pattern_firsts: Vec::new(),
             known: Default::default(),
             known_path: None,
+            notes: Default::default(),
+            source_cols: 12,
+            source_fit: None,
         }
     }
 

@@ -160,6 +160,8 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::ScrollRight if !s.wrap => s.hscroll += 8,
         Action::ScrollRight => {}
         Action::Help => toggle_popup(s, Popup::Help { scroll: 0 }),
+        Action::Notes => toggle_popup(s, Popup::Notes { scroll: 0 }),
+        Action::Noted(notes) => super::note_pane::noted(s, &notes),
         Action::Detail if s.selected_event().is_some() => {
             toggle_popup(s, Popup::Detail { scroll: 0 });
             s.detail_field = 0;
@@ -215,6 +217,7 @@ pub fn update(s: &mut AppState, a: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             s.width = width;
             s.height = height;
+            super::source_tag::fit(s);
             ensure_visible(s);
             fx.extend(timeline_fx(s, false));
         }
@@ -275,6 +278,9 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
     // The popup shows as many lines as the log view has rows, less its frame.
     let shown = layout(s).log.rows.saturating_sub(2) as usize;
     let value_rows = super::field_values::rows(s).max(1);
+    let notes_max = super::note_pane::pane_lines(s, super::note_pane::text_cols(s.width))
+        .len()
+        .saturating_sub(shown);
     let help_max = match super::help::shown(s).len() {
         0 if s.help.is_empty() => usize::MAX / 2,
         n => n.saturating_sub(shown),
@@ -285,6 +291,9 @@ fn move_or_scroll(s: &mut AppState, delta: isize, fx: &mut Vec<Effect>) {
         }
         Popup::Detail { scroll } => {
             *scroll = scroll.saturating_add_signed(delta).min(1_000);
+        }
+        Popup::Notes { scroll } => {
+            *scroll = scroll.saturating_add_signed(delta).min(notes_max);
         }
         Popup::Filters { selected } => {
             let n = s.filters.len().max(1);
@@ -342,12 +351,9 @@ fn place(s: &mut AppState, above: usize) {
 fn place_bottom(s: &mut AppState) {
     let rows = rows(s);
     s.top = s.selected;
-    let mut used = s
-        .events
-        .get(s.selected)
-        .map_or(0, |e| event_rows(e, s.width, s.wrap));
+    let mut used = s.events.get(s.selected).map_or(0, |e| event_rows(s, e));
     while s.top > 0 {
-        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
+        let r = event_rows(s, &s.events[s.top - 1]);
         if used + r > rows {
             break;
         }
@@ -478,6 +484,7 @@ fn say_undated(s: &mut AppState, hidden: usize) {
 }
 
 fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     // While the index is being built, an empty index is not news: the progress bar says why.
     if s.progress.is_none() || span.events > 0 || !span.notes.is_empty() {
         say_opened(s, &span);
@@ -488,6 +495,7 @@ fn opened(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
         s.cursor_us = last;
     }
     s.span = Some(span);
+    super::source_tag::fit(s);
     let hidden = hide_undated(s);
     say_undated(s, hidden);
     fx.push(load(s, Target::End));
@@ -505,10 +513,8 @@ fn say_opened(s: &mut AppState, span: &Span) {
             } else {
                 ""
             };
-            s.set_error(format!(
-                "{nothing}{n} (and {} more notes)",
-                span.notes.len() - 1
-            ));
+            let more = s.notes.more(span.notes.len() - 1);
+            s.set_error(format!("{nothing}{n} {more}"));
         }
         Some(n) if span.events == 0 => s.set_error(format!("nothing to show: {n}")),
         Some(n) => s.set_error(n.clone()),
@@ -529,6 +535,7 @@ fn say_opened(s: &mut AppState, span: &Span) {
 /// The index caught up with the files: the progress bar goes, the update's notes are shown,
 /// and the view takes in what was indexed.
 fn indexed(s: &mut AppState, span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     say_opened(s, &span);
     // Still "opening": a view at the end takes in the last of the index being built.
     grew(s, span, fx);
@@ -557,6 +564,7 @@ fn pause_follow(s: &mut AppState) {
 
 /// The logs grew: a view at the end moves on to the newest events (like `less +F`).
 fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
+    s.notes.extend(&span.notes);
     // The first events of an index being built: open on them as if they had been there.
     if s.span.as_ref().is_none_or(|old| old.events == 0) && span.events > 0 {
         let notes = s.span.as_ref().map(|o| o.notes.clone()).unwrap_or_default();
@@ -580,6 +588,7 @@ fn grew(s: &mut AppState, mut span: Span, fx: &mut Vec<Effect>) {
         span.notes = old.notes.clone();
     }
     s.span = Some(span);
+    super::source_tag::fit(s);
     if follow && !s.pending.loading {
         fx.push(load(s, Target::End));
     } else {
@@ -669,6 +678,7 @@ fn popup_key(s: &mut AppState, a: &Action, fx: &mut Vec<Effect>) -> bool {
         | Action::Detail
         | Action::Patterns
         | Action::Rules
+        | Action::Notes
             if !same_popup(s, a) =>
         {
             s.set_status("Esc closes this popup first")
@@ -688,6 +698,7 @@ fn same_popup(s: &AppState, a: &Action) -> bool {
             | (Popup::Detail { .. }, Action::Detail)
             | (Popup::Patterns { .. }, Action::Patterns)
             | (Popup::Rules { .. }, Action::Rules)
+            | (Popup::Notes { .. }, Action::Notes)
     )
 }
 

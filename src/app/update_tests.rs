@@ -1222,7 +1222,7 @@ fn filled_rows(h: &H) -> usize {
     let rows = super::layout::layout(&h.s).log.rows as usize;
     let used: usize = h.s.events[h.s.top..]
         .iter()
-        .map(|e| super::layout::event_rows(e, h.s.width, h.s.wrap))
+        .map(|e| super::layout::event_rows(&h.s, e))
         .sum();
     used.min(rows)
 }
@@ -1811,5 +1811,177 @@ fn the_rules_pane_without_rules_is_empty_and_a_bad_file_says_where() {
         status.text.contains("rules.toml:1"),
         "names the file and line: {}",
         status.text
+    );
+}
+
+/// The notes the worker sent: `i` lists them all (each once, escaped, in arrival order),
+/// scrolls them, Esc closes; the status line's "(and N more notes)" names the key.
+#[test]
+fn the_notes_pane_lists_every_note_once_and_the_status_line_names_its_key() {
+    let mut h = H::new();
+    let mut span = h.src.span();
+    span.notes = vec![
+        "/logs/a.bin: binary file; skipped".into(),
+        "/logs/readme: no timestamps recognised; dated by its mtime".into(),
+        "/logs/evil\x1b[31m: permission denied; skipped".into(),
+        "/logs/a.bin: binary file; skipped".into(),
+    ];
+    h.act(Action::Indexed(span));
+    let status = h.s.status.as_ref().unwrap();
+    assert!(
+        status.text.ends_with("(and 3 more notes: i lists them)"),
+        "{status:?}"
+    );
+    // The watcher's fallback (and a refresh's notes) arrive on their own; new ones are said.
+    h.act(Action::Noted(vec![
+        "file changes cannot be watched here: polling every 0.25 s".into(),
+    ]));
+    assert!(h.s.status.as_ref().unwrap().text.contains("polling"));
+    h.act(Action::Noted(vec![
+        "/logs/a.bin: binary file; skipped".into(),
+    ]));
+    assert!(
+        h.s.status.as_ref().unwrap().text.contains("polling"),
+        "not news"
+    );
+    press(&mut h, &["i"]);
+    assert_eq!(h.s.popup, Popup::Notes { scroll: 0 });
+    let lines = super::note_pane::pane_lines(&h.s, 60);
+    assert_eq!(
+        lines,
+        vec![
+            "• /logs/a.bin: binary file; skipped",
+            "• /logs/readme: no timestamps recognised; dated by its mtime",
+            "• /logs/evil\\x1b[31m: permission denied; skipped",
+            "• file changes cannot be watched here: polling every 0.25 s",
+        ]
+    );
+    // Other view keys wait; Esc closes.
+    press(&mut h, &["e"]);
+    assert_eq!(h.s.level, None);
+    press(&mut h, &["esc"]);
+    assert_eq!(h.s.popup, Popup::None);
+}
+
+/// Kept bounded: the oldest go first, and a long note wraps in the pane, which scrolls.
+#[test]
+fn notes_are_bounded_and_the_pane_scrolls() {
+    let mut h = H::new();
+    let many: Vec<String> = (0..super::notes::MAX_NOTES + 20)
+        .map(|i| format!("/logs/{i}.bin: binary file; skipped"))
+        .collect();
+    h.act(Action::Noted(many));
+    assert_eq!(h.s.notes.len(), super::notes::MAX_NOTES);
+    assert_eq!(h.s.notes.dropped, 20);
+    assert_eq!(
+        h.s.notes.iter().next(),
+        Some("/logs/20.bin: binary file; skipped")
+    );
+    h.act(Action::Notes);
+    h.act(Action::Bottom);
+    let Popup::Notes { scroll } = h.s.popup else {
+        panic!("{:?}", h.s.popup)
+    };
+    // 24 rows: timeline 5, status and prompt 2, the frame 2.
+    assert_eq!(scroll, super::notes::MAX_NOTES - 15);
+    let long = super::note_pane::pane_lines(
+        &{
+            let mut s = AppState::new(80, 24);
+            s.notes.add(&"word ".repeat(30));
+            s
+        },
+        40,
+    );
+    assert!(long.len() >= 4 && long[1].starts_with("  word"), "{long:?}");
+}
+
+/// The sources pane lists every file under the roots with its state: the indexed ones (the
+/// selection moves over them), then those the index left out, with why.
+#[test]
+fn the_sources_pane_lists_the_files_left_out_with_their_state() {
+    let mut src = Fake::minutes(T0, 200, 50..60);
+    src.unread = vec![
+        super::data::Unread {
+            path: "/logs/db01/wtmp".into(),
+            reason: "binary file (login records or journal)".into(),
+        },
+        super::data::Unread {
+            path: "/logs/private/secret.log".into(),
+            reason: "permission denied".into(),
+        },
+        super::data::Unread {
+            path: "/logs/faillog".into(),
+            reason: "empty (login records or journal, not a text log)".into(),
+        },
+        super::data::Unread {
+            path: "/logs/pipe.log".into(),
+            reason: "a named pipe (FIFO), not a file".into(),
+        },
+    ];
+    let mut h = H::with(src);
+    if let Some(span) = h.s.span.as_mut() {
+        span.files[1].format = "text".into();
+    }
+    h.act(Action::Sources);
+    let rows: Vec<(String, &str)> = super::source_rows::rows(&h.s)
+        .iter()
+        .map(|r| (r.path().to_string(), r.state(&h.s).name()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("/logs/db01/auth.log".to_string(), "indexed"),
+            ("/logs/web01/syslog".to_string(), "undated"),
+            ("/logs/db01/wtmp".to_string(), "binary"),
+            ("/logs/private/secret.log".to_string(), "unreadable"),
+            ("/logs/faillog".to_string(), "empty"),
+            ("/logs/pipe.log".to_string(), "skipped"),
+        ]
+    );
+    // The rows left out cannot be hidden or set: the selection stays on the indexed files.
+    h.act(Action::Bottom);
+    assert_eq!(h.s.popup, Popup::Sources { selected: 1 });
+    // A refresh keeps them listed (the span is the worker's, with its list).
+    let span = h.src.span();
+    h.act(Action::Grew(span));
+    assert_eq!(h.s.span.as_ref().unwrap().unread.len(), 4);
+}
+
+/// The source column fits the logs' tags within what the terminal's width allows, worked out
+/// again on a resize; wrapping and scrolling count rows with the message width it leaves.
+#[test]
+fn the_source_column_follows_the_terminal_width_and_the_sources() {
+    let mut src = Fake::minutes(T0, 200, 50..60);
+    src.files = vec![
+        "eu-central-fra-db01/postgresql.log".into(),
+        "web01/syslog".into(),
+    ];
+    let mut h = H::with(src);
+    assert_eq!(h.s.source_cols, 12, "80 columns: at most 12");
+    h.act(Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    assert_eq!(
+        h.s.source_cols, 24,
+        "the longest tag, up to 24 from 120 columns on"
+    );
+    assert_eq!(super::layout::message_cols(160, 24), 160 - 24 - 23);
+    h.act(Action::Resize {
+        width: 110,
+        height: 48,
+    });
+    assert_eq!(h.s.source_cols, 18);
+    // A message as wide as the 80-column view's room wraps there, not at 160 columns.
+    h.act(Action::ToggleWrap);
+    let e = super::data::LogEvent {
+        message: "word ".repeat(40),
+        ..super::data::LogEvent::default()
+    };
+    let rows = super::layout::event_rows(&h.s, &e);
+    let cols = super::layout::message_cols(110, 18);
+    assert_eq!(
+        rows,
+        super::layout::wrap_line(&"word ".repeat(40), cols).len()
     );
 }

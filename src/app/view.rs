@@ -160,10 +160,10 @@ pub(super) fn ensure_visible(s: &mut AppState) {
     }
     let rows = rows(s);
     let mut used: usize = (s.top..=s.selected)
-        .map(|i| event_rows(&s.events[i], s.width, s.wrap))
+        .map(|i| event_rows(s, &s.events[i]))
         .sum();
     while used > rows && s.top < s.selected {
-        used -= event_rows(&s.events[s.top], s.width, s.wrap);
+        used -= event_rows(s, &s.events[s.top]);
         s.top += 1;
     }
     fill(s);
@@ -176,13 +176,13 @@ fn fill(s: &mut AppState) {
     let rows = rows(s);
     let mut used = 0;
     for e in &s.events[s.top..] {
-        used += event_rows(e, s.width, s.wrap);
+        used += event_rows(s, e);
         if used >= rows {
             return;
         }
     }
     while s.top > 0 {
-        let r = event_rows(&s.events[s.top - 1], s.width, s.wrap);
+        let r = event_rows(s, &s.events[s.top - 1]);
         if used + r > rows {
             break;
         }

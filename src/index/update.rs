@@ -13,6 +13,7 @@ use super::store::{Store, restrict_permissions};
 use crate::config::Config;
 use crate::event::Parsed;
 use crate::format::{Format, LineContext, LineKind, detect};
+use crate::source::discover::Skipped;
 use crate::source::identity::{HEAD_LEN, hash_bytes, open_same};
 use crate::source::lines::skip_bytes;
 use crate::source::{Discovered, FileStat, LineReader, compress};
@@ -74,8 +75,8 @@ pub struct Summary {
     /// changed (their ids).
     pub reread: Vec<u64>,
     pub notes: Vec<String>,
-    /// What could not be read this run (files and folders; each is said in `notes`).
-    pub skipped: Vec<PathBuf>,
+    /// What could not be read this run (files and folders, with why; each is said in `notes`).
+    pub skipped: Vec<crate::source::discover::Skipped>,
     /// A rotation was under way (a file being compressed or copied, or one renamed while it
     /// was listed): lines written before it may not be readable yet. Followers wait.
     pub rotating: bool,
@@ -356,8 +357,8 @@ struct Survey {
     notes: Vec<String>,
     /// Files listed but gone (or replaced) by the time they were looked at: a rename under way.
     vanished: usize,
-    /// What could not be read (each said in `notes`).
-    skipped: Vec<PathBuf>,
+    /// What could not be read, and why (each said in `notes`).
+    skipped: Vec<Skipped>,
 }
 
 /// The files under `roots` as they are now, and the plan for them. The index's own folder is
@@ -379,7 +380,7 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
     super::trace::line(|| format!("survey: {} listed and looked at", listed.len()));
     let skipped: Vec<_> = skipped.into_iter().filter(|s| outside(&s.path)).collect();
     let mut notes: Vec<String> = skipped.iter().map(|s| s.to_string()).collect();
-    let mut unread: Vec<PathBuf> = skipped.into_iter().map(|s| s.path).collect();
+    let mut unread: Vec<Skipped> = skipped;
     let mut files = Vec::with_capacity(listed.len());
     let mut vanished = 0;
     for (path, stat) in listed.into_iter().zip(stats) {
@@ -390,12 +391,9 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
                 continue;
             }
             Err(e) => {
-                notes.push(format!(
-                    "{}: {}; skipped",
-                    path.display(),
-                    crate::source::discover::describe_io(&e)
-                ));
-                unread.push(path);
+                let reason = crate::source::discover::describe_io(&e);
+                notes.push(format!("{}: {reason}; skipped", path.display()));
+                unread.push(Skipped { path, reason });
                 continue;
             }
         };
@@ -413,7 +411,7 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
                 Ok(c) => c,
                 Err(reason) => {
                     notes.push(format!("{}: {reason}; skipped", path.display()));
-                    unread.push(path);
+                    unread.push(Skipped { path, reason });
                     continue;
                 }
             },
@@ -424,7 +422,10 @@ fn survey(known: &[FileState], roots: &[PathBuf], index_dir: &Path) -> Survey {
     super::trace::survey(known, &files, &plan);
     for (path, why) in &plan.unreadable {
         notes.push(format!("{}: {why}; skipped", path.display()));
-        unread.push(path.clone());
+        unread.push(Skipped {
+            path: path.clone(),
+            reason: why.clone(),
+        });
     }
     Survey {
         files: files.len(),

@@ -426,6 +426,8 @@ impl RemoteSource {
             events: self.count_in(&Expr::All, None, None)?,
             notes: Vec::new(),
             files,
+            // A remote index says nothing of the files its shipper left out.
+            unread: Vec::new(),
             roots: vec![std::path::PathBuf::from(format!(
                 "remote:{}/{}",
                 self.name(),

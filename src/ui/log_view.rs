@@ -3,9 +3,8 @@
 use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::data::LogEvent;
-use crate::app::layout::{
-    LEVEL_COLS, SOURCE_COLS, TIME_COLS, event_lines, message_cols, skip_cols, str_cols, wrap_line,
-};
+use crate::app::layout::{LEVEL_COLS, TIME_COLS, event_lines, message_cols, skip_cols, wrap_line};
+use crate::app::source_tag::tag;
 use crate::event::Level;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::buffer::Buffer;
@@ -36,59 +35,6 @@ fn time_cell(e: &LogEvent, prev: Option<&LogEvent>, utc: bool) -> (String, bool)
     } else {
         (format!("{:>14}", t.format("%H:%M:%S")), false)
     }
-}
-
-/// A short tag for a source: `host/file` without rotation suffixes, the folder shortened
-/// first, always `SOURCE_COLS` columns.
-pub fn source_tag(source: &str) -> String {
-    let mut parts = source.rsplit('/');
-    let file = parts.next().unwrap_or("");
-    let dir = parts.next();
-    let mut stem = file;
-    loop {
-        let before = stem;
-        for suffix in [".gz", ".bz2", ".xz", ".zst", ".log"] {
-            stem = stem.strip_suffix(suffix).unwrap_or(stem);
-        }
-        if let Some((head, n)) = stem.rsplit_once('.')
-            && !head.is_empty()
-            && n.bytes().all(|b| b.is_ascii_digit())
-        {
-            stem = head;
-        }
-        if stem == before {
-            break;
-        }
-    }
-    let stem = clip(&crate::app::layout::clean(stem), SOURCE_COLS);
-    let tag = match dir {
-        Some(d) if str_cols(&stem) + 2 < SOURCE_COLS => {
-            let room = SOURCE_COLS - str_cols(&stem) - 1;
-            format!("{}/{stem}", clip(&crate::app::layout::clean(d), room))
-        }
-        _ => stem,
-    };
-    let pad = SOURCE_COLS.saturating_sub(str_cols(&tag));
-    format!("{tag}{}", " ".repeat(pad))
-}
-
-/// `s` cut to `cols` columns, with `…` when cut.
-fn clip(s: &str, cols: usize) -> String {
-    if str_cols(s) <= cols {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 1;
-    for c in s.chars() {
-        let w = crate::app::layout::char_cols(c);
-        if used + w > cols {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
 
 pub fn level_cell(l: Option<Level>) -> String {
@@ -190,7 +136,7 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
         empty(s, theme, area, buf);
         return;
     }
-    let cols = message_cols(area.width);
+    let cols = message_cols(area.width, s.source_cols);
     let prefix = area.width as usize - cols.min(area.width as usize);
     let mut y = area.y;
     let bottom = area.y + area.height;
@@ -218,7 +164,7 @@ pub fn render(s: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
             gutter.clone(),
             Span::styled(format!("{time:<TIME_COLS$}"), time_style),
             Span::raw(" "),
-            Span::styled(source_tag(&e.source), theme.source(&e.source)),
+            Span::styled(tag(&e.source, s.source_cols), theme.source(&e.source)),
             Span::raw(" "),
             Span::styled(level_cell(e.level), theme.level(e.level)),
             Span::raw(" "),
@@ -260,17 +206,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn source_tags_fit_their_column() {
-        assert_eq!(source_tag("remote/web01/auth.log.2.gz"), "web01/auth  ");
-        assert_eq!(source_tag("remote/fra-db01/auth.log"), "fra-db…/auth");
-        assert_eq!(source_tag("nginx/access.log.1"), "nginx/access");
-        assert_eq!(source_tag("app/api.jsonl"), "a…/api.jsonl");
-        assert_eq!(source_tag("syslog.1"), "syslog      ");
-        assert_eq!(str_cols(&source_tag("syslog")), SOURCE_COLS);
-        assert_eq!(
-            str_cols(&source_tag("a/日本語日本語日本語.log")),
-            SOURCE_COLS
-        );
+    fn level_cells_are_one_width() {
         assert_eq!(level_cell(Some(Level::Warn)), "WARN ");
     }
 }

@@ -4,6 +4,7 @@ pub mod detail;
 pub mod filters;
 pub mod help;
 pub mod log_view;
+pub mod notes;
 pub mod patterns;
 pub mod popup;
 pub mod prompt;
@@ -57,6 +58,7 @@ pub fn draw(f: &mut Frame, s: &AppState, ui: &Ui) {
         Popup::Patterns { selected } => patterns::render(s, &ui.theme, selected, log, buf),
         Popup::Rules { selected } => rules::render(s, &ui.theme, selected, log, buf),
         Popup::Values { selected } => values::render(s, &ui.theme, selected, log, buf),
+        Popup::Notes { scroll } => notes::render(s, &ui.theme, scroll, log, buf),
     }
     if let Some(pos) = prompt::render(s, ui, band(l.prompt, w), log, buf) {
         f.set_cursor_position(pos);

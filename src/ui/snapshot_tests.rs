@@ -546,3 +546,65 @@ fn rules_pane_without_rules() {
         settle(s, src, Action::Rules);
     });
 }
+
+/// The notes pane (`i`): every note, escaped, long ones wrapped under their bullet.
+#[test]
+fn notes() {
+    both("notes", |s, src| {
+        settle(
+            s,
+            src,
+            Action::Noted(vec![
+                "/var/log/wtmp: binary file; skipped".into(),
+                "/var/log/private/\x1b[31mauth.log: permission denied; skipped".into(),
+                "/var/log/installer/status: no timestamps recognised; its events are dated by the file's modification time (2026-10-03 04:00)".into(),
+                "file changes cannot be watched here: polling every 0.25 s".into(),
+            ]),
+        );
+        settle(s, src, Action::Notes);
+    });
+}
+
+/// The files the index left out follow the indexed ones, with their state.
+#[test]
+fn sources_left_out() {
+    let mut src = fake();
+    src.unread = vec![
+        crate::app::data::Unread {
+            path: "/logs/db01/wtmp".into(),
+            reason: "binary file (login records or journal)".into(),
+        },
+        crate::app::data::Unread {
+            path: "/logs/private/secret.log".into(),
+            reason: "permission denied".into(),
+        },
+        crate::app::data::Unread {
+            path: "/logs/pipe.log".into(),
+            reason: "a named pipe (FIFO), not a file".into(),
+        },
+    ];
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        settle(&mut s, &src, Action::Sources);
+        insta::assert_snapshot!(format!("sources_left_out_{w}x{h}"), screen(&s));
+    }
+}
+
+/// Long source names: the tag column is as wide as the longest `host/file` (24 columns at
+/// most from 120 on, 12 at 80), the file name kept whole and the folder shortened from its
+/// end, never to a lone letter.
+#[test]
+fn log_view_long_sources() {
+    let mut src = fake();
+    src.files = vec!["fra-web01/syslog".into(), "app/api.jsonl".into()];
+    for (i, e) in src.events.iter_mut().enumerate() {
+        let f = &src.files[i % 2];
+        e.source = format!("remote/{f}");
+        e.path = format!("/logs/{f}");
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut s = state(&src, w, h);
+        settle(&mut s, &src, Action::ToggleWrap);
+        insta::assert_snapshot!(format!("log_view_long_sources_{w}x{h}"), screen(&s));
+    }
+}

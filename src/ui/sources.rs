@@ -2,7 +2,8 @@
 //! space hides or shows the selected one, `f` and `z` set its format and zone (a value the
 //! config sets is marked `*`). A file whose events are dated by its modification time (no
 //! timestamps recognised) is marked `(no time)` after its format, in the warning colour, with
-//! a line saying what that means.
+//! a line saying what that means. The files the index left out follow, with their state
+//! (`binary`, `unreadable`, `empty`, `skipped`: `app::source_rows`) and `-` for the rest.
 
 use super::log_view::shown_time;
 use super::popup;
@@ -11,6 +12,7 @@ use super::theme::Theme;
 use crate::app::AppState;
 use crate::app::layout::{char_cols, clean, str_cols};
 use crate::app::search::source_filter_text;
+use crate::app::source_rows::{FileState, Row, rows};
 use crate::app::sources::common_dir;
 use crate::app::state::FilterKind;
 use ratatui::buffer::Buffer;
@@ -37,9 +39,31 @@ fn fit(s: &str, cols: usize) -> String {
     out
 }
 
+/// The state column of a row: for a file left out, the reason too when the state does not
+/// say it all (`binary (PNG image)`, `skipped: a named pipe (FIFO), not a file`).
+fn state_text(s: &AppState, row: &Row<'_>) -> String {
+    let state = row.state(s);
+    let Row::Unread(u) = row else {
+        return state.name().to_string();
+    };
+    let reason = clean(&u.reason);
+    match state {
+        FileState::Binary => match reason.strip_prefix("binary file ") {
+            Some(kind) => format!("binary {kind}"),
+            None => "binary".to_string(),
+        },
+        FileState::Unreadable if reason == "permission denied" => {
+            "unreadable (permission denied)".to_string()
+        }
+        _ => format!("{}: {reason}", state.name()),
+    }
+}
+
 pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mut Buffer) {
     let files = s.span.as_ref().map(|p| p.files.as_slice()).unwrap_or(&[]);
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let rows = rows(s);
+    let unread = rows.len() - files.len();
+    let paths: Vec<&str> = rows.iter().map(|r| r.path()).collect();
     let cut = common_dir(&paths);
     // Widths are measured on the text as shown: escaped, in terminal columns.
     let names: Vec<String> = paths.iter().map(|p| clean(&p[cut..])).collect();
@@ -73,11 +97,6 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         .map(|f| str_cols(&zone_of(f)))
         .fold(14, usize::max)
         .min(40);
-    // The file the indexer is reading now; the others are as of the last commit.
-    let state = |f: &crate::app::data::SourceInfo| match &s.progress {
-        Some(p) if p.file == f.path => "reading",
-        _ => "indexed",
-    };
     // Names take what the other columns leave (at least 24 columns; ←/→ scroll the rest).
     let others = 5 + format_w + 1 + zone_w + 1 + 9 + 2 + 16 + 2 + 16 + 2 + 7 + 2;
     let name_w = longest
@@ -96,7 +115,25 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
         ))
         .style(theme.style("popup_title")),
     ];
-    for (i, f) in files.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
+        let Row::File(f) = row else {
+            let line = Line::from(format!(
+                "     {} {} {} {:>9}  {:<16}  {:<16}  {}",
+                fit(&names[i], name_w),
+                fit("-", format_w),
+                fit("-", zone_w),
+                "-",
+                "-",
+                "-",
+                state_text(s, row),
+            ));
+            lines.push(if row.state(s) == FileState::Unreadable {
+                line.style(theme.style("level_warn"))
+            } else {
+                line
+            });
+            continue;
+        };
         let hidden = s.filters.iter().any(|x| {
             x.enabled && x.kind == FilterKind::Hide && x.text == source_filter_text(&f.path)
         });
@@ -109,7 +146,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             thousands(f.events),
             time(f.first),
             time(f.last),
-            state(f),
+            state_text(s, row),
         ));
         lines.push(if i == selected {
             line.style(theme.style("selected"))
@@ -130,7 +167,7 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
             " (… off?): its last event is that far from when the file was last written: a host logging local time without a zone? z sets the file's zone",
         ));
     }
-    if files.is_empty() {
+    if rows.is_empty() {
         lines.push(Line::from(" no sources yet: the index is being built"));
     }
     if let Some(p) = &s.progress {
@@ -154,8 +191,12 @@ pub fn render(s: &AppState, theme: &Theme, selected: usize, area: Rect, buf: &mu
     let scroll = selected.saturating_sub((area.height as usize).saturating_sub(4));
     let box_area = popup::centred(area, area.width, lines.len() as u16 + 2);
     let wide = others + name_w > area.width as usize;
+    let left_out = match unread {
+        0 => String::new(),
+        n => format!(" ({n} left out)"),
+    };
     let title = format!(
-        "{} sources — space hides / shows, f format, z zone{}, Esc closes",
+        "{} sources{left_out} — space hides / shows, f format, z zone{}, Esc closes",
         files.len(),
         if wide { ", ←/→ scroll" } else { "" }
     );
