@@ -5,7 +5,7 @@ local index, on the same generated corpus, in one run.
     python3 bench/remote.py [--size 200M] [--reps 5] [--url http://127.0.0.1:9200]
 
 Without --url it starts a real single-node OpenSearch with tests/opensearch/start (Java 17 and
-Maven) and stops it at the end. Builds the release binary and the corpus generator, generates
+Maven; 2 GB heap, full JIT) and stops it at the end. Builds the release binary and the corpus generator, generates
 (or reuses) a deterministic corpus in bench/out/, indexes it locally, ships it, then times each
 query locally and remotely (whole process, medians) and checks that both give the manifest's
 count. Prints a Markdown table (also bench/out/remote-results.md). Python 3.11, stdlib only.
@@ -78,7 +78,11 @@ def main() -> int:
     url = args.url
     if not url:
         node_dir = work / "node"
-        r = subprocess.run([str(ROOT / "tests/opensearch/start"), "--dir", str(node_dir)], capture_output=True, text=True)
+        # A node sized for throughput (the tests' node starts small and with the C1 JIT only).
+        node_env = dict(os.environ, OPENSEARCH_HEAP="2g", OPENSEARCH_JAVA_OPTS="-XX:TieredStopAtLevel=4")
+        r = subprocess.run(
+            [str(ROOT / "tests/opensearch/start"), "--dir", str(node_dir)], capture_output=True, text=True, env=node_env
+        )
         if r.returncode != 0:
             sys.exit(f"OpenSearch did not start:\n{r.stderr[-2000:]}")
         url = r.stdout.strip()
