@@ -718,6 +718,26 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
         "the gap rule, remotely:\n{screen}"
     );
     t(&["send-keys", "-t", "tl", "q"]);
+    std::thread::sleep(Duration::from_millis(800));
+    t(&["kill-server"]);
+    // Opened again: the session of this remote comes back (search, zoom, place).
+    t(&[
+        "new-session",
+        "-d",
+        "-s",
+        "tl",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    let screen = wait("(215 hits)");
+    assert!(
+        screen.contains("last session restored") && screen.contains("/Failed password (215 hits)"),
+        "reopened:\n{screen}"
+    );
+    t(&["send-keys", "-t", "tl", "q"]);
     t(&["kill-server"]);
 }
 
