@@ -77,6 +77,35 @@ fn curl(url: &str, method: &str, path: &str, body: Option<&str>) -> serde_json::
     serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
 }
 
+/// `timberline ship --to r LOGS` started in the background, its stderr `err`.
+fn spawn_ship(idx: &Path, cfg: &Path, logs: &Path, err: Stdio) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("timberline"))
+        .env("TIMBERLINE_INDEX_DIR", idx)
+        .arg("--config")
+        .arg(cfg)
+        .args(["ship", "--to", "r"])
+        .arg(logs)
+        .stderr(err)
+        .spawn()
+        .unwrap()
+}
+
+/// Whether the ship checkpoint under `idx` records more than `files` files.
+fn shipped_files_over(idx: &Path, files: usize) -> bool {
+    std::fs::read_dir(idx.join("ship"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .any(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .matches(':')
+                .count()
+                > 1 + files
+        })
+}
+
 #[test]
 fn shipped_events_answer_every_query_as_the_local_index_does() {
     let Some(url) = node() else { return };
@@ -215,18 +244,9 @@ fn a_ship_killed_and_run_again_sends_every_event_exactly_once() {
     let cfg = config(dir.path(), url, "kill", Some(&c.config));
     // Index first, so that the kill lands while shipping.
     stdout(tl(&idx, &cfg).arg("index").arg(&c.logs));
-    let checkpoint_dir = idx.join("ship");
     let mut kills = 0;
     for attempt in 0..3 {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("timberline"))
-            .env("TIMBERLINE_INDEX_DIR", &idx)
-            .arg("--config")
-            .arg(&cfg)
-            .args(["ship", "--to", "r"])
-            .arg(&c.logs)
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_ship(&idx, &cfg, &c.logs, Stdio::null());
         // Killed once some batches are in (the checkpoint has files), at a different moment
         // each time.
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -236,18 +256,7 @@ fn a_ship_killed_and_run_again_sends_every_event_exactly_once() {
                 assert!(status.success(), "ship failed");
                 break;
             }
-            let progressed = std::fs::read_dir(&checkpoint_dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-                .any(|e| {
-                    std::fs::read_to_string(e.path())
-                        .unwrap_or_default()
-                        .matches(':')
-                        .count()
-                        > 1 + attempt
-                });
+            let progressed = shipped_files_over(&idx, attempt);
             if progressed {
                 std::thread::sleep(Duration::from_millis(30 * attempt as u64));
                 let _ = child.kill();
@@ -842,32 +851,10 @@ fn an_engine_killed_and_restarted_in_the_middle_of_a_ship_loses_nothing() {
     let idx = dir.path().join("idx");
     let cfg = config(dir.path(), &url, "restart", Some(&c.config));
     stdout(tl(&idx, &cfg).arg("index").arg(&c.logs));
-    let mut ship = std::process::Command::new(assert_cmd::cargo::cargo_bin("timberline"))
-        .env("TIMBERLINE_INDEX_DIR", &idx)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["ship", "--to", "r"])
-        .arg(&c.logs)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut ship = spawn_ship(&idx, &cfg, &c.logs, Stdio::piped());
     // Some batches in, then the node dies without a word.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let checkpoint_has_files = || {
-        std::fs::read_dir(idx.join("ship"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-            .any(|e| {
-                std::fs::read_to_string(e.path())
-                    .unwrap_or_default()
-                    .matches(':')
-                    .count()
-                    > 2
-            })
-    };
-    while !checkpoint_has_files() && Instant::now() < deadline {
+    while !shipped_files_over(&idx, 1) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(
