@@ -227,9 +227,8 @@ impl LogSource for Preview {
         Preview::only_unfiltered(filter)?;
         let mut counts = vec![0; buckets];
         for e in self.from(since) {
-            let j = (e.ts - start_us).div_euclid(bucket_us.max(1));
-            if let Some(c) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
-                *c += 1;
+            if let Some(j) = crate::app::data::bucket_of(e.ts, start_us, bucket_us, buckets) {
+                counts[j] += 1;
             }
         }
         Ok(counts)

@@ -672,7 +672,7 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
     let sock = work.path().join("tmux.sock");
     let sock = sock.to_str().unwrap();
     let cmd = format!(
-        "TZ=UTC TIMBERLINE_STATE_DIR={state} {bin} --config {cfg} --remote r; sleep 30",
+        "TZ=UTC TIMBERLINE_STATE_DIR={state} {bin} --config {cfg} --remote r; echo explorer-exited; sleep 30",
         state = work.path().join("state").display(),
         bin = assert_cmd::cargo::cargo_bin("timberline").display(),
         cfg = cfg.display(),
@@ -697,16 +697,18 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
         "30",
         &cmd,
     ]);
-    let wait = |text: &str| {
+    let wait_all = |texts: &[&str]| {
         let start = Instant::now();
         loop {
             let screen = t(&["capture-pane", "-t", "tl", "-p"]);
-            if screen.contains(text) || start.elapsed() > Duration::from_secs(60) {
+            if texts.iter().all(|x| screen.contains(x)) || start.elapsed() > Duration::from_secs(60)
+            {
                 return screen;
             }
             std::thread::sleep(Duration::from_millis(200));
         }
     };
+    let wait = |text: &str| wait_all(&[text]);
     let screen = wait("2,908 events");
     assert!(screen.contains("2,908 events"), "first screen:\n{screen}");
     t(&["send-keys", "-t", "tl", "/"]);
@@ -727,7 +729,8 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
         "the gap rule, remotely:\n{screen}"
     );
     t(&["send-keys", "-t", "tl", "q"]);
-    std::thread::sleep(Duration::from_millis(800));
+    // Quit (the session is written on the way out), then the same remote again.
+    wait("explorer-exited");
     t(&["kill-server"]);
     // Opened again: the session of this remote comes back (search, zoom, place).
     t(&[
@@ -741,7 +744,7 @@ fn the_explorer_opens_on_a_remote_index_as_on_local_logs_in_tmux() {
         "30",
         &cmd,
     ]);
-    let screen = wait("(215 hits)");
+    let screen = wait_all(&["last session restored", "(215 hits)"]);
     assert!(
         screen.contains("last session restored") && screen.contains("/Failed password (215 hits)"),
         "reopened:\n{screen}"

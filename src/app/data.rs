@@ -555,6 +555,13 @@ pub trait LogSource {
     }
 }
 
+/// The bucket of `n` buckets of `width` from `start` that `t` falls in (any unit), if any.
+pub fn bucket_of(t: i64, start: i64, width: i64, n: usize) -> Option<usize> {
+    usize::try_from((t - start).div_euclid(width.max(1)))
+        .ok()
+        .filter(|&j| j < n)
+}
+
 /// `level:>=LEVEL`.
 pub fn level_at_least(level: Level) -> Expr {
     Expr::Range {

@@ -88,9 +88,8 @@ pub fn rows(
             let (Some(key), Some(c)) = (t["key"].as_i64(), t["doc_count"].as_u64()) else {
                 continue;
             };
-            let j = (key - lo_ms).div_euclid(bucket_ms);
-            if let Some(slot) = usize::try_from(j).ok().and_then(|j| buckets.get_mut(j)) {
-                *slot = slot.saturating_add(c as u32);
+            if let Some(j) = crate::app::data::bucket_of(key, lo_ms, bucket_ms, n) {
+                buckets[j] = buckets[j].saturating_add(c as u32);
             }
         }
         rows.push(PatternRow {

@@ -10,7 +10,7 @@ use super::dsl::within;
 use super::layout::{Layout, shipped};
 use crate::app::data::{
     EventKey, LogEvent, LogSource, PATTERN_BUCKETS, PatternRow, Query, SourceError, SourceInfo,
-    Span, and,
+    Span, and, bucket_of,
 };
 use crate::query::Expr;
 use serde_json::{Value, json};
@@ -292,11 +292,10 @@ impl RemoteSource {
             let from = since.map_or(start_us, |s| s.max(start_us));
             let layout = &self.layout;
             self.each_hit(q, Some(from), Some(end), false, None, |h| {
-                if let Some(e) = from_hit(h, layout) {
-                    let j = (e.ts - start_us).div_euclid(bucket_us.max(1));
-                    if let Some(c) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
-                        *c += 1;
-                    }
+                if let Some(j) =
+                    from_hit(h, layout).and_then(|e| bucket_of(e.ts, start_us, bucket_us, buckets))
+                {
+                    counts[j] += 1;
                 }
                 Ok(())
             })?;
@@ -359,9 +358,8 @@ impl RemoteSource {
             let (Some(key), Some(n)) = (b["key"].as_i64(), b["doc_count"].as_u64()) else {
                 continue;
             };
-            let j = (key * 1000 - lo).div_euclid(bucket_us);
-            if let Some(slot) = usize::try_from(j).ok().and_then(|j| counts.get_mut(j)) {
-                *slot += n;
+            if let Some(j) = bucket_of(key * 1000, lo, bucket_us, counts.len()) {
+                counts[j] += n;
             }
         }
         Ok(())
