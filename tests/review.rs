@@ -248,3 +248,57 @@ fn with_a_manifest_the_record_names_the_root_hash_and_the_verdicts() {
         "{seal}"
     );
 }
+
+#[test]
+fn step1_names_a_file_whose_clock_goes_backwards() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let line =
+        |h: u32, m: u32, i: u32| format!("2026-10-02T{h:02}:{m:02}:00Z hostA app[1]: step {i}\n");
+    let mut text = String::new();
+    for i in 0..10 {
+        text += &line(10, i * 2, i);
+    }
+    // The clock jumps back 40 minutes, then (2 minutes back: within the slack) once more.
+    text += &line(9, 38, 10);
+    text += &line(9, 40, 11);
+    text += &line(9, 38, 12);
+    std::fs::write(logs.join("back.log"), text).expect("write");
+    let mut steady = String::new();
+    for i in 0..10 {
+        steady += &format!("2026-10-02T10:{:02}:00Z hostB app[1]: tick {i}\n", i * 3);
+    }
+    std::fs::write(logs.join("steady.log"), steady).expect("write");
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(
+        of("back.log")["backwards"],
+        serde_json::json!({"events": 1, "largest_minutes": 40})
+    );
+    assert!(of("steady.log")["backwards"].is_null());
+    let md = run("md");
+    assert!(
+        md.contains("Clock going backwards (over 5 min): ")
+            && md.contains("(1 events, largest 40 min)"),
+        "{md}"
+    );
+    assert!(run("html").contains("largest 40 min"));
+}

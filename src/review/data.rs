@@ -79,6 +79,16 @@ pub struct Source {
     pub stopped: bool,
     /// Its last event ever, when it stopped.
     pub last_ever: Option<String>,
+    /// Files: events earlier than the one before them by more than 5 minutes.
+    pub backwards: Option<Backwards>,
+}
+
+/// A file's clock going backwards.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backwards {
+    pub events: u64,
+    /// The largest step back.
+    pub largest_minutes: i64,
 }
 
 /// One pattern (message template).

@@ -171,6 +171,24 @@ fn step1(o: &mut String, r: &Review) {
         .map(|s| html(&s.name))
         .collect();
     let _ = write!(o, "<li>Sources that stopped: {}</li>", or_none(&stopped));
+    let back: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| s.backwards.as_ref().map(|b| (s, b)))
+        .map(|(s, b)| {
+            format!(
+                "{} ({} events, largest {} min)",
+                html(&s.name),
+                b.events,
+                b.largest_minutes
+            )
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Clock going backwards (over 5 min): {}</li>",
+        or_none(&back)
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
     let _ = write!(
         o,

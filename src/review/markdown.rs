@@ -114,6 +114,28 @@ fn step1(o: &mut String, r: &Review) {
             stopped.join(", ")
         }
     );
+    let back: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| s.backwards.as_ref().map(|b| (s, b)))
+        .map(|(s, b)| {
+            format!(
+                "{} ({} events, largest {} min)",
+                cell(&s.name),
+                b.events,
+                b.largest_minutes
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Clock going backwards (over 5 min): {}",
+        if back.is_empty() {
+            "none".into()
+        } else {
+            back.join(", ")
+        }
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| cell(s)).collect();
     let _ = writeln!(
         o,

@@ -2,7 +2,7 @@
 //! gaps (the histogram's rule), sources that stopped, files with no timestamps.
 
 use super::Options;
-use super::data::{Presence, Source, Span};
+use super::data::{Backwards, Presence, Source, Span};
 use super::sources::{BySource, SourceCollector, Tally};
 use crate::engine::{Engine, EngineError, Request};
 use crate::query::Expr;
@@ -92,6 +92,7 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             gaps: spans(&gaps),
             stopped,
             last_ever: last_ever.filter(|_| stopped).map(format_utc),
+            backwards: None,
         }
     };
     let mut files: Vec<Source> = file_ids(&now, &before)
@@ -113,6 +114,11 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             }
             s.stopped &= live;
             s.last_ever = s.last_ever.filter(|_| s.stopped);
+            let (events, largest_us) = now.backwards(id);
+            s.backwards = (events > 0).then_some(Backwards {
+                events,
+                largest_minutes: largest_us / 60_000_000,
+            });
             s
         })
         .collect();
