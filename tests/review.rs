@@ -302,3 +302,55 @@ fn step1_names_a_file_whose_clock_goes_backwards() {
     );
     assert!(run("html").contains("largest 40 min"));
 }
+
+#[test]
+fn step1_names_a_file_whose_events_sit_whole_hours_off_its_write_time() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let at = |h: u32| {
+        chrono::DateTime::parse_from_rfc3339(&format!("2026-10-02T{h:02}:00:00Z")).expect("t")
+    };
+    let write = |name: &str, last_h: u32, written_h: u32| {
+        let mut text = String::new();
+        for i in 0..5 {
+            text += &format!(
+                "2026-10-02T{:02}:{:02}:00Z host app[1]: tick {i}\n",
+                last_h - 1,
+                i * 10
+            );
+        }
+        text += &format!("2026-10-02T{last_h:02}:00:00Z host app[1]: tick end\n");
+        let p = logs.join(name);
+        std::fs::write(&p, text).expect("write");
+        let f = std::fs::File::options().write(true).open(&p).expect("open");
+        f.set_modified(std::time::SystemTime::from(at(written_h)))
+            .expect("mtime");
+    };
+    write("ahead.log", 12, 10);
+    write("right.log", 12, 12);
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(of("ahead.log")["clock_offset_minutes"], 120);
+    assert!(of("right.log")["clock_offset_minutes"].is_null());
+    let md = run("md");
+    assert!(md.contains("ahead.log (+120 min)"), "{md}");
+    assert!(run("html").contains("(+120 min)"));
+}

@@ -81,6 +81,9 @@ pub struct Source {
     pub last_ever: Option<String>,
     /// Files: events earlier than the one before them by more than 5 minutes.
     pub backwards: Option<Backwards>,
+    /// Files: the last event is this many minutes after the file was last written, a whole
+    /// number of half hours (the sources pane's zone rule): a clock or zone offset.
+    pub clock_offset_minutes: Option<i64>,
 }
 
 /// A file's clock going backwards.

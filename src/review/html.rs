@@ -189,6 +189,19 @@ fn step1(o: &mut String, r: &Review) {
         "<li>Clock going backwards (over 5 min): {}</li>",
         or_none(&back)
     );
+    let offset: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| {
+            s.clock_offset_minutes
+                .map(|m| format!("{} ({m:+} min)", html(&s.name)))
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Clock or zone offset (last event vs file written): {}</li>",
+        or_none(&offset)
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
     let _ = write!(
         o,

@@ -136,6 +136,23 @@ fn step1(o: &mut String, r: &Review) {
             back.join(", ")
         }
     );
+    let offset: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| {
+            s.clock_offset_minutes
+                .map(|m| format!("{} ({m:+} min)", cell(&s.name)))
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Clock or zone offset (last event vs file written): {}",
+        if offset.is_empty() {
+            "none".into()
+        } else {
+            offset.join(", ")
+        }
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| cell(s)).collect();
     let _ = writeln!(
         o,

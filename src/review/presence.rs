@@ -4,6 +4,7 @@
 use super::Options;
 use super::data::{Backwards, Presence, Source, Span};
 use super::sources::{BySource, SourceCollector, Tally};
+use crate::app::data::SourceInfo;
 use crate::engine::{Engine, EngineError, Request};
 use crate::query::Expr;
 use crate::time::format_utc;
@@ -93,6 +94,7 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             stopped,
             last_ever: last_ever.filter(|_| stopped).map(format_utc),
             backwards: None,
+            clock_offset_minutes: None,
         }
     };
     let mut files: Vec<Source> = file_ids(&now, &before)
@@ -114,6 +116,7 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             }
             s.stopped &= live;
             s.last_ever = s.last_ever.filter(|_| s.stopped);
+            s.clock_offset_minutes = state.and_then(clock_offset).map(|us| us / 60_000_000);
             let (events, largest_us) = now.backwards(id);
             s.backwards = (events > 0).then_some(Backwards {
                 events,
@@ -151,6 +154,18 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
              one begins)"
         )],
     })
+}
+
+/// The explorer's rule ([`SourceInfo::zone_offset`]) on the file's last event ever and its
+/// modification time (µs).
+fn clock_offset(f: &crate::index::checkpoint::FileState) -> Option<i64> {
+    SourceInfo {
+        events: f.events,
+        last: f.max_ts,
+        mtime: Some(f.mtime_ns / 1000),
+        ..SourceInfo::default()
+    }
+    .zone_offset()
 }
 
 fn span(start: i64, end: i64) -> Span {
