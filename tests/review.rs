@@ -354,3 +354,59 @@ fn step1_names_a_file_whose_events_sit_whole_hours_off_its_write_time() {
     assert!(md.contains("ahead.log (+120 min)"), "{md}");
     assert!(run("html").contains("(+120 min)"));
 }
+
+#[test]
+fn step1_counts_invalid_utf8_and_cut_lines_per_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let mut bytes = Vec::new();
+    for i in 0..5 {
+        bytes.extend_from_slice(
+            format!("2026-10-02T10:0{i}:00Z host app[1]: tick {i}\n").as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(b"2026-10-02T10:06:00Z host app[1]: long ");
+    bytes.extend(std::iter::repeat_n(b'x', (1 << 20) + 10));
+    // Last: the event the next update reads again when the file grows.
+    bytes.extend_from_slice(b"\n2026-10-02T10:07:00Z host app[1]: bad \xff\xfe bytes\n");
+    std::fs::write(logs.join("garbled.log"), &bytes).expect("write");
+    std::fs::write(
+        logs.join("clean.log"),
+        "2026-10-02T10:00:00Z host app[1]: fine\n",
+    )
+    .expect("write");
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(of("garbled.log")["invalid_utf8"], 1);
+    assert_eq!(of("garbled.log")["cut_lines"], 1);
+    assert_eq!(of("clean.log")["invalid_utf8"], 0);
+    // The file grows: its last event is read again, its bad line not counted twice.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(logs.join("garbled.log"))
+        .expect("open");
+    std::io::Write::write_all(&mut f, b"2026-10-02T10:08:00Z host app[1]: tick end\n")
+        .expect("append");
+    drop(f);
+    let md = run("md");
+    assert!(md.contains("garbled.log (1 invalid UTF-8, 1 cut)"), "{md}");
+    assert!(run("html").contains("(1 invalid UTF-8, 1 cut)"));
+}

@@ -84,6 +84,10 @@ pub struct Source {
     /// Files: the last event is this many minutes after the file was last written, a whole
     /// number of half hours (the sources pane's zone rule): a clock or zone offset.
     pub clock_offset_minutes: Option<i64>,
+    /// Files: lines with invalid UTF-8 and lines cut (over 1 MiB), as the index counted them
+    /// when it read the file (all of it, not only the window).
+    pub invalid_utf8: u64,
+    pub cut_lines: u64,
 }
 
 /// A file's clock going backwards.

@@ -202,6 +202,24 @@ fn step1(o: &mut String, r: &Review) {
         "<li>Clock or zone offset (last event vs file written): {}</li>",
         or_none(&offset)
     );
+    let garbled: Vec<String> = p
+        .files
+        .iter()
+        .filter(|s| s.invalid_utf8 + s.cut_lines > 0)
+        .map(|s| {
+            format!(
+                "{} ({} invalid UTF-8, {} cut)",
+                html(&s.name),
+                s.invalid_utf8,
+                s.cut_lines
+            )
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Garbled lines (whole file): {}</li>",
+        or_none(&garbled)
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
     let _ = write!(
         o,

@@ -153,6 +153,28 @@ fn step1(o: &mut String, r: &Review) {
             offset.join(", ")
         }
     );
+    let garbled: Vec<String> = p
+        .files
+        .iter()
+        .filter(|s| s.invalid_utf8 + s.cut_lines > 0)
+        .map(|s| {
+            format!(
+                "{} ({} invalid UTF-8, {} cut)",
+                cell(&s.name),
+                s.invalid_utf8,
+                s.cut_lines
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Garbled lines (whole file): {}",
+        if garbled.is_empty() {
+            "none".into()
+        } else {
+            garbled.join(", ")
+        }
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| cell(s)).collect();
     let _ = writeln!(
         o,

@@ -95,6 +95,8 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             last_ever: last_ever.filter(|_| stopped).map(format_utc),
             backwards: None,
             clock_offset_minutes: None,
+            invalid_utf8: 0,
+            cut_lines: 0,
         }
     };
     let mut files: Vec<Source> = file_ids(&now, &before)
@@ -117,6 +119,9 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             s.stopped &= live;
             s.last_ever = s.last_ever.filter(|_| s.stopped);
             s.clock_offset_minutes = state.and_then(clock_offset).map(|us| us / 60_000_000);
+            if let Some(g) = state.map(|s| s.garbled) {
+                (s.invalid_utf8, s.cut_lines) = (g.invalid_utf8, g.cut);
+            }
             let (events, largest_us) = now.backwards(id);
             s.backwards = (events > 0).then_some(Backwards {
                 events,
