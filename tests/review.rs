@@ -410,3 +410,47 @@ fn step1_counts_invalid_utf8_and_cut_lines_per_file() {
     assert!(md.contains("garbled.log (1 invalid UTF-8, 1 cut)"), "{md}");
     assert!(run("html").contains("(1 invalid UTF-8, 1 cut)"));
 }
+
+#[test]
+fn step2_weighs_out_of_hours_and_weekend_volume_and_names_silent_busy_hours() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let mut text = String::new();
+    let mut ev = |day: &str, h: u32, m: u32| {
+        text += &format!("2026-{day}T{h:02}:{m:02}:00Z host app[1]: work item\n");
+    };
+    // The baseline (the two days before the window): office hours only.
+    for day in ["09-30", "10-01"] {
+        for h in 8..18 {
+            for m in [0, 20, 40] {
+                ev(day, h, m);
+            }
+        }
+    }
+    // The window: Friday's office hours but 10:00, and a burst at 03:00 on Saturday.
+    for h in (8..18).filter(|&h| h != 10) {
+        for m in [0, 20, 40] {
+            ev("10-02", h, m);
+        }
+    }
+    for m in 0..20 {
+        ev("10-03", 3, m);
+    }
+    std::fs::write(logs.join("app.log"), text).expect("write");
+    let out = stdout(
+        tl(&dir.path().join("index"), &config)
+            .args([
+                "review", "--since", DAY2, "--until", END, "--format", "json",
+            ])
+            .arg(&logs),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let o = &v["step2"]["off_hours"];
+    assert_eq!(o["out_of_hours"]["count"], 20, "{o:#}");
+    assert_eq!(o["out_of_hours"]["baseline"], 0.0, "{o:#}");
+    assert_eq!(o["weekend"]["count"], 20, "{o:#}");
+    assert_eq!(o["silent_busy_hours"], serde_json::json!(["10"]), "{o:#}");
+}

@@ -121,6 +121,23 @@ pub struct Anomalies {
     pub hours: Vec<HourRow>,
     /// The zone the hours are in.
     pub zone: String,
+    pub off_hours: OffHours,
+}
+
+/// Events outside working hours (08:00–18:00 in `zone`) and on weekends beside the
+/// baseline's, and the busy hours (the baseline expects at least its hourly mean) with none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OffHours {
+    pub out_of_hours: Volume,
+    pub weekend: Volume,
+    pub silent_busy_hours: Vec<String>,
+}
+
+/// The window's events beside the baseline's, scaled to the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Volume {
+    pub count: u64,
+    pub baseline: Option<f64>,
 }
 
 /// One hour of day: the window's events beside the baseline's, scaled to the window.

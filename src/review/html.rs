@@ -278,6 +278,11 @@ fn step2(o: &mut String, r: &Review) {
         "New patterns (never seen before the window)",
         &a.new_patterns,
     );
+    o.push_str("<ul>");
+    for l in super::hours::lines(&a.off_hours) {
+        let _ = write!(o, "<li>{}</li>", html(&l));
+    }
+    o.push_str("</ul>\n");
     let _ = writeln!(
         o,
         "<h3>Events per hour of day ({}) against the baseline</h3>",

@@ -226,6 +226,10 @@ fn step2(o: &mut String, r: &Review) {
         "New patterns (never seen before the window)",
         &a.new_patterns,
     );
+    for l in super::hours::lines(&a.off_hours) {
+        let _ = writeln!(o, "- {}", cell(&l));
+    }
+    o.push('\n');
     let _ = writeln!(
         o,
         "### Events per hour of day ({}) against the baseline\n",

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod data;
 pub mod escape;
 pub mod findings;
+pub mod hours;
 pub mod html;
 pub mod markdown;
 pub mod presence;
