@@ -209,6 +209,10 @@ pub struct CheckArgs {
     /// suppression state (kept in the data directory).
     #[arg(long)]
     pub since_last: bool,
+    /// After the alerts, the patterns first seen in the checked window (none before it, not
+    /// marked in known.toml), leaving out what `class = "ignore"` rules match.
+    #[arg(long)]
+    pub new_patterns: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TailFormat,
 }
@@ -1283,8 +1287,11 @@ fn cmd_tail(args: TailArgs, global: Global, config: Config) -> anyhow::Result<()
 
 /// The rules in force, their expressions, and the state file of these rules and paths.
 struct Rules {
+    /// The alert rules, with their expressions.
     rules: Vec<crate::rules::config::Rule>,
     exprs: Vec<crate::query::Expr>,
+    /// The ignore rules' expressions (`check --new-patterns` leaves their events out).
+    ignore: Vec<crate::query::Expr>,
     state: PathBuf,
 }
 
@@ -1312,11 +1319,13 @@ fn load_rules(team: Option<&Path>, paths: &[PathBuf], global: &Global) -> anyhow
         Vec::new()
     };
     let exprs = crate::rules::resolve(&rules, &saved)?;
+    let (rules, exprs, ignore) = config::split(rules, exprs);
     let state = crate::rules::state::file_for(&files, paths)
         .ok_or_else(|| anyhow::anyhow!("no data directory to keep the rules' state in"))?;
     Ok(Rules {
         rules,
         exprs,
+        ignore,
         state,
     })
 }
@@ -1363,12 +1372,35 @@ fn cmd_check(args: CheckArgs, global: Global, config: Config) -> anyhow::Result<
     } else {
         crate::rules::state::Saved::default()
     };
+    let known = if args.new_patterns {
+        let files = crate::patterns::known::files(global.known.as_deref());
+        crate::patterns::known::load(&files, global.known.as_deref())?
+    } else {
+        crate::patterns::known::Known::default()
+    };
     let (engine, s) = open_to_read(args.paths, &global, config, &Quiet)?;
     print_notes(&s.notes);
+    let window_since = saved.position.or(since);
     let alerts = crate::rules::check(&engine, &r.rules, &r.exprs, &mut saved, since)?;
-    let fired = !alerts.is_empty();
+    let fresh = if args.new_patterns {
+        // The rules' window: `check` moved the position just past its last event.
+        let until = saved.position;
+        crate::rules::fresh::new_patterns(&engine, &r.ignore, &known, window_since, until)?
+    } else {
+        Vec::new()
+    };
+    let fired = !alerts.is_empty() || !fresh.is_empty();
     let mut out = std::io::stdout().lock();
-    let res = emit_alerts(&r.rules, alerts, args.format, &mut out);
+    let res = emit_alerts(&r.rules, alerts, args.format, &mut out).and_then(|_| {
+        for p in &fresh {
+            let line = match args.format {
+                TailFormat::Text => crate::rules::fresh::text(p),
+                TailFormat::Jsonl => crate::rules::fresh::json_line(p),
+            };
+            out.write_all(line.as_bytes())?;
+        }
+        out.flush()
+    });
     if args.since_last {
         crate::rules::state::save(&r.state, &saved)?;
     }

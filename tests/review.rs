@@ -248,3 +248,209 @@ fn with_a_manifest_the_record_names_the_root_hash_and_the_verdicts() {
         "{seal}"
     );
 }
+
+#[test]
+fn step1_names_a_file_whose_clock_goes_backwards() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let line =
+        |h: u32, m: u32, i: u32| format!("2026-10-02T{h:02}:{m:02}:00Z hostA app[1]: step {i}\n");
+    let mut text = String::new();
+    for i in 0..10 {
+        text += &line(10, i * 2, i);
+    }
+    // The clock jumps back 40 minutes, then (2 minutes back: within the slack) once more.
+    text += &line(9, 38, 10);
+    text += &line(9, 40, 11);
+    text += &line(9, 38, 12);
+    std::fs::write(logs.join("back.log"), text).expect("write");
+    let mut steady = String::new();
+    for i in 0..10 {
+        steady += &format!("2026-10-02T10:{:02}:00Z hostB app[1]: tick {i}\n", i * 3);
+    }
+    std::fs::write(logs.join("steady.log"), steady).expect("write");
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(
+        of("back.log")["backwards"],
+        serde_json::json!({"events": 1, "largest_minutes": 40})
+    );
+    assert!(of("steady.log")["backwards"].is_null());
+    let md = run("md");
+    assert!(
+        md.contains("Clock going backwards (over 5 min): ")
+            && md.contains("(1 events, largest 40 min)"),
+        "{md}"
+    );
+    assert!(run("html").contains("largest 40 min"));
+}
+
+#[test]
+fn step1_names_a_file_whose_events_sit_whole_hours_off_its_write_time() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let at = |h: u32| {
+        chrono::DateTime::parse_from_rfc3339(&format!("2026-10-02T{h:02}:00:00Z")).expect("t")
+    };
+    let write = |name: &str, last_h: u32, written_h: u32| {
+        let mut text = String::new();
+        for i in 0..5 {
+            text += &format!(
+                "2026-10-02T{:02}:{:02}:00Z host app[1]: tick {i}\n",
+                last_h - 1,
+                i * 10
+            );
+        }
+        text += &format!("2026-10-02T{last_h:02}:00:00Z host app[1]: tick end\n");
+        let p = logs.join(name);
+        std::fs::write(&p, text).expect("write");
+        let f = std::fs::File::options().write(true).open(&p).expect("open");
+        f.set_modified(std::time::SystemTime::from(at(written_h)))
+            .expect("mtime");
+    };
+    write("ahead.log", 12, 10);
+    write("right.log", 12, 12);
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(of("ahead.log")["clock_offset_minutes"], 120);
+    assert!(of("right.log")["clock_offset_minutes"].is_null());
+    let md = run("md");
+    assert!(md.contains("ahead.log (+120 min)"), "{md}");
+    assert!(run("html").contains("(+120 min)"));
+}
+
+#[test]
+fn step1_counts_invalid_utf8_and_cut_lines_per_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let mut bytes = Vec::new();
+    for i in 0..5 {
+        bytes.extend_from_slice(
+            format!("2026-10-02T10:0{i}:00Z host app[1]: tick {i}\n").as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(b"2026-10-02T10:06:00Z host app[1]: long ");
+    bytes.extend(std::iter::repeat_n(b'x', (1 << 20) + 10));
+    // Last: the event the next update reads again when the file grows.
+    bytes.extend_from_slice(b"\n2026-10-02T10:07:00Z host app[1]: bad \xff\xfe bytes\n");
+    std::fs::write(logs.join("garbled.log"), &bytes).expect("write");
+    std::fs::write(
+        logs.join("clean.log"),
+        "2026-10-02T10:00:00Z host app[1]: fine\n",
+    )
+    .expect("write");
+    let run = |format: &str| {
+        stdout(
+            tl(&dir.path().join("index"), &config)
+                .args([
+                    "review", "--since", DAY2, "--until", END, "--format", format,
+                ])
+                .arg(&logs),
+        )
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let files = v["step1"]["files"].as_array().expect("files");
+    let of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {files:#?}"))
+    };
+    assert_eq!(of("garbled.log")["invalid_utf8"], 1);
+    assert_eq!(of("garbled.log")["cut_lines"], 1);
+    assert_eq!(of("clean.log")["invalid_utf8"], 0);
+    // The file grows: its last event is read again, its bad line not counted twice.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(logs.join("garbled.log"))
+        .expect("open");
+    std::io::Write::write_all(&mut f, b"2026-10-02T10:08:00Z host app[1]: tick end\n")
+        .expect("append");
+    drop(f);
+    let md = run("md");
+    assert!(md.contains("garbled.log (1 invalid UTF-8, 1 cut)"), "{md}");
+    assert!(run("html").contains("(1 invalid UTF-8, 1 cut)"));
+}
+
+#[test]
+fn step2_weighs_out_of_hours_and_weekend_volume_and_names_silent_busy_hours() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).expect("mkdir");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").expect("write");
+    let mut text = String::new();
+    let mut ev = |day: &str, h: u32, m: u32| {
+        text += &format!("2026-{day}T{h:02}:{m:02}:00Z host app[1]: work item\n");
+    };
+    // The baseline (the two days before the window): office hours only.
+    for day in ["09-30", "10-01"] {
+        for h in 8..18 {
+            for m in [0, 20, 40] {
+                ev(day, h, m);
+            }
+        }
+    }
+    // The window: Friday's office hours but 10:00, and a burst at 03:00 on Saturday.
+    for h in (8..18).filter(|&h| h != 10) {
+        for m in [0, 20, 40] {
+            ev("10-02", h, m);
+        }
+    }
+    for m in 0..20 {
+        ev("10-03", 3, m);
+    }
+    std::fs::write(logs.join("app.log"), text).expect("write");
+    let out = stdout(
+        tl(&dir.path().join("index"), &config)
+            .args([
+                "review", "--since", DAY2, "--until", END, "--format", "json",
+            ])
+            .arg(&logs),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let o = &v["step2"]["off_hours"];
+    assert_eq!(o["out_of_hours"]["count"], 20, "{o:#}");
+    assert_eq!(o["out_of_hours"]["baseline"], 0.0, "{o:#}");
+    assert_eq!(o["weekend"]["count"], 20, "{o:#}");
+    assert_eq!(o["silent_busy_hours"], serde_json::json!(["10"]), "{o:#}");
+}

@@ -57,7 +57,9 @@ fn rule_rows(
     saved: &[super::saved::SavedQuery],
 ) -> Result<Vec<crate::rules::tally::Tally>, String> {
     use crate::rules::{config, resolve, tally};
-    let rules = config::load(files, None).map_err(|e| e.to_string())?;
+    let mut rules = config::load(files, None).map_err(|e| e.to_string())?;
+    // Ignore rules never fire: nothing to count.
+    rules.retain(|r| r.class == config::Class::Alert);
     let exprs = resolve(&rules, saved).map_err(|e| e.to_string())?;
     let inputs = src.rule_inputs(&rules, &exprs, &q.filter, q.since)?;
     let mut rows = tally::tally(&rules, saved, &inputs);

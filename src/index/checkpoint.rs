@@ -61,6 +61,32 @@ pub struct FileState {
     pub first_ts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ts: Option<i64>,
+    /// Lines read with invalid UTF-8 or cut (absent in older checkpoints: none counted).
+    #[serde(default)]
+    pub garbled: Garbled,
+}
+
+/// Garbled lines of a file, counted once each (a re-read of the last event does not count
+/// its lines again: only lines after `through` are counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Garbled {
+    /// Lines with invalid UTF-8 (indexed with U+FFFD).
+    pub invalid_utf8: u64,
+    /// Lines over the longest event text, indexed cut.
+    pub cut: u64,
+    /// The last line number looked at.
+    pub through: u64,
+}
+
+impl Garbled {
+    /// Line `line` had invalid UTF-8 (`bad`) or was cut.
+    pub fn see(&mut self, line: u64, bad: bool, cut: bool) {
+        if line > self.through {
+            self.invalid_utf8 += u64::from(bad);
+            self.cut += u64::from(cut);
+            self.through = line;
+        }
+    }
 }
 
 /// How many bytes before the resume offset [`FileState::tail_check`] covers.

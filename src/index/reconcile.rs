@@ -594,6 +594,7 @@ mod tests {
             events: 0,
             first_ts: None,
             max_ts: None,
+            garbled: Default::default(),
         }
     }
 

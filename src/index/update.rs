@@ -736,6 +736,7 @@ impl Run<'_> {
             events: 0,
             first_ts: None,
             max_ts: None,
+            garbled: Default::default(),
         };
         reset(&mut state, &zone);
         Some(state)
@@ -949,6 +950,7 @@ impl Run<'_> {
         let mut last_ts = self.store.checkpoint.files[i].last_ts;
         let fallback_ts = stat.mtime_ns / 1000;
         let mut notes = FileNotes::default();
+        let mut garbled = self.store.checkpoint.files[i].garbled;
         let mut pending: Option<Pending> = None;
         // Resume point: where the pending event starts, with the parser state before it.
         let mut resume = Resume {
@@ -985,6 +987,11 @@ impl Run<'_> {
             if line.bytes.len() > MAX_EVENT_TEXT {
                 notes.huge.see_size(line_no, line.len_with_eol as usize);
             }
+            garbled.see(
+                line_no,
+                matches!(text, std::borrow::Cow::Owned(_)),
+                line.bytes.len() > MAX_EVENT_TEXT,
+            );
             let before = (ctx.year, ctx.last_month);
             let kind = if format.is_plain_text() {
                 LineKind::Start(Parsed {
@@ -1098,6 +1105,7 @@ impl Run<'_> {
             resume.store(&mut self.store.checkpoint.files[i], &ctx, false);
         }
         let f = &mut self.store.checkpoint.files[i];
+        f.garbled = garbled;
         f.size = stat.size;
         f.mtime_ns = stat.mtime_ns;
         f.dev = stat.dev;
@@ -1417,6 +1425,7 @@ fn reset(f: &mut FileState, zone: &Zone) {
     f.events = 0;
     f.first_ts = None;
     f.max_ts = None;
+    f.garbled = Default::default();
 }
 
 /// The path an action reads (empty for those that read nothing).

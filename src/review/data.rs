@@ -79,6 +79,23 @@ pub struct Source {
     pub stopped: bool,
     /// Its last event ever, when it stopped.
     pub last_ever: Option<String>,
+    /// Files: events earlier than the one before them by more than 5 minutes.
+    pub backwards: Option<Backwards>,
+    /// Files: the last event is this many minutes after the file was last written, a whole
+    /// number of half hours (the sources pane's zone rule): a clock or zone offset.
+    pub clock_offset_minutes: Option<i64>,
+    /// Files: lines with invalid UTF-8 and lines cut (over 1 MiB), as the index counted them
+    /// when it read the file (all of it, not only the window).
+    pub invalid_utf8: u64,
+    pub cut_lines: u64,
+}
+
+/// A file's clock going backwards.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backwards {
+    pub events: u64,
+    /// The largest step back.
+    pub largest_minutes: i64,
 }
 
 /// One pattern (message template).
@@ -104,6 +121,23 @@ pub struct Anomalies {
     pub hours: Vec<HourRow>,
     /// The zone the hours are in.
     pub zone: String,
+    pub off_hours: OffHours,
+}
+
+/// Events outside working hours (08:00–18:00 in `zone`) and on weekends beside the
+/// baseline's, and the busy hours (the baseline expects at least its hourly mean) with none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OffHours {
+    pub out_of_hours: Volume,
+    pub weekend: Volume,
+    pub silent_busy_hours: Vec<String>,
+}
+
+/// The window's events beside the baseline's, scaled to the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Volume {
+    pub count: u64,
+    pub baseline: Option<f64>,
 }
 
 /// One hour of day: the window's events beside the baseline's, scaled to the window.

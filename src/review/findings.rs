@@ -1,4 +1,4 @@
-//! STEP 2 (errors, new patterns, hours against the baseline) and STEP 3 (top and bottom
+//! STEP 2 (errors, new patterns, hours against the baseline, out of hours via [`super::hours`]) and STEP 3 (top and bottom
 //! patterns, top values, days against the period before), from the existing reports.
 
 use super::Options;
@@ -22,21 +22,25 @@ pub fn anomalies(engine: &Engine, opts: &Options) -> Result<Anomalies, EngineErr
     let all = opts.request(Expr::All);
     let new_patterns = pattern_list(engine, opts, &all, true, Sort::First)?;
     let p = profile::report(engine, &all, Profile::Hour, None, &opts.zone)?;
+    let days = profile::report(engine, &all, Profile::Weekday, None, &opts.zone)?;
+    let hours: Vec<HourRow> = p
+        .rows
+        .into_iter()
+        .map(|r| HourRow {
+            hour: r.bucket,
+            count: r.count,
+            baseline: r.baseline,
+            ratio: r.ratio,
+        })
+        .collect();
+    let off_hours = super::hours::off_hours(&hours, &days.rows);
     Ok(Anomalies {
         errors,
         error_patterns,
         new_patterns,
-        hours: p
-            .rows
-            .into_iter()
-            .map(|r| HourRow {
-                hour: r.bucket,
-                count: r.count,
-                baseline: r.baseline,
-                ratio: r.ratio,
-            })
-            .collect(),
+        hours,
         zone: p.zone,
+        off_hours,
     })
 }
 

@@ -171,6 +171,55 @@ fn step1(o: &mut String, r: &Review) {
         .map(|s| html(&s.name))
         .collect();
     let _ = write!(o, "<li>Sources that stopped: {}</li>", or_none(&stopped));
+    let back: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| s.backwards.as_ref().map(|b| (s, b)))
+        .map(|(s, b)| {
+            format!(
+                "{} ({} events, largest {} min)",
+                html(&s.name),
+                b.events,
+                b.largest_minutes
+            )
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Clock going backwards (over 5 min): {}</li>",
+        or_none(&back)
+    );
+    let offset: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| {
+            s.clock_offset_minutes
+                .map(|m| format!("{} ({m:+} min)", html(&s.name)))
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Clock or zone offset (last event vs file written): {}</li>",
+        or_none(&offset)
+    );
+    let garbled: Vec<String> = p
+        .files
+        .iter()
+        .filter(|s| s.invalid_utf8 + s.cut_lines > 0)
+        .map(|s| {
+            format!(
+                "{} ({} invalid UTF-8, {} cut)",
+                html(&s.name),
+                s.invalid_utf8,
+                s.cut_lines
+            )
+        })
+        .collect();
+    let _ = write!(
+        o,
+        "<li>Garbled lines (whole file): {}</li>",
+        or_none(&garbled)
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| html(s)).collect();
     let _ = write!(
         o,
@@ -229,6 +278,11 @@ fn step2(o: &mut String, r: &Review) {
         "New patterns (never seen before the window)",
         &a.new_patterns,
     );
+    o.push_str("<ul>");
+    for l in super::hours::lines(&a.off_hours) {
+        let _ = write!(o, "<li>{}</li>", html(&l));
+    }
+    o.push_str("</ul>\n");
     let _ = writeln!(
         o,
         "<h3>Events per hour of day ({}) against the baseline</h3>",

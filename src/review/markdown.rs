@@ -114,6 +114,67 @@ fn step1(o: &mut String, r: &Review) {
             stopped.join(", ")
         }
     );
+    let back: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| s.backwards.as_ref().map(|b| (s, b)))
+        .map(|(s, b)| {
+            format!(
+                "{} ({} events, largest {} min)",
+                cell(&s.name),
+                b.events,
+                b.largest_minutes
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Clock going backwards (over 5 min): {}",
+        if back.is_empty() {
+            "none".into()
+        } else {
+            back.join(", ")
+        }
+    );
+    let offset: Vec<String> = p
+        .files
+        .iter()
+        .filter_map(|s| {
+            s.clock_offset_minutes
+                .map(|m| format!("{} ({m:+} min)", cell(&s.name)))
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Clock or zone offset (last event vs file written): {}",
+        if offset.is_empty() {
+            "none".into()
+        } else {
+            offset.join(", ")
+        }
+    );
+    let garbled: Vec<String> = p
+        .files
+        .iter()
+        .filter(|s| s.invalid_utf8 + s.cut_lines > 0)
+        .map(|s| {
+            format!(
+                "{} ({} invalid UTF-8, {} cut)",
+                cell(&s.name),
+                s.invalid_utf8,
+                s.cut_lines
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Garbled lines (whole file): {}",
+        if garbled.is_empty() {
+            "none".into()
+        } else {
+            garbled.join(", ")
+        }
+    );
     let untimed: Vec<String> = p.untimed.iter().map(|s| cell(s)).collect();
     let _ = writeln!(
         o,
@@ -165,6 +226,10 @@ fn step2(o: &mut String, r: &Review) {
         "New patterns (never seen before the window)",
         &a.new_patterns,
     );
+    for l in super::hours::lines(&a.off_hours) {
+        let _ = writeln!(o, "- {}", cell(&l));
+    }
+    o.push('\n');
     let _ = writeln!(
         o,
         "### Events per hour of day ({}) against the baseline\n",

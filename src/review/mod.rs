@@ -8,9 +8,11 @@
 //! - `presence`: STEP 1; `findings`: STEP 2 and 3; `record`: who, when, what, the seal.
 //! - `markdown`, `html`: the renderers; `escape`: HTML escaping.
 
+pub mod clock;
 pub mod data;
 pub mod escape;
 pub mod findings;
+pub mod hours;
 pub mod html;
 pub mod markdown;
 pub mod presence;

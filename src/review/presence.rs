@@ -2,8 +2,9 @@
 //! gaps (the histogram's rule), sources that stopped, files with no timestamps.
 
 use super::Options;
-use super::data::{Presence, Source, Span};
+use super::data::{Backwards, Presence, Source, Span};
 use super::sources::{BySource, SourceCollector, Tally};
+use crate::app::data::SourceInfo;
 use crate::engine::{Engine, EngineError, Request};
 use crate::query::Expr;
 use crate::time::format_utc;
@@ -92,6 +93,10 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             gaps: spans(&gaps),
             stopped,
             last_ever: last_ever.filter(|_| stopped).map(format_utc),
+            backwards: None,
+            clock_offset_minutes: None,
+            invalid_utf8: 0,
+            cut_lines: 0,
         }
     };
     let mut files: Vec<Source> = file_ids(&now, &before)
@@ -113,6 +118,15 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
             }
             s.stopped &= live;
             s.last_ever = s.last_ever.filter(|_| s.stopped);
+            s.clock_offset_minutes = state.and_then(clock_offset).map(|us| us / 60_000_000);
+            if let Some(g) = state.map(|s| s.garbled) {
+                (s.invalid_utf8, s.cut_lines) = (g.invalid_utf8, g.cut);
+            }
+            let (events, largest_us) = now.backwards(id);
+            s.backwards = (events > 0).then_some(Backwards {
+                events,
+                largest_minutes: largest_us / 60_000_000,
+            });
             s
         })
         .collect();
@@ -145,6 +159,18 @@ pub fn presence(engine: &Engine, opts: &Options) -> Result<Presence, EngineError
              one begins)"
         )],
     })
+}
+
+/// The explorer's rule ([`SourceInfo::zone_offset`]) on the file's last event ever and its
+/// modification time (µs).
+fn clock_offset(f: &crate::index::checkpoint::FileState) -> Option<i64> {
+    SourceInfo {
+        events: f.events,
+        last: f.max_ts,
+        mtime: Some(f.mtime_ns / 1000),
+        ..SourceInfo::default()
+    }
+    .zone_offset()
 }
 
 fn span(start: i64, end: i64) -> Span {

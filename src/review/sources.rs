@@ -1,6 +1,8 @@
 //! Events per file and per host over a window, in one pass: count, first, last, and counts
-//! per bucket (for the gap rule of [`crate::timeline::find_gaps`]).
+//! per bucket (for the gap rule of [`crate::timeline::find_gaps`]), and per file
+//! the runs of [`clock`] (times going backwards).
 
+use super::clock::{self, Run};
 use crate::index::schema::Fields;
 use crate::report::values::FieldValues;
 use std::collections::HashMap;
@@ -53,6 +55,17 @@ impl Tally {
 pub struct BySource {
     pub files: HashMap<u64, Tally>,
     pub hosts: HashMap<String, Tally>,
+    /// Per file id, its runs in file order (one per segment).
+    pub runs: HashMap<u64, Vec<Run>>,
+}
+
+impl BySource {
+    /// A file's steps back in time of more than [`clock::SLACK_US`], and the largest (µs).
+    pub fn backwards(&self, file: u64) -> (u64, i64) {
+        self.runs
+            .get(&file)
+            .map_or((0, 0), |r| clock::join(r.clone()))
+    }
 }
 
 /// Counts matching events per file and per host into `n` buckets of `bucket_us` from
@@ -67,12 +80,14 @@ pub struct SourceCollector {
 pub struct SourceSegment {
     ts: tantivy::columnar::Column<DateTime>,
     file: tantivy::columnar::Column<u64>,
+    offset: tantivy::columnar::Column<u64>,
     host: FieldValues,
     start_us: i64,
     bucket_us: i64,
     n: usize,
     files: HashMap<u64, Tally>,
     hosts: HashMap<u32, Tally>,
+    runs: HashMap<u64, Run>,
 }
 
 impl Collector for SourceCollector {
@@ -88,12 +103,14 @@ impl Collector for SourceCollector {
         Ok(SourceSegment {
             ts: ff.date("ts")?,
             file: ff.u64("file")?,
+            offset: ff.u64("offset")?,
             host: FieldValues::open(reader, self.fields, "host")?,
             start_us: self.start_us,
             bucket_us: self.bucket_us.max(1),
             n: self.n,
             files: HashMap::new(),
             hosts: HashMap::new(),
+            runs: HashMap::new(),
         })
     }
 
@@ -109,6 +126,9 @@ impl Collector for SourceCollector {
             }
             for (k, t) in f.hosts {
                 all.hosts.entry(k).or_default().merge(t);
+            }
+            for (k, r) in f.runs {
+                all.runs.entry(k).or_default().extend(r);
             }
         }
         Ok(all)
@@ -128,6 +148,11 @@ impl SegmentCollector for SourceSegment {
             .filter(|&b| b < self.n);
         if let Some(f) = self.file.first(doc) {
             self.files.entry(f).or_default().add(t, bucket, self.n);
+            let off = self.offset.first(doc).unwrap_or(0);
+            self.runs
+                .entry(f)
+                .and_modify(|r| r.add(off, t))
+                .or_insert_with(|| Run::new(off, t));
         }
         if let Some(h) = self.host.get(doc) {
             self.hosts.entry(h).or_default().add(t, bucket, self.n);
@@ -143,6 +168,7 @@ impl SegmentCollector for SourceSegment {
                 .into_iter()
                 .map(|(code, t)| (host.name(code), t))
                 .collect(),
+            runs: self.runs.into_iter().map(|(f, r)| (f, vec![r])).collect(),
         }
     }
 }

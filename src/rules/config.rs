@@ -11,6 +11,9 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub name: String,
+    /// `alert` (the default) or `ignore` (known noise, for `check --new-patterns`).
+    #[serde(default)]
+    pub class: Option<String>,
     #[serde(default)]
     pub query: Option<String>,
     #[serde(default)]
@@ -54,6 +57,16 @@ pub enum Kind {
     Absence { absent_us: i64 },
 }
 
+/// A rule's class, in the logcheck sense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Class {
+    /// Fires and acts (the default).
+    #[default]
+    Alert,
+    /// Known noise: never fires; its events are left out of `check --new-patterns` only.
+    Ignore,
+}
+
 /// Where the rule's events come from, resolved by the caller (saved queries, patterns).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -66,6 +79,7 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub name: String,
+    pub class: Class,
     pub source: Source,
     pub kind: Kind,
     pub by: Option<String>,
@@ -123,6 +137,32 @@ impl RuleSpec {
             }
             _ => return Err(err("needs exactly one of query, saved, pattern".into())),
         };
+        let class = match self.class.as_deref() {
+            None | Some("alert") => Class::Alert,
+            Some("ignore") => Class::Ignore,
+            Some(c) => return Err(err(format!("class {c:?}: give \"alert\" or \"ignore\""))),
+        };
+        if class == Class::Ignore {
+            let extra = [
+                ("count", self.count.is_some()),
+                ("window", self.window.is_some()),
+                ("absent", self.absent.is_some()),
+                ("by", self.by.is_some()),
+                ("quiet", self.quiet.is_some()),
+                ("when", self.when.is_some()),
+                ("unless", self.unless.is_some()),
+                ("print", self.print.is_some()),
+                ("command", self.command.is_some()),
+                ("timeout", self.timeout.is_some()),
+                ("append", self.append.is_some()),
+                ("severity", self.severity.is_some()),
+            ];
+            if let Some((k, _)) = extra.iter().find(|(_, set)| *set) {
+                return Err(err(format!(
+                    "an ignore rule never fires: {k} does not apply"
+                )));
+            }
+        }
         let kind = match (self.count, &self.window, &self.absent) {
             (None, None, None) => Kind::Match,
             (Some(count), window, None) if count > 0 => Kind::Threshold {
@@ -163,6 +203,7 @@ impl RuleSpec {
         let severity = self.severity.clone().unwrap_or_else(|| "warn".into());
         Ok(Rule {
             name: name.to_string(),
+            class,
             source,
             kind,
             by: self.by.clone().filter(|b| !b.trim().is_empty()),
@@ -175,6 +216,22 @@ impl RuleSpec {
             append: self.append.clone(),
         })
     }
+}
+
+/// Splits rules into the alert rules (with their expressions) and the ignore rules'
+/// expressions, keeping the order.
+pub fn split<E>(rules: Vec<Rule>, exprs: Vec<E>) -> (Vec<Rule>, Vec<E>, Vec<E>) {
+    let (mut alert, mut alert_exprs, mut ignore) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, e) in rules.into_iter().zip(exprs) {
+        match r.class {
+            Class::Alert => {
+                alert.push(r);
+                alert_exprs.push(e);
+            }
+            Class::Ignore => ignore.push(e),
+        }
+    }
+    (alert, alert_exprs, ignore)
 }
 
 /// Parses one file's text.
@@ -293,5 +350,19 @@ mod tests {
         assert!(e.message.contains("window needs a count"), "{e}");
         let e = parse("[[rule]]\nname = \"a\"\nquery = \"x\"\nbogus = 1\n", p).unwrap_err();
         assert!(e.message.contains("bogus"), "{e}");
+        let r = parse(
+            "[[rule]]\nname = \"cron\"\nclass = \"ignore\"\nquery = \"CRON\"\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(r[0].class, Class::Ignore);
+        let e = parse(
+            "[[rule]]\nname = \"a\"\nclass = \"ignore\"\nquery = \"x\"\ncount = 2\nwindow = \"1m\"\n",
+            p,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("never fires: count"), "{e}");
+        let e = parse("[[rule]]\nname = \"a\"\nclass = \"x\"\nquery = \"x\"\n", p).unwrap_err();
+        assert!(e.message.contains("class \"x\""), "{e}");
     }
 }

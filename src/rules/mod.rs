@@ -1,11 +1,13 @@
 //! Watch rules (`rules.toml`): which events, how many, per what key, when, and what to do.
 //! [`eval`] is the pure core (events in event-time order → alerts); this module feeds it from
 //! the engine: [`history`] for `check` (and `watch`'s catch-up), [`watch::Watch`] per round;
-//! [`tally`] counts what they would do over one window (the explorer's rules pane).
+//! [`tally`] counts what they would do over one window (the explorer's rules pane);
+//! [`fresh`] lists the new patterns of what no ignore rule matches (`check --new-patterns`).
 
 pub mod action;
 pub mod config;
 pub mod eval;
+pub mod fresh;
 pub mod state;
 pub mod tally;
 pub mod watch;
